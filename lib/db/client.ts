@@ -1,0 +1,52 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { getEnv } from "@/lib/env.js";
+import * as schema from "./schema";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+type Handle = { url: string; sql: postgres.Sql; db: Db };
+
+// Cached on globalThis, not in module scope: Next bundles route handlers into their own module graph,
+// and server.ts, jobs and route handlers in one process should share one pool.
+const globalKey = Symbol.for("tandem.db");
+const store = globalThis as unknown as { [globalKey]?: Handle };
+
+export function databaseUrl(): string {
+  const url = getEnv().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set and embedded Postgres has not been started");
+  return url;
+}
+
+export function getDb(): Db {
+  return handle().db;
+}
+
+/** The raw postgres.js client, for the few hot paths that are one fixed statement (webhook receive). */
+export function getSql(): postgres.Sql {
+  return handle().sql;
+}
+
+export async function closeDb(): Promise<void> {
+  const current = store[globalKey];
+  delete store[globalKey];
+  await current?.sql.end({ timeout: 5 });
+}
+
+function handle(): Handle {
+  const url = databaseUrl();
+  const current = store[globalKey];
+  if (current && current.url === url) return current;
+  const sql = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    // A restarted Postgres must not leave us with dead sockets forever (BENCHMARKS.md R4).
+    idle_timeout: 60,
+    connect_timeout: 10,
+  });
+  const created = { url, sql, db: drizzle(sql, { schema }) };
+  store[globalKey] = created;
+  return created;
+}

@@ -1,0 +1,8 @@
+// The one allowed barrel: drizzle-kit and the Drizzle client need the whole schema in one module.
+export * from "./audit";
+export * from "./contacts";
+export * from "./conversations";
+export * from "./messages";
+export * from "./numbers";
+export * from "./users";
+export * from "./webhook-events";

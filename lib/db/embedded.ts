@@ -23,6 +23,13 @@ export async function startEmbeddedPostgres({ dataDir, database = "tandem", log 
   fs.mkdirSync(root, { recursive: true, mode: 0o755 });
   if (runAs) assertReachable(root, runAs);
   const password = readOrCreatePassword(root);
+  const running = runningServer(root, pgDir);
+  if (running) {
+    // Another live Tandem (e.g. `npm start` while the CLI runs) owns this cluster: share it, never stop it.
+    const url = `postgres://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`;
+    await ensureDatabase(url, database);
+    return { url, port: running.port, stop: async () => {} } satisfies EmbeddedPostgres;
+  }
   await stopOrphanedServer(pgDir, log);
   if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
     log(`initialising Postgres in ${pgDir}`);
@@ -30,6 +37,7 @@ export async function startEmbeddedPostgres({ dataDir, database = "tandem", log 
   }
   const port = await freePort();
   const child = await spawnServer(pgDir, port, root, runAs);
+  fs.writeFileSync(path.join(root, "owner.pid"), String(process.pid));
   const url = `postgres://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   await ensureDatabase(url, database);
   return { url, port, stop: () => stopServer(child) } satisfies EmbeddedPostgres;
@@ -96,6 +104,19 @@ async function stopServer(child: ChildProcess) {
   const timer = setTimeout(() => child.kill("SIGQUIT"), 7_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The port of a cluster started by another process that is still alive, if any. */
+function runningServer(root: string, pgDir: string): { port: number } | undefined {
+  const ownerFile = path.join(root, "owner.pid");
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  if (!fs.existsSync(ownerFile) || !fs.existsSync(pidFile)) return undefined;
+  const owner = Number(fs.readFileSync(ownerFile, "utf8").trim());
+  if (!owner || owner === process.pid || !isAlive(owner)) return undefined;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return isAlive(pid) && port > 0 ? { port } : undefined;
 }
 
 /** A Postgres left running by a Tandem that was killed (kill -9) still holds the data directory. */

@@ -4,5 +4,6 @@ export * from "./contacts";
 export * from "./conversations";
 export * from "./messages";
 export * from "./numbers";
+export * from "./realtime";
 export * from "./users";
 export * from "./webhook-events";

@@ -1,0 +1,36 @@
+import { redirect } from "next/navigation";
+import { auth, signOut } from "@/lib/auth/config";
+import { currentActor } from "@/lib/auth/current-actor";
+import { Providers } from "@/components/providers/providers";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const actor = await currentActor();
+  if (!actor || actor.type !== "user") redirect("/sign-in");
+  const session = await auth();
+  async function signOutAction() {
+    "use server";
+    await signOut({ redirectTo: "/sign-in" });
+  }
+  return (
+    <Providers>
+      <div className="flex h-full flex-col">
+        <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
+          <span className="font-semibold tracking-tight text-emerald-800">Tandem</span>
+          <div className="flex items-center gap-3 text-sm text-slate-600">
+            <span data-testid="current-user">
+              {session?.user?.name ?? session?.user?.email} · {actor.role}
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded px-2 py-1 hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </header>
+        <div className="min-h-0 flex-1">{children}</div>
+      </div>
+    </Providers>
+  );
+}

@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Tandem",
+  description: "A shared inbox for WhatsApp Business numbers",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="h-screen overflow-hidden">{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { connectSocket } from "@/lib/client/socket";
+import { queryKeys } from "@/lib/client/query-keys";
+import { useConnectionStore } from "@/lib/client/connection";
+
+/** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
+export function LiveUpdates() {
+  const queryClient = useQueryClient();
+  const setState = useConnectionStore();
+  useEffect(() => {
+    const socket = connectSocket();
+    let connectedBefore = false;
+    socket.on("connect", () => {
+      setState("live");
+      if (connectedBefore) void queryClient.invalidateQueries();
+      connectedBefore = true;
+    });
+    socket.on("disconnect", () => setState("reconnecting"));
+    socket.on("connect_error", () => setState("reconnecting"));
+    socket.on("conversation.changed", (event) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });
+    });
+    return () => {
+      socket.disconnect();
+    };
+  }, [queryClient, setState]);
+  return null;
+}

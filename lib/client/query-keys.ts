@@ -1,0 +1,7 @@
+export const queryKeys = {
+  conversations: {
+    all: ["conversations"] as const,
+    list: (view: string) => ["conversations", "list", view] as const,
+  },
+  messages: (conversationId: string) => ["messages", conversationId] as const,
+};

@@ -1,0 +1,1 @@
+export { resolveContact, type ResolvedContact } from "./resolve-contact";

@@ -1,0 +1,135 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import type { DbOrTx } from "@/lib/db/client";
+import { contacts, conversations, messages, phoneNumbers } from "@/lib/db/schema";
+import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
+import type { ConversationSummary, MessageDto, Page } from "./schemas";
+
+/** Row-level scope (DESIGN.md "Roles"): admins all; others their teams and their own; supervisors also teamless. */
+export function conversationScope(actor: Actor): SQL | undefined {
+  if (actor.type === "system" || actor.role === "admin") return undefined;
+  const clauses: (SQL | undefined)[] = [eq(conversations.assigneeId, actor.id)];
+  if (actor.teamIds.length > 0) clauses.push(inArray(conversations.teamId, actor.teamIds));
+  if (actor.role === "supervisor") clauses.push(isNull(conversations.teamId));
+  return or(...clauses);
+}
+
+export async function selectConversations(
+  db: DbOrTx,
+  params: { actor: Actor; view: "all" | "mine" | "unassigned"; status?: string; cursor?: string; limit: number },
+): Promise<Page<ConversationSummary>> {
+  const { actor } = params;
+  const filters: (SQL | undefined)[] = [conversationScope(actor)];
+  if (params.view === "mine" && actor.type === "user") filters.push(eq(conversations.assigneeId, actor.id));
+  if (params.view === "unassigned") filters.push(isNull(conversations.assigneeId));
+  if (params.status) filters.push(sql`${conversations.status} = ${params.status}`);
+  const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
+  if (cursor) {
+    // Keyset pagination on (last_message_at desc nulls last, id desc): stable while new messages arrive.
+    const at = cursor.at ? new Date(cursor.at).toISOString() : null;
+    filters.push(
+      at
+        ? sql`(${conversations.lastMessageAt} < ${at}::timestamptz or (${conversations.lastMessageAt} = ${at}::timestamptz and ${conversations.id} < ${cursor.id}) or ${conversations.lastMessageAt} is null)`
+        : sql`(${conversations.lastMessageAt} is null and ${conversations.id} < ${cursor.id})`,
+    );
+  }
+  const rows = await db
+    .select({ c: conversations, contact: contacts, number: phoneNumbers })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
+    .where(and(...filters))
+    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+    .limit(params.limit + 1);
+  const page = rows.slice(0, params.limit).map(toSummary);
+  const last = rows.length > params.limit ? page[page.length - 1] : undefined;
+  return { data: page, next_cursor: last ? encodeCursor({ at: last.last_message_at, id: last.id }) : null };
+}
+
+export async function selectConversation(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ c: conversations, contact: contacts, number: phoneNumbers })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
+    .where(eq(conversations.id, id))
+    .limit(1);
+  return row ? toSummary(row) : undefined;
+}
+
+export async function selectMessages(
+  db: DbOrTx,
+  params: { conversationId: string; cursor?: string; limit: number },
+): Promise<Page<MessageDto>> {
+  const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
+  const filters: (SQL | undefined)[] = [eq(messages.conversationId, params.conversationId)];
+  if (cursor?.at) {
+    const at = new Date(cursor.at);
+    filters.push(or(lt(messages.timestamp, at), and(eq(messages.timestamp, at), lt(messages.id, cursor.id))));
+  }
+  // Newest first from the index, then reversed so a page reads top to bottom.
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(...filters))
+    .orderBy(desc(messages.timestamp), desc(messages.id))
+    .limit(params.limit + 1);
+  const page = rows.slice(0, params.limit);
+  const oldest = rows.length > params.limit ? page[page.length - 1] : undefined;
+  return {
+    data: page.reverse().map(toMessageDto),
+    next_cursor: oldest ? encodeCursor({ at: oldest.timestamp.toISOString(), id: oldest.id }) : null,
+  };
+}
+
+export async function markConversationRead(db: DbOrTx, id: string) {
+  await db.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, id));
+}
+
+type Joined = {
+  c: typeof conversations.$inferSelect;
+  contact: typeof contacts.$inferSelect;
+  number: typeof phoneNumbers.$inferSelect;
+};
+
+function toSummary({ c, contact, number }: Joined): ConversationSummary {
+  return {
+    id: c.id,
+    status: c.status,
+    contact: {
+      id: contact.id,
+      // Address-book names (contact sync) win over the untrusted profile name (DESIGN.md "Identity").
+      name: contact.addressBookName ?? contact.profileName ?? contact.username ?? contact.phone ?? contact.bsuid ?? "Unknown",
+      phone: contact.phone,
+      username: contact.username,
+      bsuid: contact.bsuid,
+    },
+    number: { id: number.id, display_number: number.displayNumber },
+    team_id: c.teamId,
+    assignee_id: c.assigneeId,
+    last_message_at: c.lastMessageAt?.toISOString() ?? null,
+    last_message_preview: c.lastMessagePreview,
+    unread_count: c.unreadCount,
+    window_expires_at: c.windowExpiresAt?.toISOString() ?? null,
+  };
+}
+
+function toMessageDto(m: typeof messages.$inferSelect): MessageDto {
+  return {
+    id: m.id,
+    wamid: m.wamid,
+    conversation_id: m.conversationId,
+    direction: m.direction,
+    source: m.source,
+    type: m.type,
+    text: m.text,
+    content: m.content,
+    timestamp: m.timestamp.toISOString(),
+    status: m.status,
+    error: (m.error as MessageDto["error"]) ?? null,
+    author: m.authorId,
+    edited: m.editedAt !== null,
+    revoked: m.revokedAt !== null,
+    reply_to: m.replyToWamid,
+  };
+}

@@ -1,0 +1,5 @@
+export { acceptWebhook, type WebhookAck } from "./accept-webhook";
+export { applyWebhookEvent, type ApplyOutcome } from "./apply";
+export { findStrandedWebhookEvents } from "./recover";
+export { scheduleWebhookApply, storeWebhookEvent } from "./receive";
+export { recordWebhookRejection, webhookRejectionCounts } from "./rejections";

@@ -1,0 +1,46 @@
+import PgBoss from "pg-boss";
+import { databaseUrl } from "@/lib/db/client";
+import type { QueueName } from "./queues";
+
+type Handle = { boss: PgBoss; url: string };
+// Shared through globalThis so route handlers in Next's module graph send through the instance server.ts started.
+const globalKey = Symbol.for("tandem.jobs.boss");
+const store = globalThis as unknown as { [globalKey]?: Handle };
+
+/** Starts pg-boss. Only worker processes supervise and run schedules; web processes just send. */
+export async function startBoss(options: { worker: boolean }): Promise<PgBoss> {
+  const existing = store[globalKey];
+  if (existing) return existing.boss;
+  const url = databaseUrl();
+  const boss = new PgBoss({
+    connectionString: url,
+    max: 4,
+    application_name: options.worker ? "tandem-worker" : "tandem-web",
+    supervise: options.worker,
+    schedule: options.worker,
+    // Completed jobs are kept a day, then purged: the job table must stay bounded (BENCHMARKS.md R19).
+    deleteAfterDays: 1,
+  });
+  boss.on("error", (error) => console.error(`[jobs] ${error.message}`));
+  await boss.start();
+  store[globalKey] = { boss, url };
+  return boss;
+}
+
+export function getBoss(): PgBoss | undefined {
+  return store[globalKey]?.boss;
+}
+
+export async function enqueue(name: QueueName, data: object, options?: PgBoss.SendOptions): Promise<string | null> {
+  const boss = getBoss();
+  if (!boss) throw new Error("job queue is not started in this process");
+  return boss.send(name, data, options ?? {});
+}
+
+/** Stops taking new jobs and waits (bounded) for running ones: part of graceful shutdown. */
+export async function stopBoss(timeoutMs: number): Promise<void> {
+  const current = store[globalKey];
+  delete store[globalKey];
+  if (!current) return;
+  await current.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+}

@@ -1,0 +1,6 @@
+// Queue names, shared by senders (route handlers, verbs) and the worker registry.
+export const queues = {
+  ingestApply: "ingest.apply",
+  ingestRecover: "ingest.recover",
+} as const;
+export type QueueName = (typeof queues)[keyof typeof queues];

@@ -1,0 +1,86 @@
+import type PgBoss from "pg-boss";
+import { z } from "zod";
+import { systemActor } from "@/lib/auth/actor";
+import { NonRetryableError } from "@/lib/errors";
+import { applyWebhookEvent, findStrandedWebhookEvents } from "@/lib/ingest";
+import { enqueue } from "./boss";
+import { queues, type QueueName } from "./queues";
+
+type Definition = {
+  queue: PgBoss.Queue;
+  /** Parallel work() loops in one worker process. */
+  workers: number;
+  batchSize: number;
+  /** A thin adapter: parse the payload, act as the system, call one verb. */
+  handle: (data: unknown) => Promise<void>;
+};
+
+const eventIdPayload = z.object({ eventId: z.number().int().positive() });
+
+export const registry: Record<QueueName, Definition> = {
+  [queues.ingestApply]: {
+    queue: { name: queues.ingestApply, retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
+    workers: 2,
+    batchSize: 10,
+    handle: async (data) => {
+      const input = parsePayload(eventIdPayload, data);
+      await applyWebhookEvent({ ctx: { actor: systemActor("ingest") }, input });
+    },
+  },
+  [queues.ingestRecover]: {
+    queue: { name: queues.ingestRecover, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      const ids = await findStrandedWebhookEvents({
+        ctx: { actor: systemActor("ingest-recovery") },
+        input: { olderThanMs: 15_000, limit: 5_000 },
+      });
+      for (const eventId of ids) await enqueue(queues.ingestApply, { eventId });
+      if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} stranded webhook events`);
+    },
+  },
+};
+
+/** Cron-like jobs; pg-boss runs each once per tick across all worker processes. */
+export const schedules: { queue: QueueName; cron: string }[] = [{ queue: queues.ingestRecover, cron: "* * * * *" }];
+
+export async function createQueues(boss: PgBoss): Promise<void> {
+  for (const definition of Object.values(registry)) await boss.createQueue(definition.queue.name, definition.queue);
+}
+
+export async function startWorkers(boss: PgBoss): Promise<void> {
+  for (const [name, definition] of Object.entries(registry)) {
+    for (let i = 0; i < definition.workers; i++) {
+      await boss.work(name, { batchSize: definition.batchSize, pollingIntervalSeconds: 0.5 }, (jobs) =>
+        runBatch(boss, name, definition, jobs),
+      );
+    }
+  }
+  for (const { queue, cron } of schedules) await boss.schedule(queue, cron);
+  // Catch up at once on whatever a previous crash left behind, rather than at the next cron tick.
+  await enqueue(queues.ingestRecover, {});
+}
+
+/** Jobs in a batch succeed or fail one by one; invalid payloads are failed for good, not retried. */
+async function runBatch(boss: PgBoss, name: string, definition: Definition, jobs: PgBoss.Job<unknown>[]) {
+  await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        await definition.handle(job.data);
+      } catch (error) {
+        const err = error as Error;
+        console.error(`[jobs] ${name} ${job.id} failed: ${err.message}`);
+        // Cancelled jobs are never retried; failed ones are, up to the queue's retryLimit with backoff.
+        if (error instanceof NonRetryableError) await boss.cancel(name, job.id);
+        else await boss.fail(name, job.id, { message: err.message });
+      }
+    }),
+  );
+}
+
+function parsePayload<T>(schema: z.ZodType<T>, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new NonRetryableError(`invalid job payload: ${parsed.error.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,2 @@
+export { addNumber } from "./add-number";
+export { findNumberByMetaId, listNumbers, type PhoneNumber } from "./queries";

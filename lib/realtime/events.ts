@@ -1,0 +1,16 @@
+// Client-safe event types. Events are nudges (ids only); clients refetch or patch their caches.
+
+export type ConversationChanged = {
+  conversation_id: string;
+  message_id?: string;
+  reason: "message" | "read" | "status" | "assignment";
+};
+
+export type ServerToClientEvents = {
+  "conversation.changed": (event: ConversationChanged) => void;
+};
+
+export type ClientToServerEvents = Record<string, never>;
+
+export const SOCKET_PATH = "/socket.io";
+export const SOCKET_TABLE = "socket_io_attachments";

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { setRuntimeEnv, type Env } from "@/lib/env.js";
+import { closeDb, getDb } from "@/lib/db/client";
+import { seedDemo, type DemoLogin } from "@/lib/db/seed";
+import { checkHealth } from "@/lib/health/check-health";
+import { startBoss, stopBoss } from "@/lib/jobs/boss";
+import { createQueues, startWorkers } from "@/lib/jobs/registry";
+import { listNumbers } from "@/lib/numbers";
+import { closePublisher } from "@/lib/realtime/publish";
+import { attachRealtime } from "@/lib/realtime/server";
+import { prepareDatabase } from "./database";
+import { resolveSecrets } from "./secrets";
+
+export type SimulatorInput = {
+  appWebhookUrl: string;
+  appSecret: string;
+  accessToken: string;
+  numbers: { wabaId: string; phoneNumberId: string; displayNumber: string; coexistence: boolean }[];
+};
+
+type WebHandlers = {
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+};
+
+export type StartOptions = {
+  env: Env;
+  /** Builds Next's request handlers (kept in server.ts so this module never imports Next). */
+  createWeb: () => Promise<WebHandlers>;
+  startSimulator?: (input: SimulatorInput) => Promise<{ url: string; stop: () => Promise<void> }>;
+  log?: (line: string) => void;
+};
+
+/** Boots one Tandem process for its ROLE and returns an idempotent, bounded shutdown. */
+export async function startTandem({ env, createWeb, startSimulator, log = console.log }: StartOptions) {
+  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+  const database = await prepareDatabase(env, log);
+  if (database.embedded) stops.unshift({ name: "postgres", stop: database.embedded.stop });
+  const secrets = resolveSecrets(env, database.embedded !== undefined);
+  let runtimeEnv = setRuntimeEnv({ DATABASE_URL: database.url, ...secrets });
+
+  const seedDemoData = env.SEED_DEMO ?? database.embedded !== undefined;
+  const logins = seedDemoData && env.ROLE !== "worker" ? await seedDemo() : null;
+
+  let simulatorUrl: string | undefined;
+  if (!env.GRAPH_API_BASE && startSimulator && env.ROLE !== "worker") {
+    const sim = await startSimulator({
+      appWebhookUrl: `http://127.0.0.1:${env.PORT}/api/webhooks/whatsapp`,
+      appSecret: secrets.META_APP_SECRET,
+      accessToken: "simulator-token",
+      numbers: (await listNumbers(getDb())).map(({ wabaId, phoneNumberId, displayNumber, coexistence }) => ({
+        wabaId,
+        phoneNumberId,
+        displayNumber,
+        coexistence,
+      })),
+    });
+    simulatorUrl = sim.url;
+    runtimeEnv = setRuntimeEnv({ GRAPH_API_BASE: sim.url });
+    stops.unshift({ name: "simulator", stop: sim.stop });
+  }
+
+  const isWorker = env.ROLE !== "web";
+  const boss = await startBoss({ worker: isWorker });
+  await createQueues(boss);
+  stops.unshift({ name: "database pools", stop: () => Promise.all([closePublisher(), closeDb()]) });
+  stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
+  if (isWorker) await startWorkers(boss);
+
+  const web = env.ROLE === "worker" ? undefined : await createWeb();
+  const server = createServer((req, res) => {
+    if (web) return void web.handle(req, res);
+    // Worker processes answer health checks only.
+    if (req.url === "/api/health") return void checkHealth().then((h) => res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h)));
+    res.writeHead(404).end();
+  });
+  if (web) {
+    const realtime = attachRealtime(server, runtimeEnv.DATABASE_URL!);
+    server.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/socket.io")) void web.upgrade(req, socket, head);
+    });
+    stops.unshift({ name: "sockets", stop: realtime.close });
+  }
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, resolve));
+  stops.unshift({
+    name: "http",
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  });
+
+  printBanner({ env, simulatorUrl, logins, embedded: database.embedded !== undefined, log });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      for (const { name, stop } of stops) {
+        await stop().catch((error: Error) => log(`[shutdown] ${name}: ${error.message}`));
+      }
+    })());
+  return { server, shutdown };
+}
+
+function printBanner(input: { env: Env; simulatorUrl?: string; logins: DemoLogin[] | null; embedded: boolean; log: (line: string) => void }) {
+  const { env, log } = input;
+  const lines = [``, `Tandem is ready (role ${env.ROLE})`];
+  if (env.ROLE !== "worker") lines.push(`  App:        http://localhost:${env.PORT}`);
+  else lines.push(`  Health:     http://localhost:${env.PORT}/api/health`);
+  if (input.simulatorUrl) lines.push(`  Simulator:  ${input.simulatorUrl}  (play the customer and the owner's phone)`);
+  lines.push(`  Database:   ${input.embedded ? `embedded Postgres in ${env.DATA_DIR}` : "DATABASE_URL"}`);
+  if (input.logins) {
+    lines.push(``, `  Demo logins (shown once; passwords are stored hashed):`);
+    for (const l of input.logins) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(28)} ${l.password}   team: ${l.team}`);
+  } else if (input.embedded) {
+    lines.push(`  Demo logins were printed on the first start. Set a new password with:`);
+    lines.push(`    npm run tandem -- users:set-password --email agent1@tandem.example`);
+  }
+  lines.push(``, `Press Ctrl-C to stop.`, ``);
+  for (const line of lines) log(line);
+}

@@ -1,0 +1,1 @@
+export { createTeam } from "./create-team";

@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
+import { runMigrations } from "@/lib/db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
+export const TEMPLATE_DB = "tandem_template";
+
+/**
+ * One real Postgres per run (TEST_DATABASE_URL, or embedded under .test-data/), and a migrated template
+ * database that each test file clones: a fresh database per file in milliseconds.
+ */
+export default async function setup(project: TestProject) {
+  let embedded: EmbeddedPostgres | undefined;
+  // eslint-disable-next-line no-restricted-properties -- test harness configuration, not app code
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = path.resolve(".test-data/int");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    embedded = await startEmbeddedPostgres({ dataDir, database: "postgres" });
+    adminUrl = embedded.url;
+  }
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${TEMPLATE_DB} with (force)`);
+  await admin.unsafe(`create database ${TEMPLATE_DB}`);
+  await admin.end();
+  await runMigrations(adminUrl.replace(/\/[^/?]*(\?|$)/, `/${TEMPLATE_DB}$1`));
+  project.provide("pgAdminUrl", adminUrl);
+  return async () => {
+    await embedded?.stop();
+  };
+}

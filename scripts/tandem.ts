@@ -7,7 +7,6 @@ import { closeDb } from "@/lib/db/client";
 import { getEnv, setRuntimeEnv } from "@/lib/env.js";
 import { AppError } from "@/lib/errors";
 import { addNumber } from "@/lib/numbers";
-import { closePublisher } from "@/lib/realtime/publish";
 import { prepareDatabase } from "@/lib/runtime/database";
 import { createUser, setPassword } from "@/lib/users";
 
@@ -72,7 +71,6 @@ try {
   exitCode = 1;
   console.error(`Error: ${describe(error)}`);
 } finally {
-  await closePublisher();
   await closeDb();
   await database.embedded?.stop();
 }

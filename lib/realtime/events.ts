@@ -14,3 +14,11 @@ export type ClientToServerEvents = Record<string, never>;
 
 export const SOCKET_PATH = "/socket.io";
 export const SOCKET_TABLE = "socket_io_attachments";
+export const REALTIME_CHANNEL = "tandem_realtime";
+
+/** What travels over NOTIFY (under its 8000-byte cap): target rooms and a small event. */
+export type RealtimeEnvelope = {
+  rooms: string[];
+  event: "conversation.changed";
+  data: ConversationChanged;
+};

@@ -1,17 +1,11 @@
-import { Emitter } from "@socket.io/postgres-emitter";
-import { databaseUrl } from "@/lib/db/client";
-import { createPgPool } from "@/lib/db/pg-pool";
-import type { ConversationChanged } from "./events";
-import { SOCKET_TABLE } from "./events";
+import { getSql } from "@/lib/db/client";
+import type { ConversationChanged, RealtimeEnvelope } from "./events";
+import { REALTIME_CHANNEL } from "./events";
 import { rooms } from "./rooms";
 
-type Handle = { url: string; emitter: Emitter; close: () => Promise<void> };
-const globalKey = Symbol.for("tandem.realtime.emitter");
-const store = globalThis as unknown as { [globalKey]?: Handle };
-
 /**
- * Publishes through Postgres NOTIFY so any process (web, worker, another instance) reaches every socket.
- * Call only after the transaction that made the change has committed.
+ * Publishes through Postgres NOTIFY so any process (web, worker, another instance) reaches every socket;
+ * each web process relays it to its own sockets (lib/realtime/server.ts). Call only after commit.
  */
 export async function publishConversationChanged(input: {
   conversationId: string;
@@ -20,30 +14,15 @@ export async function publishConversationChanged(input: {
   messageId?: string | null;
   reason: ConversationChanged["reason"];
 }): Promise<void> {
-  const event: ConversationChanged = { conversation_id: input.conversationId, reason: input.reason };
-  if (input.messageId) event.message_id = input.messageId;
+  const data: ConversationChanged = { conversation_id: input.conversationId, reason: input.reason };
+  if (input.messageId) data.message_id = input.messageId;
   const targets = [rooms.all, input.teamId ? rooms.team(input.teamId) : rooms.teamless];
   if (input.assigneeId) targets.push(rooms.user(input.assigneeId));
+  const envelope: RealtimeEnvelope = { rooms: targets, event: "conversation.changed", data };
   try {
-    emitter().to(targets).emit("conversation.changed", event);
+    await getSql().notify(REALTIME_CHANNEL, JSON.stringify(envelope));
   } catch (error) {
     // A lost nudge is recoverable (clients refetch on reconnect); a failed ingest is not. Never throw here.
     console.error(`[realtime] publish failed: ${(error as Error).message}`);
   }
-}
-
-export async function closePublisher(): Promise<void> {
-  const current = store[globalKey];
-  delete store[globalKey];
-  await current?.close();
-}
-
-function emitter(): Emitter {
-  const url = databaseUrl();
-  const current = store[globalKey];
-  if (current && current.url === url) return current.emitter;
-  const pool = createPgPool(url, 2, "tandem-emitter");
-  const created = { url, emitter: new Emitter(pool, "/", { tableName: SOCKET_TABLE }), close: () => pool.end() };
-  store[globalKey] = created;
-  return created.emitter;
 }

@@ -5,16 +5,24 @@ import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { actorFromHeaders } from "@/lib/auth/session";
 import { createPgPool } from "@/lib/db/pg-pool";
-import { SOCKET_PATH, SOCKET_TABLE, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { getSql } from "@/lib/db/client";
+import {
+  REALTIME_CHANNEL,
+  SOCKET_PATH,
+  SOCKET_TABLE,
+  type ClientToServerEvents,
+  type RealtimeEnvelope,
+  type ServerToClientEvents,
+} from "./events";
 import { rooms } from "./rooms";
 
 type SocketData = { actor: Actor };
 
 /**
- * Socket.io on the app's HTTP server. The Postgres adapter fans events out between instances, so a
- * publish from any process (web, worker) reaches every socket. Joins are decided by the same permissions.
+ * Socket.io on the app's HTTP server. Joins are decided by the same permissions as HTTP reads. The Postgres
+ * adapter keeps server-side operations (disconnecting a user's sockets, fetchSockets) working across instances.
  */
-export function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
+export async function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
   const pool = createPgPool(databaseUrl, 2, "tandem-realtime");
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     path: SOCKET_PATH,
@@ -41,9 +49,21 @@ export function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
     void socket.join(roomsFor(socket.data.actor));
   });
 
+  // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
+  // event reaches each socket once however many instances run.
+  const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
+    try {
+      const envelope = JSON.parse(payload) as RealtimeEnvelope;
+      io.local.to(envelope.rooms).emit(envelope.event, envelope.data);
+    } catch (error) {
+      console.error(`[realtime] bad notification: ${(error as Error).message}`);
+    }
+  });
+
   return {
     io,
     close: async () => {
+      await subscription.unlisten().catch(() => {});
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pool.end().catch(() => {});

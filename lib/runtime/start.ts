@@ -7,7 +7,6 @@ import { checkHealth } from "@/lib/health/check-health";
 import { startBoss, stopBoss } from "@/lib/jobs/boss";
 import { createQueues, startWorkers } from "@/lib/jobs/registry";
 import { listNumbers } from "@/lib/numbers";
-import { closePublisher } from "@/lib/realtime/publish";
 import { attachRealtime } from "@/lib/realtime/server";
 import { prepareDatabase } from "./database";
 import { resolveSecrets } from "./secrets";
@@ -64,7 +63,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   const isWorker = env.ROLE !== "web";
   const boss = await startBoss({ worker: isWorker });
   await createQueues(boss);
-  stops.unshift({ name: "database pools", stop: () => Promise.all([closePublisher(), closeDb()]) });
+  stops.unshift({ name: "database pool", stop: closeDb });
   stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
   if (isWorker) await startWorkers(boss);
 
@@ -76,7 +75,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     res.writeHead(404).end();
   });
   if (web) {
-    const realtime = attachRealtime(server, runtimeEnv.DATABASE_URL!);
+    const realtime = await attachRealtime(server, runtimeEnv.DATABASE_URL!);
     server.on("upgrade", (req, socket, head) => {
       if (!req.url?.startsWith("/socket.io")) void web.upgrade(req, socket, head);
     });

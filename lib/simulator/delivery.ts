@@ -78,7 +78,9 @@ export class Deliverer {
   }
 
   /** Releases held webhooks: in order, reversed or shuffled, one POST each or batched. */
-  flush(opts: { order?: "fifo" | "reverse" | "shuffle"; batch?: "none" | "changes" | "entries" } = {}): number[] {
+  flush(
+    opts: { order?: "fifo" | "reverse" | "shuffle"; batch?: "none" | "changes" | "entries" } = {},
+  ): number[] {
     let envs = this.held;
     this.held = [];
     if (opts.order === "reverse") envs = [...envs].reverse();
@@ -175,11 +177,21 @@ export class Deliverer {
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
-      error = e instanceof Error ? (e.name === "TimeoutError" ? "timeout" : (e.cause as Error | undefined)?.message ?? e.message) : String(e);
+      error =
+        e instanceof Error
+          ? e.name === "TimeoutError"
+            ? "timeout"
+            : ((e.cause as Error | undefined)?.message ?? e.message)
+          : String(e);
     } finally {
       this.inFlight--;
     }
-    const attempt: DeliveryAttempt = { attempt: d.attempts.length + 1, at: started, status, durationMs: Date.now() - started };
+    const attempt: DeliveryAttempt = {
+      attempt: d.attempts.length + 1,
+      at: started,
+      status,
+      durationMs: Date.now() - started,
+    };
     if (error) attempt.error = error;
     d.attempts.push(attempt);
     // Meta treats anything but 200 as failure (§1.3); we accept any 2xx.

@@ -2,7 +2,18 @@
 // produce webhooks. Transport-free: graph.ts and sim-api.ts are the HTTP adapters over it.
 import { createHash } from "node:crypto";
 import { Deliverer } from "./delivery";
-import type { Biz, Content, Envelope, ErrorObject, HistoryMessage, Person, Pricing, SharedContact, StatusName, TemplateEvent } from "./payloads";
+import type {
+  Biz,
+  Content,
+  Envelope,
+  ErrorObject,
+  HistoryMessage,
+  Person,
+  Pricing,
+  SharedContact,
+  StatusName,
+  TemplateEvent,
+} from "./payloads";
 import * as P from "./payloads";
 import type { Template, TemplateCategory } from "./rules";
 import {
@@ -20,7 +31,13 @@ import {
 } from "./rules";
 import { fbtraceId as fbtrace, newBsuid, newNumericId, newWamid, unixSeconds } from "./sign";
 
-export type NumberConfig = { wabaId: string; phoneNumberId: string; displayNumber: string; coexistence: boolean; verifiedName?: string };
+export type NumberConfig = {
+  wabaId: string;
+  phoneNumberId: string;
+  displayNumber: string;
+  coexistence: boolean;
+  verifiedName?: string;
+};
 
 export type SimNumber = NumberConfig & {
   connected: boolean;
@@ -55,6 +72,10 @@ export type ChatMessage = {
   revoked?: boolean;
   reaction?: { messageId: string; emoji: string };
   bizOpaqueCallbackData?: string;
+  /** History only: true when the customer wrote it. */
+  inbound?: boolean;
+  /** Buttons/rows the customer can tap on an interactive or template message (for the page). */
+  choices?: Array<{ kind: "button_reply" | "list_reply" | "button"; id: string; title: string }>;
 };
 
 export type MediaItem = {
@@ -94,7 +115,13 @@ export type SimConfig = {
   pairRate: { burst: number; refillMs: number };
   throughputOverride?: number;
   mediaUrlTtlMs: number;
-  history: { days: number; messagesPerThread: number; threadsPerChunk: number; declined: boolean; chunkDelayMs: number };
+  history: {
+    days: number;
+    messagesPerThread: number;
+    threadsPerChunk: number;
+    declined: boolean;
+    chunkDelayMs: number;
+  };
 };
 
 export type RequestLog = {
@@ -198,7 +225,14 @@ export class Engine {
   }
 
   private seed(): void {
-    for (const n of this.opts.numbers) this.numbers.set(n.phoneNumberId, { ...n, connected: true, syncRequests: {} });
+    // Webhooks carry the display number as digits even when it is configured formatted (§1.4).
+    for (const n of this.opts.numbers)
+      this.numbers.set(n.phoneNumberId, {
+        ...n,
+        displayNumber: n.displayNumber.replace(/\D/g, ""),
+        connected: true,
+        syncRequests: {},
+      });
     for (const t of this.opts.templates ?? []) {
       const wabaId = t.wabaId ?? this.opts.numbers[0]?.wabaId ?? "";
       const tpl = this.makeTemplate(wabaId, {
@@ -284,7 +318,8 @@ export class Engine {
     const n = this.number(str(input.numberId));
     const content = this.contentFrom(input, "customer");
     const id = newWamid();
-    const at = this.now();
+    // ageMs backdates the message (a late retry of an old event): lets tests close the window on both sides.
+    const at = this.now() - (num(input.ageMs) ?? 0);
     const msg: P.InboundInput = { id, timestamp: unixSeconds(at), content };
     const contextId = str(input.contextId);
     if (contextId) msg.context = { from: n.displayNumber, id: contextId };
@@ -300,6 +335,7 @@ export class Engine {
         mediaType: "image",
         imageUrl: "https://scontent.xx.fbcdn.net/sim-ad.jpg",
         ctwaClid: `ARA${newNumericId(24)}`,
+        welcomeMessage: "Hi! How can we help?",
         ...r,
       };
       this.referralAt.set(`${n.phoneNumberId}:${c.id}`, at);
@@ -314,11 +350,19 @@ export class Engine {
     const c = this.customer(customerId);
     const n = this.number(str(input.numberId));
     const id = newWamid();
-    const at = this.now();
+    const at = this.now() - (num(input.ageMs) ?? 0);
     const echo: P.EchoInput = { id, timestamp: unixSeconds(at) };
     if (input.type === "errors") {
       echo.errors = [P.ECHO_CONTENT_UNAVAILABLE];
-      this.chats.push({ id, numberId: n.phoneNumberId, customerId: c.id, origin: "business_app", type: "errors", at, errors: echo.errors });
+      this.chats.push({
+        id,
+        numberId: n.phoneNumberId,
+        customerId: c.id,
+        origin: "business_app",
+        type: "errors",
+        at,
+        errors: echo.errors,
+      });
     } else {
       echo.content = this.contentFrom(input, "business");
       this.recordChat(n, c, id, "business_app", echo.content, at, undefined);
@@ -342,7 +386,9 @@ export class Engine {
             status: "read",
             timestamp: unixSeconds(this.now()),
             sentTo: c.phone ? "phone" : "bsuid",
-            ...(m.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: m.bizOpaqueCallbackData }),
+            ...(m.bizOpaqueCallbackData === undefined
+              ? {}
+              : { bizOpaqueCallbackData: m.bizOpaqueCallbackData }),
           }),
         );
       }
@@ -355,14 +401,16 @@ export class Engine {
   apiSend(numberId: string, body: Record<string, unknown>, headers: Record<string, string>): SendResult {
     const n = this.numbers.get(numberId);
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
-    if (body.messaging_product !== "whatsapp") return this.err(100, "The parameter messaging_product is required.");
+    if (body.messaging_product !== "whatsapp")
+      return this.err(100, "The parameter messaging_product is required.");
 
     // mark as read (+ typing indicator)
     if (body.status === "read") {
       const target = str(body.message_id);
       const m = this.chats.find((x) => x.id === target && x.origin === "customer");
       if (!m) return this.err(100, `Invalid parameter: message_id ${target} not found`);
-      for (const x of this.chats) if (x.customerId === m.customerId && x.origin === "customer" && x.at <= m.at) x.status = "read";
+      for (const x of this.chats)
+        if (x.customerId === m.customerId && x.origin === "customer" && x.at <= m.at) x.status = "read";
       return { status: 200, body: { success: true } };
     }
 
@@ -395,7 +443,10 @@ export class Engine {
 
     const now = this.now();
     if (!this.throughputFor(n).tryHit(now, throughputLimit(n.coexistence, this.config.throughputOverride)))
-      return this.err(130429, `Message failed to send because there were too many messages sent from this phone number in a short period of time.`);
+      return this.err(
+        130429,
+        `Message failed to send because there were too many messages sent from this phone number in a short period of time.`,
+      );
 
     const windowIsOpen = c ? this.isWindowOpen(n.phoneNumberId, c.id) : false;
     let asyncError: ErrorObject | undefined;
@@ -404,14 +455,25 @@ export class Engine {
       if (this.config.windowErrors === "sync") return this.err(131026, e.error_data.details);
       asyncError = e;
     } else {
-      if (!this.pairBucket(n, c, now).take(now)) return this.err(131056, "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.");
+      if (!this.pairBucket(n, c, now).take(now))
+        return this.err(
+          131056,
+          "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
+        );
       if (type !== "template" && !windowIsOpen) {
-        const details = "Message failed to send because more than 24 hours have passed since the customer last replied to this number.";
+        const details =
+          "Message failed to send because more than 24 hours have passed since the customer last replied to this number.";
         if (this.config.windowErrors === "sync") return this.err(131047, details);
         asyncError = P.errorObject(131047, errorTitle(131047), details, true);
       }
     }
-    if (fault?.async) asyncError = P.errorObject(fault.code ?? 131000, errorTitle(fault.code ?? 131000), "Injected fault", true);
+    if (fault?.async)
+      asyncError = P.errorObject(
+        fault.code ?? 131000,
+        errorTitle(fault.code ?? 131000),
+        "Injected fault",
+        true,
+      );
 
     const id = newWamid();
     const cb = str(body.biz_opaque_callback_data);
@@ -422,7 +484,11 @@ export class Engine {
     const contact: Record<string, string> = { input: sentTo === "phone" ? to! : recipientId! };
     if (sentTo === "phone") contact.wa_id = c?.phone ?? to!.replace(/\D/g, "");
     else contact.user_id = c?.bsuid ?? recipientId!;
-    const response = { messaging_product: "whatsapp", contacts: [contact], messages: [{ id, message_status: "accepted" }] };
+    const response = {
+      messaging_product: "whatsapp",
+      contacts: [contact],
+      messages: [{ id, message_status: "accepted" }],
+    };
 
     if (c) {
       const chat: ChatMessage = {
@@ -439,20 +505,46 @@ export class Engine {
       if (cb !== undefined) chat.bizOpaqueCallbackData = cb;
       this.chats.push(chat);
       const fep = now - (this.referralAt.get(`${n.phoneNumberId}:${c.id}`) ?? -Infinity) < FEP_MS;
-      const kind = template ? (template.category.toLowerCase() as "utility" | "marketing" | "authentication") : "service";
+      const kind = template
+        ? (template.category.toLowerCase() as "utility" | "marketing" | "authentication")
+        : "service";
       this.scheduleStatuses(n, c, chat, sentTo, P.pricingFor(kind, windowIsOpen, fep), asyncError);
     }
     return { status: 200, body: response };
   }
 
-  private scheduleStatuses(n: SimNumber, c: SimCustomer, chat: ChatMessage, sentTo: "phone" | "bsuid", pricing: Pricing, error?: ErrorObject): void {
+  private scheduleStatuses(
+    n: SimNumber,
+    c: SimCustomer,
+    chat: ChatMessage,
+    sentTo: "phone" | "bsuid",
+    pricing: Pricing,
+    error?: ErrorObject,
+  ): void {
     const plan: StatusStep[] = error ? ["failed"] : (c.statusPlan ?? this.config.statusPlan);
     plan.forEach((step, i) => {
       this.delivery.later(this.config.statusStepMs * (i + 1), () => {
-        const errors = step === "failed" ? [error ?? P.errorObject(this.config.failCode, errorTitle(this.config.failCode), "Simulated failure", true)] : undefined;
+        const errors =
+          step === "failed"
+            ? [
+                error ??
+                  P.errorObject(
+                    this.config.failCode,
+                    errorTitle(this.config.failCode),
+                    "Simulated failure",
+                    true,
+                  ),
+              ]
+            : undefined;
         chat.status = rank(step) > rank(chat.status) || step === "failed" ? step : chat.status;
         if (errors) chat.errors = errors;
-        const s: P.StatusInput = { id: chat.id, status: step, timestamp: unixSeconds(this.now()), sentTo, pricing };
+        const s: P.StatusInput = {
+          id: chat.id,
+          status: step,
+          timestamp: unixSeconds(this.now()),
+          sentTo,
+          pricing,
+        };
         if (chat.bizOpaqueCallbackData !== undefined) s.bizOpaqueCallbackData = chat.bizOpaqueCallbackData;
         if (errors) s.errors = errors;
         this.delivery.send(P.statusUpdate(this.biz(n), c, s));
@@ -505,12 +597,17 @@ export class Engine {
     const invalid = checkTemplateCreate(body);
     if (invalid) return this.err(invalid.code, invalid.details);
     const lang = normaliseLanguage(String(body.language));
-    if ([...this.templates.values()].some((t) => t.wabaId === wabaId && t.name === body.name && t.language === lang))
+    if (
+      [...this.templates.values()].some(
+        (t) => t.wabaId === wabaId && t.name === body.name && t.language === lang,
+      )
+    )
       return this.err(100, `Content in this language already exists for ${String(body.name)}`, 2388024);
     const t = this.makeTemplate(wabaId, body);
     const decision = /reject/.test(t.name) ? "REJECTED" : this.config.templateDecision;
     this.delivery.later(this.config.templateReviewMs, () => {
-      if (this.templates.get(t.id)?.status === "PENDING") this.setTemplateStatus(t.id, decision, decision === "REJECTED" ? "INVALID_FORMAT" : undefined);
+      if (this.templates.get(t.id)?.status === "PENDING")
+        this.setTemplateStatus(t.id, decision, decision === "REJECTED" ? "INVALID_FORMAT" : undefined);
     });
     return { status: 200, body: { id: t.id, status: t.status, category: t.category } };
   }
@@ -518,7 +615,8 @@ export class Engine {
   setTemplateStatus(id: string, event: TemplateEvent, reason?: string): Template {
     const t = this.templates.get(id);
     if (!t) throw new SimError(404, `unknown template ${id}`);
-    if (["APPROVED", "REJECTED", "PENDING", "PAUSED", "DISABLED"].includes(event)) t.status = event as Template["status"];
+    if (["APPROVED", "REJECTED", "PENDING", "PAUSED", "DISABLED"].includes(event))
+      t.status = event as Template["status"];
     if (event === "REINSTATED" || event === "UNARCHIVED") t.status = "APPROVED";
     if (event === "REJECTED") t.rejectedReason = reason ?? "INVALID_FORMAT";
     if (event === "DELETED") this.templates.delete(id);
@@ -560,11 +658,15 @@ export class Engine {
     const n = this.numbers.get(numberId);
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
     const syncType = body.sync_type;
-    if (body.messaging_product !== "whatsapp") return this.err(100, "The parameter messaging_product is required.");
-    if (syncType !== "history" && syncType !== "smb_app_state_sync") return this.err(100, "Invalid parameter: sync_type");
-    if (!n.coexistence) return this.err(100, "This phone number is not onboarded through the WhatsApp Business app.");
+    if (body.messaging_product !== "whatsapp")
+      return this.err(100, "The parameter messaging_product is required.");
+    if (syncType !== "history" && syncType !== "smb_app_state_sync")
+      return this.err(100, "Invalid parameter: sync_type");
+    if (!n.coexistence)
+      return this.err(100, "This phone number is not onboarded through the WhatsApp Business app.");
     // [unverified] Meta's exact error for a repeated sync is not documented; 100 with a clear message.
-    if (n.syncRequests[syncType]) return this.err(100, `A ${syncType} sync was already requested for this onboarding.`);
+    if (n.syncRequests[syncType])
+      return this.err(100, `A ${syncType} sync was already requested for this onboarding.`);
     const requestId = newNumericId(16);
     n.syncRequests[syncType] = requestId;
     if (syncType === "history") this.delivery.later(50, () => this.runHistory(n.phoneNumberId));
@@ -576,7 +678,10 @@ export class Engine {
    * History sync: per customer, N messages spread over `days`, both directions, in phases 0/1/2,
    * chunks sent shuffled (chunk_order still tells the order); media newer than 14 days gets a follow-up.
    */
-  runHistory(numberId: string, overrides: Partial<SimConfig["history"]> & { customerIds?: string[] } = {}): { chunks: number; declined: boolean } {
+  runHistory(
+    numberId: string,
+    overrides: Partial<SimConfig["history"]> & { customerIds?: string[] } = {},
+  ): { chunks: number; declined: boolean } {
     const n = this.number(numberId);
     const h = { ...this.config.history, ...overrides };
     const biz = this.biz(n);
@@ -584,7 +689,9 @@ export class Engine {
       this.delivery.send(P.historyDeclined(biz));
       return { chunks: 0, declined: true };
     }
-    const customers = overrides.customerIds ? overrides.customerIds.map((id) => this.customer(id)) : [...this.customers.values()];
+    const customers = overrides.customerIds
+      ? overrides.customerIds.map((id) => this.customer(id))
+      : [...this.customers.values()];
     const now = this.now();
     const day = 86_400_000;
     const phases: Array<Array<{ person: Person; messages: HistoryMessage[] }>> = [[], [], []];
@@ -592,7 +699,10 @@ export class Engine {
     for (const c of customers) {
       const perPhase: HistoryMessage[][] = [[], [], []];
       for (let i = 0; i < h.messagesPerThread; i++) {
-        const age = h.messagesPerThread === 1 ? day / 2 : (h.days * day * (h.messagesPerThread - 1 - i)) / (h.messagesPerThread - 1) + 60_000;
+        const age =
+          h.messagesPerThread === 1
+            ? day / 2
+            : (h.days * day * (h.messagesPerThread - 1 - i)) / (h.messagesPerThread - 1) + 60_000;
         const at = now - Math.max(age, 60_000);
         const ageDays = (now - at) / day;
         const phase = ageDays < 1 ? 0 : ageDays < 90 ? 1 : 2;
@@ -600,17 +710,42 @@ export class Engine {
         const isMedia = i % 3 === 2;
         const id = newWamid();
         const timestamp = unixSeconds(at);
-        const m: HistoryMessage = { id, timestamp, direction, status: direction === "inbound" ? "READ" : "DELIVERED" };
-        if (!isMedia) m.content = { type: "text", body: `${direction === "inbound" ? c.name : "Business"}: history message ${i + 1}` };
+        const m: HistoryMessage = {
+          id,
+          timestamp,
+          direction,
+          status: direction === "inbound" ? "READ" : "DELIVERED",
+        };
+        if (!isMedia)
+          m.content = {
+            type: "text",
+            body: `${direction === "inbound" ? c.name : "Business"}: history message ${i + 1}`,
+          };
         perPhase[phase]!.push(m);
-        const chat: ChatMessage = { id, numberId: n.phoneNumberId, customerId: c.id, origin: "history", type: isMedia ? "image" : "text", at };
+        const chat: ChatMessage = {
+          id,
+          numberId: n.phoneNumberId,
+          customerId: c.id,
+          origin: "history",
+          type: isMedia ? "image" : "text",
+          at,
+          inbound: direction === "inbound",
+        };
         if (!isMedia) chat.text = (m.content as { body: string }).body;
         this.chats.push(chat);
         if (isMedia && now - at < 14 * day) {
           const item = this.storeMedia(placeholderImage(), "image/jpeg");
           chat.mediaId = item.id;
           followUps.push(
-            P.historyMedia(biz, c, { id, timestamp, direction, content: { type: "image", media: { id: item.id, mimeType: item.mimeType, sha256: item.sha256B64 } } }),
+            P.historyMedia(biz, c, {
+              id,
+              timestamp,
+              direction,
+              content: {
+                type: "image",
+                media: { id: item.id, mimeType: item.mimeType, sha256: item.sha256B64 },
+              },
+            }),
           );
         }
       }
@@ -632,7 +767,9 @@ export class Engine {
     const order = envs.map((_, i) => i);
     for (let i = 0; i + 1 < order.length; i += 2) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
     order.forEach((idx, k) => this.delivery.later(h.chunkDelayMs * k, () => this.delivery.send(envs[idx]!)));
-    followUps.forEach((f, k) => this.delivery.later(h.chunkDelayMs * (envs.length + k), () => this.delivery.send(f)));
+    followUps.forEach((f, k) =>
+      this.delivery.later(h.chunkDelayMs * (envs.length + k), () => this.delivery.send(f)),
+    );
     return { chunks: envs.length, declined: false };
   }
 
@@ -661,7 +798,10 @@ export class Engine {
 
   // ---------- identity and account ----------
 
-  changeNumber(customerId: string, input: { newPhone?: string; numberId?: string; userIdUpdate?: boolean }): SimCustomer {
+  changeNumber(
+    customerId: string,
+    input: { newPhone?: string; numberId?: string; userIdUpdate?: boolean },
+  ): SimCustomer {
     const c = this.customer(customerId);
     if (!c.phone) throw new SimError(400, "customer has no phone; use change-user-id");
     const n = this.number(input.numberId);
@@ -671,10 +811,24 @@ export class Engine {
     c.phone = newPhone;
     c.bsuid = newBsuid(countryOf(newPhone)); // regenerated on a phone change (§4.1)
     const ts = unixSeconds(this.now());
-    const s: Parameters<typeof P.userChangedNumber>[1] = { id: newWamid(), timestamp: ts, oldPhone, newPhone, newBsuid: c.bsuid, previousBsuid };
+    const s: Parameters<typeof P.userChangedNumber>[1] = {
+      id: newWamid(),
+      timestamp: ts,
+      oldPhone,
+      newPhone,
+      newBsuid: c.bsuid,
+      previousBsuid,
+    };
     this.delivery.send(P.userChangedNumber(this.biz(n), s));
     if (input.userIdUpdate)
-      this.delivery.send(P.userIdUpdate(this.biz(n), { timestamp: ts, waId: newPhone, previous: previousBsuid, current: c.bsuid }));
+      this.delivery.send(
+        P.userIdUpdate(this.biz(n), {
+          timestamp: ts,
+          waId: newPhone,
+          previous: previousBsuid,
+          current: c.bsuid,
+        }),
+      );
     this.moveWindow(c.id, c.id);
     return c;
   }
@@ -685,9 +839,15 @@ export class Engine {
     const previousBsuid = c.bsuid;
     c.bsuid = newBsuid(previousBsuid.split(".")[0]);
     const ts = unixSeconds(this.now());
-    this.delivery.send(P.userChangedUserId(this.biz(n), { id: newWamid(), timestamp: ts, newBsuid: c.bsuid, previousBsuid }));
+    this.delivery.send(
+      P.userChangedUserId(this.biz(n), { id: newWamid(), timestamp: ts, newBsuid: c.bsuid, previousBsuid }),
+    );
     if (input.userIdUpdate) {
-      const u: Parameters<typeof P.userIdUpdate>[1] = { timestamp: ts, previous: previousBsuid, current: c.bsuid };
+      const u: Parameters<typeof P.userIdUpdate>[1] = {
+        timestamp: ts,
+        previous: previousBsuid,
+        current: c.bsuid,
+      };
       if (c.phone) u.waId = c.phone;
       this.delivery.send(P.userIdUpdate(this.biz(n), u));
     }
@@ -705,9 +865,22 @@ export class Engine {
 
   // ---------- faults ----------
 
-  addFault(input: { code?: number; httpStatus?: number; numberId?: string; durationMs?: number; count?: number; scope?: Fault["scope"]; async?: boolean }): Fault {
-    if (input.code === undefined && input.httpStatus === undefined) throw new SimError(400, "a fault needs code or httpStatus");
-    const f: Fault = { id: this.nextFaultId++, scope: input.scope ?? "messages", async: input.async ?? false };
+  addFault(input: {
+    code?: number;
+    httpStatus?: number;
+    numberId?: string;
+    durationMs?: number;
+    count?: number;
+    scope?: Fault["scope"];
+    async?: boolean;
+  }): Fault {
+    if (input.code === undefined && input.httpStatus === undefined)
+      throw new SimError(400, "a fault needs code or httpStatus");
+    const f: Fault = {
+      id: this.nextFaultId++,
+      scope: input.scope ?? "messages",
+      async: input.async ?? false,
+    };
     if (input.code !== undefined) f.code = input.code;
     if (input.httpStatus !== undefined) f.httpStatus = input.httpStatus;
     if (input.numberId) f.numberId = input.numberId;
@@ -720,8 +893,13 @@ export class Engine {
 
   takeFault(numberId: string | undefined, scope: Fault["scope"]): Fault | undefined {
     const now = this.now();
-    this.faults = this.faults.filter((f) => (f.until === undefined || f.until > now) && (f.remaining === undefined || f.remaining > 0));
-    const f = this.faults.find((x) => (x.scope === scope || x.scope === "any") && (!x.numberId || !numberId || x.numberId === numberId));
+    this.faults = this.faults.filter(
+      (f) => (f.until === undefined || f.until > now) && (f.remaining === undefined || f.remaining > 0),
+    );
+    const f = this.faults.find(
+      (x) =>
+        (x.scope === scope || x.scope === "any") && (!x.numberId || !numberId || x.numberId === numberId),
+    );
     if (f && f.remaining !== undefined) f.remaining--;
     return f;
   }
@@ -730,12 +908,23 @@ export class Engine {
     if (f.code !== undefined) return this.err(f.code, "Injected fault", undefined, f.httpStatus);
     return {
       status: f.httpStatus ?? 500,
-      body: { error: { message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", is_transient: true, code: 2, fbtrace_id: fbtrace() } },
+      body: {
+        error: {
+          message: "An unexpected error has occurred. Please retry your request later.",
+          type: "OAuthException",
+          is_transient: true,
+          code: 2,
+          fbtrace_id: fbtrace(),
+        },
+      },
     };
   }
 
   err(code: number, details: string, subcode?: number, httpStatus?: number): SendResult {
-    return { status: httpStatus ?? httpStatusFor(code), body: graphErrorBody(code, details, fbtrace(), subcode) };
+    return {
+      status: httpStatus ?? httpStatusFor(code),
+      body: graphErrorBody(code, details, fbtrace(), subcode),
+    };
   }
 
   // ---------- misc ----------
@@ -747,13 +936,15 @@ export class Engine {
 
   webhookUrlFor(env: Envelope): string {
     const waba = env.entry[0]?.id;
-    for (const n of this.numbers.values()) if (n.wabaId === waba && n.overrideCallbackUri) return n.overrideCallbackUri;
+    for (const n of this.numbers.values())
+      if (n.wabaId === waba && n.overrideCallbackUri) return n.overrideCallbackUri;
     return this.opts.appWebhookUrl;
   }
 
   private moveWindow(from: string, to: string): void {
     if (from === to) return;
-    for (const [k, v] of this.lastInbound) if (k.endsWith(`:${from}`)) this.lastInbound.set(k.replace(`:${from}`, `:${to}`), v);
+    for (const [k, v] of this.lastInbound)
+      if (k.endsWith(`:${from}`)) this.lastInbound.set(k.replace(`:${from}`, `:${to}`), v);
   }
 
   private throughputFor(n: SimNumber): RateWindow {
@@ -765,12 +956,31 @@ export class Engine {
   private pairBucket(n: SimNumber, c: SimCustomer, now: number): TokenBucket {
     const key = `${n.phoneNumberId}:${c.id}`;
     let b = this.pairBuckets.get(key);
-    if (!b) this.pairBuckets.set(key, (b = new TokenBucket(this.config.pairRate.burst, this.config.pairRate.refillMs, now)));
+    if (!b)
+      this.pairBuckets.set(
+        key,
+        (b = new TokenBucket(this.config.pairRate.burst, this.config.pairRate.refillMs, now)),
+      );
     return b;
   }
 
-  private recordChat(n: SimNumber, c: SimCustomer, id: string, origin: ChatMessage["origin"], content: Content, at: number, contextId: string | undefined): void {
-    const chat: ChatMessage = { id, numberId: n.phoneNumberId, customerId: c.id, origin, type: content.type, at };
+  private recordChat(
+    n: SimNumber,
+    c: SimCustomer,
+    id: string,
+    origin: ChatMessage["origin"],
+    content: Content,
+    at: number,
+    contextId: string | undefined,
+  ): void {
+    const chat: ChatMessage = {
+      id,
+      numberId: n.phoneNumberId,
+      customerId: c.id,
+      origin,
+      type: content.type,
+      at,
+    };
     if (contextId) chat.contextId = contextId;
     if (content.type === "edit" || content.type === "revoke") {
       const target = this.chats.find((m) => m.id === content.originalMessageId);
@@ -794,7 +1004,11 @@ export class Engine {
     const caption = str(input.caption);
     const mediaOf = (mime: string, filename?: string): P.MediaRef => {
       const data = str(input.dataBase64);
-      const bytes = data ? Buffer.from(data, "base64") : mime.startsWith("image/") ? placeholderImage() : Buffer.from(`simulated ${type} ${newNumericId(6)}`);
+      const bytes = data
+        ? Buffer.from(data, "base64")
+        : mime.startsWith("image/")
+          ? placeholderImage()
+          : Buffer.from(`simulated ${type} ${newNumericId(6)}`);
       const item = this.storeMedia(bytes, str(input.mimeType) ?? mime, filename);
       const ref: P.MediaRef = { id: item.id, mimeType: item.mimeType, sha256: item.sha256B64 };
       if (input.withUrl) ref.url = this.mediaUrl(item);
@@ -813,12 +1027,19 @@ export class Engine {
         return { type: "audio", voice: true, media: mediaOf("audio/ogg; codecs=opus") };
       case "document": {
         const filename = str(input.filename) ?? "document.pdf";
-        return withCaption({ type: "document", filename, media: mediaOf("application/pdf", filename) }, caption);
+        return withCaption(
+          { type: "document", filename, media: mediaOf("application/pdf", filename) },
+          caption,
+        );
       }
       case "sticker":
         return { type: "sticker", animated: Boolean(input.animated), media: mediaOf("image/webp") };
       case "location": {
-        const loc: Content = { type: "location", latitude: num(input.latitude) ?? 51.5072, longitude: num(input.longitude) ?? -0.1276 };
+        const loc: Content = {
+          type: "location",
+          latitude: num(input.latitude) ?? 51.5072,
+          longitude: num(input.longitude) ?? -0.1276,
+        };
         if (str(input.name)) loc.name = str(input.name)!;
         if (str(input.address)) loc.address = str(input.address)!;
         return loc;
@@ -827,22 +1048,41 @@ export class Engine {
         return {
           type: "contacts",
           contacts: (input.contacts as SharedContact[] | undefined) ?? [
-            { formattedName: "John Smith", firstName: "John", lastName: "Smith", phones: [{ phone: "+1 631-555-1182", waId: "16315551182" }], origin: "other" },
+            {
+              formattedName: "John Smith",
+              firstName: "John",
+              lastName: "Smith",
+              phones: [{ phone: "+1 631-555-1182", waId: "16315551182" }],
+              origin: "other",
+              vcard: "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nTEL;type=CELL:+1 631-555-1182\nEND:VCARD",
+            },
           ],
         };
       case "button_reply":
         return { type: "button_reply", id: str(input.id) ?? "btn_1", title: str(input.title) ?? "Yes" };
       case "list_reply": {
-        const c: Content = { type: "list_reply", id: str(input.id) ?? "row_1", title: str(input.title) ?? "Option 1" };
+        const c: Content = {
+          type: "list_reply",
+          id: str(input.id) ?? "row_1",
+          title: str(input.title) ?? "Option 1",
+        };
         if (str(input.description)) c.description = str(input.description)!;
         return c;
       }
       case "button":
         return { type: "button", payload: str(input.payload) ?? "PAYLOAD", text: str(input.text) ?? "OK" };
       case "reaction":
-        return { type: "reaction", messageId: req(input.messageId, "messageId"), emoji: str(input.emoji) ?? "👍" };
+        return {
+          type: "reaction",
+          messageId: req(input.messageId, "messageId"),
+          emoji: str(input.emoji) ?? "👍",
+        };
       case "edit":
-        return { type: "edit", originalMessageId: req(input.originalMessageId, "originalMessageId"), message: { type: "text", body: str(input.text) ?? str(input.body) ?? "" } };
+        return {
+          type: "edit",
+          originalMessageId: req(input.originalMessageId, "originalMessageId"),
+          message: { type: "text", body: str(input.text) ?? str(input.body) ?? "" },
+        };
       case "revoke":
         return { type: "revoke", originalMessageId: req(input.originalMessageId, "originalMessageId") };
       case "unsupported": {
@@ -878,7 +1118,11 @@ function str(v: unknown): string | undefined {
 }
 
 function num(v: unknown): number | undefined {
-  return typeof v === "number" ? v : typeof v === "string" && v !== "" && !isNaN(Number(v)) ? Number(v) : undefined;
+  return typeof v === "number"
+    ? v
+    : typeof v === "string" && v !== "" && !isNaN(Number(v))
+      ? Number(v)
+      : undefined;
 }
 
 function req(v: unknown, name: string): string {
@@ -942,17 +1186,49 @@ function describeSend(type: string, p: Record<string, unknown> | undefined): Par
   if (!p) return {};
   if (type === "text") return { text: String(p.body ?? "") };
   if (type === "template") {
-    const body = (p.components as Array<{ type?: string; parameters?: Array<{ text?: string }> }> | undefined)?.find((c) => c.type === "body");
-    const params = body?.parameters?.map((x) => x.text).filter(Boolean).join(", ");
-    return { text: `[template ${String(p.name)}]${params ? ` ${params}` : ""}` };
+    const body = (
+      p.components as Array<{ type?: string; parameters?: Array<{ text?: string }> }> | undefined
+    )?.find((c) => c.type === "body");
+    const params = body?.parameters
+      ?.map((x) => x.text)
+      .filter(Boolean)
+      .join(", ");
+    const choices = (
+      p.components as
+        Array<{ type?: string; sub_type?: string; parameters?: Array<{ payload?: string }> }> | undefined
+    )
+      ?.filter((c) => c.type === "button" && c.sub_type === "quick_reply")
+      .map((c) => ({
+        kind: "button" as const,
+        id: String(c.parameters?.[0]?.payload ?? ""),
+        title: String(c.parameters?.[0]?.payload ?? ""),
+      }));
+    return {
+      text: `[template ${String(p.name)}]${params ? ` ${params}` : ""}`,
+      ...(choices?.length ? { choices } : {}),
+    };
   }
   if (type === "interactive") {
     const body = (p.body as { text?: string } | undefined)?.text ?? "";
-    const action = p.action as { buttons?: Array<{ reply?: { title?: string } }>; button?: string } | undefined;
-    const buttons = action?.buttons?.map((b) => `[${b.reply?.title ?? ""}]`).join(" ") ?? (action?.button ? `[${action.button}]` : "");
-    return { text: `${body} ${buttons}`.trim() };
+    const action = p.action as
+      | {
+          buttons?: Array<{ reply?: { id?: string; title?: string } }>;
+          sections?: Array<{ rows?: Array<{ id?: string; title?: string }> }>;
+        }
+      | undefined;
+    const choices: NonNullable<ChatMessage["choices"]> = [];
+    for (const b of action?.buttons ?? [])
+      choices.push({
+        kind: "button_reply",
+        id: String(b.reply?.id ?? ""),
+        title: String(b.reply?.title ?? ""),
+      });
+    for (const r of (action?.sections ?? []).flatMap((x) => x.rows ?? []))
+      choices.push({ kind: "list_reply", id: String(r.id ?? ""), title: String(r.title ?? "") });
+    return { text: body, choices };
   }
-  if (type === "reaction") return { reaction: { messageId: String(p.message_id ?? ""), emoji: String(p.emoji ?? "") } };
+  if (type === "reaction")
+    return { reaction: { messageId: String(p.message_id ?? ""), emoji: String(p.emoji ?? "") } };
   if (type === "location") return { text: String(p.name ?? `${String(p.latitude)}, ${String(p.longitude)}`) };
   const out: Partial<ChatMessage> = {};
   if (typeof p.caption === "string") out.text = p.caption;
@@ -962,25 +1238,45 @@ function describeSend(type: string, p: Record<string, unknown> | undefined): Par
 }
 
 /** Meta's send validation, reduced to what an app gets wrong (§6). */
-function validateSendBody(type: string, p: Record<string, unknown> | undefined): { code: number; details: string } | null {
-  const known = ["text", "image", "video", "audio", "document", "sticker", "template", "interactive", "reaction", "location", "contacts"];
+function validateSendBody(
+  type: string,
+  p: Record<string, unknown> | undefined,
+): { code: number; details: string } | null {
+  const known = [
+    "text",
+    "image",
+    "video",
+    "audio",
+    "document",
+    "sticker",
+    "template",
+    "interactive",
+    "reaction",
+    "location",
+    "contacts",
+  ];
   if (!known.includes(type)) return { code: 131051, details: `Unsupported message type ${type}` };
   if (!p || typeof p !== "object") return { code: 131008, details: `The parameter ${type} is required.` };
   switch (type) {
     case "text":
-      if (typeof p.body !== "string" || p.body === "") return { code: 131008, details: "The parameter text['body'] is required." };
-      if (p.body.length > 4096) return { code: 131009, details: "text['body'] must be at most 4096 characters" };
+      if (typeof p.body !== "string" || p.body === "")
+        return { code: 131008, details: "The parameter text['body'] is required." };
+      if (p.body.length > 4096)
+        return { code: 131009, details: "text['body'] must be at most 4096 characters" };
       return null;
     case "image":
     case "video":
     case "audio":
     case "document":
     case "sticker":
-      if (typeof p.id !== "string" && typeof p.link !== "string") return { code: 131008, details: `The parameter ${type}['id'] or ${type}['link'] is required.` };
-      if (type === "audio" && "caption" in p) return { code: 131009, details: "audio does not take a caption" };
+      if (typeof p.id !== "string" && typeof p.link !== "string")
+        return { code: 131008, details: `The parameter ${type}['id'] or ${type}['link'] is required.` };
+      if (type === "audio" && "caption" in p)
+        return { code: 131009, details: "audio does not take a caption" };
       return null;
     case "reaction":
-      if (typeof p.message_id !== "string") return { code: 131008, details: "The parameter reaction['message_id'] is required." };
+      if (typeof p.message_id !== "string")
+        return { code: 131008, details: "The parameter reaction['message_id'] is required." };
       return null;
     case "template":
       if (typeof p.name !== "string" || !(p.language as { code?: string } | undefined)?.code)
@@ -989,9 +1285,14 @@ function validateSendBody(type: string, p: Record<string, unknown> | undefined):
     case "interactive": {
       const body = p.body as { text?: string } | undefined;
       const action = p.action as { buttons?: unknown[]; sections?: Array<{ rows?: unknown[] }> } | undefined;
-      if (!["button", "list", "cta_url", "request_contact_info", "flow", "product", "product_list"].includes(String(p.type)))
+      if (
+        !["button", "list", "cta_url", "request_contact_info", "flow", "product", "product_list"].includes(
+          String(p.type),
+        )
+      )
         return { code: 131009, details: "interactive['type'] is not valid" };
-      if (!body?.text) return { code: 131008, details: "The parameter interactive['body']['text'] is required." };
+      if (!body?.text)
+        return { code: 131008, details: "The parameter interactive['body']['text'] is required." };
       if (p.type === "button" && (!action?.buttons || action.buttons.length < 1 || action.buttons.length > 3))
         return { code: 131009, details: "interactive['action']['buttons'] must have 1 to 3 buttons" };
       if (p.type === "list") {
@@ -1001,10 +1302,12 @@ function validateSendBody(type: string, p: Record<string, unknown> | undefined):
       return null;
     }
     case "location":
-      if (typeof p.latitude !== "number" && typeof p.latitude !== "string") return { code: 131008, details: "location['latitude'] is required." };
+      if (typeof p.latitude !== "number" && typeof p.latitude !== "string")
+        return { code: 131008, details: "location['latitude'] is required." };
       return null;
     case "contacts":
-      if (!Array.isArray(p) || p.length === 0) return { code: 131009, details: "contacts must be a non-empty array" };
+      if (!Array.isArray(p) || p.length === 0)
+        return { code: 131009, details: "contacts must be a non-empty array" };
       return null;
   }
   return null;
@@ -1012,5 +1315,9 @@ function validateSendBody(type: string, p: Record<string, unknown> | undefined):
 
 /** A tiny valid JPEG-ish payload: enough bytes for download/sha256 checks. */
 function placeholderImage(): Buffer {
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`sim-image-${newNumericId(8)}`), Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+    Buffer.from(`sim-image-${newNumericId(8)}`),
+    Buffer.from([0xff, 0xd9]),
+  ]);
 }

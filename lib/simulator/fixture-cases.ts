@@ -3,7 +3,11 @@
 import * as P from "./payloads";
 import type { Content, Envelope, MediaRef, Person } from "./payloads";
 
-export const BIZ: P.Biz = { wabaId: "102290129340398", phoneNumberId: "106540352242922", displayNumber: "15550783881" };
+export const BIZ: P.Biz = {
+  wabaId: "102290129340398",
+  phoneNumberId: "106540352242922",
+  displayNumber: "15550783881",
+};
 const BIZ_NUMBER = BIZ.displayNumber;
 const TS = "1767225600"; // 2026-01-01T00:00:00Z
 const TIME = 1767225600;
@@ -21,10 +25,19 @@ export const LENA: Person = {
 };
 
 const W = (n: number) => `wamid.HBgLMTYzMTU1NTExODEVAgASGBQzQUY${String(n).padStart(4, "0")}AAAAAAAA`;
-const IMG: MediaRef = { id: "1003383421387256", mimeType: "image/jpeg", sha256: "a+fYd8CPZRsJ2YYKVp8J0FwXymZyHwm7ZCxMTqGwe3o=" };
+const IMG: MediaRef = {
+  id: "1003383421387256",
+  mimeType: "image/jpeg",
+  sha256: "a+fYd8CPZRsJ2YYKVp8J0FwXymZyHwm7ZCxMTqGwe3o=",
+};
 const inCtx = { from: BIZ_NUMBER, id: W(900) };
 
-function inbound(kind: string, content: Content, extra: Partial<P.InboundInput> = {}, person: Person = KERRY) {
+function inbound(
+  kind: string,
+  content: Content,
+  extra: Partial<P.InboundInput> = {},
+  person: Person = KERRY,
+) {
   return [kind, () => P.inboundMessage(BIZ, person, { id: W(1), timestamp: TS, content, ...extra })] as const;
 }
 
@@ -35,21 +48,66 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
   inbound("message-text-parent-bsuid", { type: "text", body: "Grüße aus Köln" }, {}, LENA),
   inbound("message-text-reply", { type: "text", body: "Yes, the second one" }, { context: inCtx }),
   inbound("message-text-forwarded", { type: "text", body: "Look at this" }, { context: { forwarded: true } }),
-  inbound(
-    "message-image",
-    { type: "image", caption: "This one", media: { ...IMG, url: "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1003383421387256&ext=1767225900&hash=ATsh" } },
-  ),
-  inbound("message-video", { type: "video", media: { id: "1003383421387257", mimeType: "video/mp4", sha256: "qZ5pT3yq9H3aO8N3m8sQZqB6xL0qfHkS8gVY1ZxvL9M=" } }),
-  inbound("message-audio", { type: "audio", voice: false, media: { id: "1003383421387258", mimeType: "audio/mpeg", sha256: "1O3fGmF3ZJqfG2kqzQfZt3bHq4nq8x3o2G3xJd7cY1c=" } }),
-  inbound("message-voice", { type: "audio", voice: true, media: { id: "1003383421387259", mimeType: "audio/ogg; codecs=opus", sha256: "3kq8mQ0i9G7rj2q8b0m1aQ8V6zq3F2Lw0dP6R5uTq2E=" } }),
+  inbound("message-image", {
+    type: "image",
+    caption: "This one",
+    media: {
+      ...IMG,
+      url: "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1003383421387256&ext=1767225900&hash=ATsh",
+    },
+  }),
+  inbound("message-video", {
+    type: "video",
+    media: {
+      id: "1003383421387257",
+      mimeType: "video/mp4",
+      sha256: "qZ5pT3yq9H3aO8N3m8sQZqB6xL0qfHkS8gVY1ZxvL9M=",
+    },
+  }),
+  inbound("message-audio", {
+    type: "audio",
+    voice: false,
+    media: {
+      id: "1003383421387258",
+      mimeType: "audio/mpeg",
+      sha256: "1O3fGmF3ZJqfG2kqzQfZt3bHq4nq8x3o2G3xJd7cY1c=",
+    },
+  }),
+  inbound("message-voice", {
+    type: "audio",
+    voice: true,
+    media: {
+      id: "1003383421387259",
+      mimeType: "audio/ogg; codecs=opus",
+      sha256: "3kq8mQ0i9G7rj2q8b0m1aQ8V6zq3F2Lw0dP6R5uTq2E=",
+    },
+  }),
   inbound("message-document", {
     type: "document",
     filename: "invoice-2041.pdf",
     caption: "Invoice",
-    media: { id: "1003383421387260", mimeType: "application/pdf", sha256: "v4oTQyX4q1o9m0aZ0KXJ1kq1S8Q8H5y4mRj2nq1c9Lw=" },
+    media: {
+      id: "1003383421387260",
+      mimeType: "application/pdf",
+      sha256: "v4oTQyX4q1o9m0aZ0KXJ1kq1S8Q8H5y4mRj2nq1c9Lw=",
+    },
   }),
-  inbound("message-sticker", { type: "sticker", animated: false, media: { id: "1003383421387261", mimeType: "image/webp", sha256: "Zx0rR9gq0K8m4w3qP1B7mY3b9sD2kq4pLq5nT1vW8eA=" } }),
-  inbound("message-location", { type: "location", latitude: 51.5072, longitude: -0.1276, name: "Tandem Store", address: "1 Example St, London" }),
+  inbound("message-sticker", {
+    type: "sticker",
+    animated: false,
+    media: {
+      id: "1003383421387261",
+      mimeType: "image/webp",
+      sha256: "Zx0rR9gq0K8m4w3qP1B7mY3b9sD2kq4pLq5nT1vW8eA=",
+    },
+  }),
+  inbound("message-location", {
+    type: "location",
+    latitude: 51.5072,
+    longitude: -0.1276,
+    name: "Tandem Store",
+    address: "1 Example St, London",
+  }),
   inbound("message-contacts", {
     type: "contacts",
     contacts: [
@@ -65,13 +123,36 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
   }),
   inbound("message-contacts-contact-request", {
     type: "contacts",
-    contacts: [{ formattedName: "Kerry Fisher", firstName: "Kerry", phones: [{ phone: "+1 631-555-1181", waId: "16315551181" }], origin: "contact_request" }],
+    contacts: [
+      {
+        formattedName: "Kerry Fisher",
+        firstName: "Kerry",
+        phones: [{ phone: "+1 631-555-1181", waId: "16315551181" }],
+        origin: "contact_request",
+      },
+    ],
   }),
-  inbound("message-interactive-button-reply", { type: "button_reply", id: "confirm_yes", title: "Yes, confirm" }, { context: inCtx }),
-  inbound("message-interactive-list-reply", { type: "list_reply", id: "slot_2", title: "Tue 10:00", description: "Morning slot" }, { context: inCtx }),
-  inbound("message-button", { type: "button", payload: "STOP_PROMOS", text: "Stop promotions" }, { context: inCtx }),
+  inbound(
+    "message-interactive-button-reply",
+    { type: "button_reply", id: "confirm_yes", title: "Yes, confirm" },
+    { context: inCtx },
+  ),
+  inbound(
+    "message-interactive-list-reply",
+    { type: "list_reply", id: "slot_2", title: "Tue 10:00", description: "Morning slot" },
+    { context: inCtx },
+  ),
+  inbound(
+    "message-button",
+    { type: "button", payload: "STOP_PROMOS", text: "Stop promotions" },
+    { context: inCtx },
+  ),
   inbound("message-reaction", { type: "reaction", messageId: W(900), emoji: "❤️" }),
-  inbound("message-edit", { type: "edit", originalMessageId: W(2), message: { type: "text", body: "Actually, size M please" } }),
+  inbound("message-edit", {
+    type: "edit",
+    originalMessageId: W(2),
+    message: { type: "text", body: "Actually, size M please" },
+  }),
   inbound("message-revoke", { type: "revoke", originalMessageId: W(2) }),
   inbound("message-unsupported", { type: "unsupported", code: 131051, unsupportedType: "poll_creation" }),
   inbound("message-unsupported-131060", { type: "unsupported", code: 131060 }),
@@ -94,9 +175,40 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
   ),
 
   // messages: statuses (§3)
-  ["status-sent", () => P.statusUpdate(BIZ, KERRY, { id: W(500), status: "sent", timestamp: TS, sentTo: "phone", bizOpaqueCallbackData: "msg_01HZX", pricing: P.pricingFor("service", true) })],
-  ["status-delivered", () => P.statusUpdate(BIZ, NOOR, { id: W(501), status: "delivered", timestamp: TS, sentTo: "bsuid", pricing: P.pricingFor("service", true) })],
-  ["status-read", () => P.statusUpdate(BIZ, KERRY, { id: W(502), status: "read", timestamp: TS, sentTo: "phone", pricing: P.pricingFor("marketing", false) })],
+  [
+    "status-sent",
+    () =>
+      P.statusUpdate(BIZ, KERRY, {
+        id: W(500),
+        status: "sent",
+        timestamp: TS,
+        sentTo: "phone",
+        bizOpaqueCallbackData: "msg_01HZX",
+        pricing: P.pricingFor("service", true),
+      }),
+  ],
+  [
+    "status-delivered",
+    () =>
+      P.statusUpdate(BIZ, NOOR, {
+        id: W(501),
+        status: "delivered",
+        timestamp: TS,
+        sentTo: "bsuid",
+        pricing: P.pricingFor("service", true),
+      }),
+  ],
+  [
+    "status-read",
+    () =>
+      P.statusUpdate(BIZ, KERRY, {
+        id: W(502),
+        status: "read",
+        timestamp: TS,
+        sentTo: "phone",
+        pricing: P.pricingFor("marketing", false),
+      }),
+  ],
   [
     "status-failed",
     () =>
@@ -106,16 +218,62 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
         timestamp: TS,
         sentTo: "phone",
         bizOpaqueCallbackData: "msg_01HZY",
-        errors: [P.errorObject(131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number.", true)],
+        errors: [
+          P.errorObject(
+            131047,
+            "Re-engagement message",
+            "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+            true,
+          ),
+        ],
       }),
   ],
 
   // smb_message_echoes (§5.2)
-  ["echo-text", () => P.messageEcho(BIZ, KERRY, { id: W(600), timestamp: TS, content: { type: "text", body: "Sure, I'll put it aside for you." } })],
-  ["echo-image", () => P.messageEcho(BIZ, KERRY, { id: W(601), timestamp: TS, content: { type: "image", caption: "Here it is", media: { ...IMG, id: "1003383421387262" } } })],
-  ["echo-edit", () => P.messageEcho(BIZ, KERRY, { id: W(602), timestamp: TS, content: { type: "edit", originalMessageId: W(600), message: { type: "text", body: "Sure, I'll put it aside until Friday." } } })],
-  ["echo-revoke", () => P.messageEcho(BIZ, NOOR, { id: W(603), timestamp: TS, content: { type: "revoke", originalMessageId: W(600) } })],
-  ["echo-errors-only", () => P.messageEcho(BIZ, KERRY, { id: W(604), timestamp: TS, errors: [P.ECHO_CONTENT_UNAVAILABLE] })],
+  [
+    "echo-text",
+    () =>
+      P.messageEcho(BIZ, KERRY, {
+        id: W(600),
+        timestamp: TS,
+        content: { type: "text", body: "Sure, I'll put it aside for you." },
+      }),
+  ],
+  [
+    "echo-image",
+    () =>
+      P.messageEcho(BIZ, KERRY, {
+        id: W(601),
+        timestamp: TS,
+        content: { type: "image", caption: "Here it is", media: { ...IMG, id: "1003383421387262" } },
+      }),
+  ],
+  [
+    "echo-edit",
+    () =>
+      P.messageEcho(BIZ, KERRY, {
+        id: W(602),
+        timestamp: TS,
+        content: {
+          type: "edit",
+          originalMessageId: W(600),
+          message: { type: "text", body: "Sure, I'll put it aside until Friday." },
+        },
+      }),
+  ],
+  [
+    "echo-revoke",
+    () =>
+      P.messageEcho(BIZ, NOOR, {
+        id: W(603),
+        timestamp: TS,
+        content: { type: "revoke", originalMessageId: W(600) },
+      }),
+  ],
+  [
+    "echo-errors-only",
+    () => P.messageEcho(BIZ, KERRY, { id: W(604), timestamp: TS, errors: [P.ECHO_CONTENT_UNAVAILABLE] }),
+  ],
 
   // history (§5.4)
   [
@@ -129,8 +287,20 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
           {
             person: KERRY,
             messages: [
-              { id: W(700), timestamp: "1761955200", direction: "inbound", content: { type: "text", body: "Do you ship to Leeds?" }, status: "READ" },
-              { id: W(701), timestamp: "1761955260", direction: "outbound", content: { type: "text", body: "Yes, 2-3 days." }, status: "READ" },
+              {
+                id: W(700),
+                timestamp: "1761955200",
+                direction: "inbound",
+                content: { type: "text", body: "Do you ship to Leeds?" },
+                status: "READ",
+              },
+              {
+                id: W(701),
+                timestamp: "1761955260",
+                direction: "outbound",
+                content: { type: "text", body: "Yes, 2-3 days." },
+                status: "READ",
+              },
               { id: W(702), timestamp: "1761955320", direction: "outbound", status: "DELIVERED" },
             ],
           },
@@ -142,8 +312,26 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
       }),
   ],
   ["history-chunk-final", () => P.historyChunk(BIZ, { phase: 2, chunkOrder: 5, progress: 100, threads: [] })],
-  ["history-media-inbound", () => P.historyMedia(BIZ, KERRY, { id: W(704), timestamp: "1767139200", direction: "inbound", content: { type: "image", media: IMG } })],
-  ["history-media-outbound", () => P.historyMedia(BIZ, KERRY, { id: W(705), timestamp: "1767139260", direction: "outbound", content: { type: "document", filename: "catalogue.pdf", media: { id: "1003383421387263", mimeType: "application/pdf", sha256: "v4oTQyX4q1o9m0aZ0KXJ1kq1S8Q8H5y4mRj2nq1c9Lw=" } } })],
+  [
+    "history-media-inbound",
+    () =>
+      P.historyMedia(BIZ, KERRY, {
+        id: W(704),
+        timestamp: "1767139200",
+        direction: "inbound",
+        content: { type: "image", media: IMG },
+      }),
+  ],
+  [
+    "history-media-outbound",
+    () =>
+      P.historyMedia(BIZ, KERRY, {
+        id: W(705),
+        timestamp: "1767139260",
+        direction: "outbound",
+        content: { type: "image", media: { ...IMG, id: "1003383421387263" } },
+      }),
+  ],
   ["history-declined", () => P.historyDeclined(BIZ)],
 
   // smb_app_state_sync (§5.3)
@@ -151,11 +339,40 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
     "state-sync-add",
     () =>
       P.stateSync(BIZ, [
-        { action: "add", timestamp: TS, contact: { fullName: "Kerry Fisher (VIP)", firstName: "Kerry", phone: "16315551181", bsuid: KERRY.bsuid } },
-        { action: "add", timestamp: TS, contact: { fullName: "Lena Müller", firstName: "Lena", phone: "4915112345678", bsuid: LENA.bsuid, parentBsuid: LENA.parentBsuid } },
+        {
+          action: "add",
+          timestamp: TS,
+          contact: {
+            fullName: "Kerry Fisher (VIP)",
+            firstName: "Kerry",
+            phone: "16315551181",
+            bsuid: KERRY.bsuid,
+          },
+        },
+        {
+          action: "add",
+          timestamp: TS,
+          contact: {
+            fullName: "Lena Müller",
+            firstName: "Lena",
+            phone: "4915112345678",
+            bsuid: LENA.bsuid,
+            parentBsuid: LENA.parentBsuid,
+          },
+        },
       ]),
   ],
-  ["state-sync-remove", () => P.stateSync(BIZ, [{ action: "remove", timestamp: TS, contact: { fullName: "ignored", phone: "16315551181", bsuid: KERRY.bsuid } }])],
+  [
+    "state-sync-remove",
+    () =>
+      P.stateSync(BIZ, [
+        {
+          action: "remove",
+          timestamp: TS,
+          contact: { fullName: "ignored", phone: "16315551181", bsuid: KERRY.bsuid },
+        },
+      ]),
+  ],
 
   // identity changes (§4.5)
   [
@@ -172,20 +389,75 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
   ],
   [
     "system-user-changed-user-id",
-    () => P.userChangedUserId(BIZ, { id: W(801), timestamp: TS, newBsuid: "AE.90011223344556677889", previousBsuid: NOOR.bsuid }),
+    () =>
+      P.userChangedUserId(BIZ, {
+        id: W(801),
+        timestamp: TS,
+        newBsuid: "AE.90011223344556677889",
+        previousBsuid: NOOR.bsuid,
+      }),
   ],
-  ["user-id-update", () => P.userIdUpdate(BIZ, { timestamp: TS, waId: "16315559999", previous: KERRY.bsuid, current: "US.77730118822644319901" })],
+  [
+    "user-id-update",
+    () =>
+      P.userIdUpdate(BIZ, {
+        timestamp: TS,
+        waId: "16315559999",
+        previous: KERRY.bsuid,
+        current: "US.77730118822644319901",
+      }),
+  ],
 
   // account_update (§5.5)
-  ["account-update-partner-removed", () => P.accountUpdate(BIZ, { time: TIME, event: "PARTNER_REMOVED", reason: "PRIMARY_INACTIVITY" })],
-  ["account-update-partner-removed-by-user", () => P.accountUpdate(BIZ, { time: TIME, event: "PARTNER_REMOVED", reason: "ACCOUNT_DISCONNECTED" })],
+  [
+    "account-update-partner-removed",
+    () => P.accountUpdate(BIZ, { time: TIME, event: "PARTNER_REMOVED", reason: "PRIMARY_INACTIVITY" }),
+  ],
+  [
+    "account-update-partner-removed-by-user",
+    () => P.accountUpdate(BIZ, { time: TIME, event: "PARTNER_REMOVED", reason: "ACCOUNT_DISCONNECTED" }),
+  ],
   ["account-update-offboarded", () => P.accountUpdate(BIZ, { time: TIME, event: "ACCOUNT_OFFBOARDED" })],
   ["account-update-reconnected", () => P.accountUpdate(BIZ, { time: TIME, event: "ACCOUNT_RECONNECTED" })],
 
   // templates (§10)
-  ["template-status-approved", () => P.templateStatusUpdate(BIZ.wabaId, { time: TIME, event: "APPROVED", templateId: 1689556908129832, name: "order_ready_pickup", language: "en_US", category: "UTILITY" })],
-  ["template-status-rejected", () => P.templateStatusUpdate(BIZ.wabaId, { time: TIME, event: "REJECTED", reason: "INVALID_FORMAT", templateId: 1689556908129833, name: "spring_promo", language: "en_US", category: "MARKETING" })],
-  ["template-category-update", () => P.templateCategoryUpdate(BIZ.wabaId, { time: TIME, templateId: 1689556908129832, name: "order_ready_pickup", language: "en_US", previousCategory: "UTILITY", newCategory: "MARKETING" })],
+  [
+    "template-status-approved",
+    () =>
+      P.templateStatusUpdate(BIZ.wabaId, {
+        time: TIME,
+        event: "APPROVED",
+        templateId: 1689556908129832,
+        name: "order_ready_pickup",
+        language: "en_US",
+        category: "UTILITY",
+      }),
+  ],
+  [
+    "template-status-rejected",
+    () =>
+      P.templateStatusUpdate(BIZ.wabaId, {
+        time: TIME,
+        event: "REJECTED",
+        reason: "INVALID_FORMAT",
+        templateId: 1689556908129833,
+        name: "spring_promo",
+        language: "en_US",
+        category: "MARKETING",
+      }),
+  ],
+  [
+    "template-category-update",
+    () =>
+      P.templateCategoryUpdate(BIZ.wabaId, {
+        time: TIME,
+        templateId: 1689556908129832,
+        name: "order_ready_pickup",
+        language: "en_US",
+        previousCategory: "UTILITY",
+        newCategory: "MARKETING",
+      }),
+  ],
 
   // one POST carrying several changes (§1.3)
   [
@@ -194,7 +466,13 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
       P.batch(
         [
           P.inboundMessage(BIZ, KERRY, { id: W(3), timestamp: TS, content: { type: "text", body: "first" } }),
-          P.statusUpdate(BIZ, KERRY, { id: W(504), status: "delivered", timestamp: TS, sentTo: "phone", pricing: P.pricingFor("service", true) }),
+          P.statusUpdate(BIZ, KERRY, {
+            id: W(504),
+            status: "delivered",
+            timestamp: TS,
+            sentTo: "phone",
+            pricing: P.pricingFor("service", true),
+          }),
           P.messageEcho(BIZ, NOOR, { id: W(606), timestamp: TS, content: { type: "text", body: "ok" } }),
         ],
         "changes",

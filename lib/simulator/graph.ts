@@ -37,7 +37,8 @@ export async function handleGraph(engine: Engine, req: GraphRequest): Promise<Gr
   if (edge === "contact_book" && m === "DELETE") {
     if (!engine.numbers.has(id)) return unsupported(engine, req, id);
     const bsuid = req.query.get("bsuid") ?? "";
-    if (bsuid.includes(".ENT.")) return engine.err(100, "Parent BSUIDs are not accepted by the contact book.");
+    if (bsuid.includes(".ENT."))
+      return engine.err(100, "Parent BSUIDs are not accepted by the contact book.");
     return { status: 200, body: { success: true, deleted: Boolean(engine.findByBsuid(bsuid)) } };
   }
   if (edge) return unsupported(engine, req, id);
@@ -55,7 +56,9 @@ export async function handleGraph(engine: Engine, req: GraphRequest): Promise<Gr
       is_on_biz_app: n.coexistence && n.connected,
       throughput: { level: n.coexistence ? "COEXISTENCE" : "STANDARD" },
     };
-    const pick = fields.length ? fields : ["verified_name", "display_phone_number", "quality_rating", "code_verification_status"];
+    const pick = fields.length
+      ? fields
+      : ["verified_name", "display_phone_number", "quality_rating", "code_verification_status"];
     const out: Record<string, unknown> = {};
     for (const f of pick) if (f in all) out[f] = all[f];
     out.id = n.phoneNumberId;
@@ -91,14 +94,20 @@ async function uploadMedia(engine: Engine, numberId: string, req: GraphRequest):
   const fault = engine.takeFault(numberId, "media");
   if (fault) return engine.faultResponse(fault);
   const ct = req.headers["content-type"] ?? "";
-  if (!ct.startsWith("multipart/form-data")) return engine.err(131008, "Upload must be multipart/form-data with a file part.");
+  if (!ct.startsWith("multipart/form-data"))
+    return engine.err(131008, "Upload must be multipart/form-data with a file part.");
   let form: FormData;
   try {
-    form = await new Request("http://sim.local/", { method: "POST", headers: { "content-type": ct }, body: new Uint8Array(req.rawBody) }).formData();
+    form = await new Request("http://sim.local/", {
+      method: "POST",
+      headers: { "content-type": ct },
+      body: new Uint8Array(req.rawBody),
+    }).formData();
   } catch {
     return engine.err(131053, "Could not parse the multipart body.");
   }
-  if (form.get("messaging_product") !== "whatsapp") return engine.err(100, "The parameter messaging_product is required.");
+  if (form.get("messaging_product") !== "whatsapp")
+    return engine.err(100, "The parameter messaging_product is required.");
   const file = form.get("file");
   if (!file || typeof file === "string") return engine.err(131008, "The parameter file is required.");
   const type = (form.get("type") as string | null) ?? file.type;
@@ -127,8 +136,17 @@ async function templates(engine: Engine, wabaId: string, req: GraphRequest): Pro
     const after = Number(Buffer.from(req.query.get("after") ?? "", "base64").toString() || 0);
     const page = all.slice(after, after + limit);
     const body: Record<string, unknown> = { data: page.map((t) => templateJson(t, req.query.get("fields"))) };
-    const cursors = { before: Buffer.from(String(after)).toString("base64"), after: Buffer.from(String(after + page.length)).toString("base64") };
-    body.paging = after + page.length < all.length ? { cursors, next: `${engine.baseUrl}/${wabaId}/message_templates?limit=${limit}&after=${cursors.after}` } : { cursors };
+    const cursors = {
+      before: Buffer.from(String(after)).toString("base64"),
+      after: Buffer.from(String(after + page.length)).toString("base64"),
+    };
+    body.paging =
+      after + page.length < all.length
+        ? {
+            cursors,
+            next: `${engine.baseUrl}/${wabaId}/message_templates?limit=${limit}&after=${cursors.after}`,
+          }
+        : { cursors };
     return { status: 200, body };
   }
   if (req.method === "POST") {
@@ -141,7 +159,9 @@ async function templates(engine: Engine, wabaId: string, req: GraphRequest): Pro
     const name = req.query.get("name");
     const hsmId = req.query.get("hsm_id");
     if (!name) return engine.err(100, "The parameter name is required.");
-    const victims = [...engine.templates.values()].filter((t) => t.wabaId === wabaId && t.name === name && (!hsmId || t.id === hsmId));
+    const victims = [...engine.templates.values()].filter(
+      (t) => t.wabaId === wabaId && t.name === name && (!hsmId || t.id === hsmId),
+    );
     if (!victims.length) return engine.err(100, `Template ${name} does not exist`, 2593002);
     for (const t of victims) engine.templates.delete(t.id);
     return { status: 200, body: { success: true } };
@@ -154,7 +174,9 @@ async function subscribedApps(engine: Engine, wabaId: string, req: GraphRequest)
   if (!numbers.length) return unsupported(engine, req, wabaId);
   if (req.method === "GET") {
     const override = numbers[0]!.overrideCallbackUri;
-    const app: Record<string, unknown> = { whatsapp_business_api_data: { id: "1000000000000001", link: "https://tandem.example", name: "Tandem" } };
+    const app: Record<string, unknown> = {
+      whatsapp_business_api_data: { id: "1000000000000001", link: "https://tandem.example", name: "Tandem" },
+    };
     if (override) app.override_callback_uri = override;
     return { status: 200, body: { data: [app] } };
   }
@@ -198,7 +220,9 @@ function templateJson(t: import("./rules").Template, fields: string | null): Rec
     rejected_reason: t.rejectedReason ?? "NONE",
     quality_score: { score: "GREEN" },
   };
-  const wanted = fields ? fields.split(",").map((f) => f.trim()) : ["name", "parameter_format", "components", "language", "status", "category", "id"];
+  const wanted = fields
+    ? fields.split(",").map((f) => f.trim())
+    : ["name", "parameter_format", "components", "language", "status", "category", "id"];
   const out: Record<string, unknown> = {};
   for (const f of wanted) if (f in all) out[f] = all[f];
   out.id = t.id;
@@ -222,7 +246,9 @@ async function parseBody(req: GraphRequest): Promise<Record<string, unknown>> {
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return { __invalid_json: true };
   }

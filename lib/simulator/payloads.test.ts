@@ -31,7 +31,9 @@ describe("protocol rules encoded in the builders", () => {
   });
 
   it("omits the phone (not empty) for a username customer", () => {
-    const v = at(P.inboundMessage(BIZ, NOOR, { id: "wamid.x", timestamp: "1", content: { type: "text", body: "hi" } }));
+    const v = at(
+      P.inboundMessage(BIZ, NOOR, { id: "wamid.x", timestamp: "1", content: { type: "text", body: "hi" } }),
+    );
     const contact = (v.contacts as Array<Record<string, unknown>>)[0]!;
     expect("wa_id" in contact).toBe(false);
     expect((v.messages as Array<Record<string, unknown>>)[0]!).not.toHaveProperty("from");
@@ -39,27 +41,50 @@ describe("protocol rules encoded in the builders", () => {
 
   it("status contacts: username only once delivered; failed has no contacts, no pricing, and drops recipient_user_id when sent by phone", () => {
     const withUser = { ...KERRY, username: "kerry" };
-    const sent = at(P.statusUpdate(BIZ, withUser, { id: "w", status: "sent", timestamp: "1", sentTo: "phone" }));
+    const sent = at(
+      P.statusUpdate(BIZ, withUser, { id: "w", status: "sent", timestamp: "1", sentTo: "phone" }),
+    );
     expect((sent.contacts as Array<{ profile: object }>)[0]!.profile).toEqual({ name: "Kerry Fisher" });
-    const read = at(P.statusUpdate(BIZ, withUser, { id: "w", status: "read", timestamp: "1", sentTo: "phone" }));
-    expect((read.contacts as Array<{ profile: object }>)[0]!.profile).toEqual({ name: "Kerry Fisher", username: "kerry" });
+    const read = at(
+      P.statusUpdate(BIZ, withUser, { id: "w", status: "read", timestamp: "1", sentTo: "phone" }),
+    );
+    expect((read.contacts as Array<{ profile: object }>)[0]!.profile).toEqual({
+      name: "Kerry Fisher",
+      username: "kerry",
+    });
     const failed = at(
-      P.statusUpdate(BIZ, KERRY, { id: "w", status: "failed", timestamp: "1", sentTo: "phone", pricing: P.pricingFor("service", true) }),
+      P.statusUpdate(BIZ, KERRY, {
+        id: "w",
+        status: "failed",
+        timestamp: "1",
+        sentTo: "phone",
+        pricing: P.pricingFor("service", true),
+      }),
     );
     expect(failed.contacts).toBeUndefined();
     const st = (failed.statuses as Array<Record<string, unknown>>)[0]!;
     expect(st.recipient_user_id).toBeUndefined();
     expect(st.pricing).toBeUndefined();
-    const failedBsuid = at(P.statusUpdate(BIZ, KERRY, { id: "w", status: "failed", timestamp: "1", sentTo: "bsuid" }));
+    const failedBsuid = at(
+      P.statusUpdate(BIZ, KERRY, { id: "w", status: "failed", timestamp: "1", sentTo: "bsuid" }),
+    );
     expect((failedBsuid.statuses as Array<Record<string, unknown>>)[0]!.recipient_user_id).toBe(KERRY.bsuid);
   });
 
   it("pricing per PMP", () => {
-    expect(P.pricingFor("service", true)).toEqual({ billable: false, pricing_model: "PMP", type: "free_customer_service", category: "service" });
+    expect(P.pricingFor("service", true)).toEqual({
+      billable: false,
+      pricing_model: "PMP",
+      type: "free_customer_service",
+      category: "service",
+    });
     expect(P.pricingFor("utility", true).billable).toBe(false);
     expect(P.pricingFor("utility", false)).toMatchObject({ billable: true, type: "regular" });
     expect(P.pricingFor("marketing", true)).toMatchObject({ billable: true, category: "marketing" });
-    expect(P.pricingFor("marketing", true, true)).toMatchObject({ billable: false, type: "free_entry_point" });
+    expect(P.pricingFor("marketing", true, true)).toMatchObject({
+      billable: false,
+      type: "free_entry_point",
+    });
   });
 
   it("batch merges changes per WABA or keeps entries side by side", () => {

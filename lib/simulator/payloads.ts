@@ -78,7 +78,12 @@ export function envelope(entries: Entry[]): Envelope {
   return { object: "whatsapp_business_account", entry: entries };
 }
 
-export function singleChange(wabaId: string, field: string, value: Record<string, unknown>, time?: number): Envelope {
+export function singleChange(
+  wabaId: string,
+  field: string,
+  value: Record<string, unknown>,
+  time?: number,
+): Envelope {
   const entry: Entry = { id: wabaId, changes: [{ value, field }] };
   if (time !== undefined) entry.time = time;
   return envelope([entry]);
@@ -112,13 +117,19 @@ export function contentObject(c: Content): Record<string, unknown> {
       return { type: "text", text: { body: c.body } };
     case "image":
     case "video":
-      return { type: c.type, [c.type]: media(c.media, c.caption === undefined ? {} : { caption: c.caption }) };
+      return {
+        type: c.type,
+        [c.type]: media(c.media, c.caption === undefined ? {} : { caption: c.caption }),
+      };
     case "audio":
       return { type: "audio", audio: media(c.media, { voice: c.voice }) };
     case "document":
       return {
         type: "document",
-        document: media(c.media, { ...(c.caption === undefined ? {} : { caption: c.caption }), filename: c.filename }),
+        document: media(c.media, {
+          ...(c.caption === undefined ? {} : { caption: c.caption }),
+          filename: c.filename,
+        }),
       };
     case "sticker":
       return { type: "sticker", sticker: media(c.media, { animated: c.animated }) };
@@ -131,7 +142,10 @@ export function contentObject(c: Content): Record<string, unknown> {
     case "contacts":
       return { type: "contacts", contacts: c.contacts.map(sharedContact) };
     case "button_reply":
-      return { type: "interactive", interactive: { type: "button_reply", button_reply: { id: c.id, title: c.title } } };
+      return {
+        type: "interactive",
+        interactive: { type: "button_reply", button_reply: { id: c.id, title: c.title } },
+      };
     case "list_reply": {
       const reply: Record<string, unknown> = { id: c.id, title: c.title };
       if (c.description !== undefined) reply.description = c.description;
@@ -239,8 +253,10 @@ export function pricingFor(
   windowOpen: boolean,
   freeEntryPoint = false,
 ): Pricing {
-  if (freeEntryPoint) return { billable: false, pricing_model: "PMP", type: "free_entry_point", category: kind };
-  if (kind === "service") return { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "service" };
+  if (freeEntryPoint)
+    return { billable: false, pricing_model: "PMP", type: "free_entry_point", category: kind };
+  if (kind === "service")
+    return { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "service" };
   if (kind === "utility" && windowOpen)
     return { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "utility" };
   return { billable: true, pricing_model: "PMP", type: "regular", category: kind };
@@ -289,7 +305,12 @@ export type HistoryMessage = {
   status: HistoryStatus;
 };
 export type HistoryThread = { person: Person; messages: HistoryMessage[] };
-export type HistoryChunkInput = { phase: 0 | 1 | 2; chunkOrder: number; progress: number; threads: HistoryThread[] };
+export type HistoryChunkInput = {
+  phase: 0 | 1 | 2;
+  chunkOrder: number;
+  progress: number;
+  threads: HistoryThread[];
+};
 
 export function historyChunk(biz: Biz, c: HistoryChunkInput): Envelope {
   return singleChange(biz.wabaId, "history", {
@@ -436,9 +457,19 @@ export function userChangedNumber(
 
 export function userChangedUserId(
   biz: Biz,
-  s: { id: string; timestamp: string; newBsuid: string; previousBsuid: string; newParentBsuid?: string; previousParentBsuid?: string },
+  s: {
+    id: string;
+    timestamp: string;
+    newBsuid: string;
+    previousBsuid: string;
+    newParentBsuid?: string;
+    previousParentBsuid?: string;
+  },
 ): Envelope {
-  const system: Record<string, unknown> = { body: "User changed their WhatsApp account", type: "user_changed_user_id" };
+  const system: Record<string, unknown> = {
+    body: "User changed their WhatsApp account",
+    type: "user_changed_user_id",
+  };
   system.user_id = s.newBsuid;
   if (s.newParentBsuid) system.parent_user_id = s.newParentBsuid;
   system.previous_user_id = s.previousBsuid;
@@ -453,7 +484,14 @@ export function userChangedUserId(
 /** The March–June 2026 `user_id_update` field; Meta later said it is not subscribable (§4.5 [conflict]). */
 export function userIdUpdate(
   biz: Biz,
-  u: { timestamp: string; waId?: string; previous: string; current: string; parentBsuid?: string; detail?: string },
+  u: {
+    timestamp: string;
+    waId?: string;
+    previous: string;
+    current: string;
+    parentBsuid?: string;
+    detail?: string;
+  },
 ): Envelope {
   const item: Record<string, unknown> = {};
   if (u.waId) item.wa_id = u.waId;
@@ -493,7 +531,9 @@ export function accountUpdate(
 }
 
 function defaultInitiator(reason: DisconnectReason): "SYSTEM" | "USER" {
-  return reason === "ACCOUNT_DISCONNECTED" || reason === "BUSINESS_DOWNGRADE" || reason === "CHANGE_NUMBER" ? "USER" : "SYSTEM";
+  return reason === "ACCOUNT_DISCONNECTED" || reason === "BUSINESS_DOWNGRADE" || reason === "CHANGE_NUMBER"
+    ? "USER"
+    : "SYSTEM";
 }
 
 // ---------- templates (§10) ----------
@@ -606,7 +646,11 @@ function sharedContact(c: SharedContact): Record<string, unknown> {
 }
 
 function referral(r: Referral): Record<string, unknown> {
-  const out: Record<string, unknown> = { source_url: r.sourceUrl, source_id: r.sourceId, source_type: r.sourceType };
+  const out: Record<string, unknown> = {
+    source_url: r.sourceUrl,
+    source_id: r.sourceId,
+    source_type: r.sourceType,
+  };
   if (r.headline !== undefined) out.headline = r.headline;
   if (r.body !== undefined) out.body = r.body;
   if (r.mediaType !== undefined) out.media_type = r.mediaType;

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { Template } from "./rules";
-import { RateWindow, TokenBucket, WINDOW_MS, checkTemplateSend, graphErrorBody, httpStatusFor, templateVariables, throughputLimit, windowOpen } from "./rules";
+import type { SendComponent, Template } from "./rules";
+import {
+  RateWindow,
+  TokenBucket,
+  WINDOW_MS,
+  checkTemplateSend,
+  graphErrorBody,
+  httpStatusFor,
+  templateVariables,
+  throughputLimit,
+  windowOpen,
+} from "./rules";
 import { metaJson, newBsuid, newWamid, signBody } from "./sign";
 import { createHmac } from "node:crypto";
 
@@ -48,16 +58,44 @@ describe("templates", () => {
     parameterFormat: "POSITIONAL",
     components: [{ type: "BODY", text: "Hi {{1}}, order {{2}} is ready" }],
   };
-  const named: Template = { ...base, id: "2", name: "named_one", parameterFormat: "NAMED", components: [{ type: "BODY", text: "Hi {{first_name}}" }] };
-  const media: Template = { ...base, id: "3", name: "with_image", components: [{ type: "HEADER", format: "IMAGE" }, { type: "BODY", text: "Look" }] };
-  const ok = (params: object[]) => ({ name: "order_ready", language: { code: "en_US" }, components: [{ type: "body", parameters: params }] });
+  const named: Template = {
+    ...base,
+    id: "2",
+    name: "named_one",
+    parameterFormat: "NAMED",
+    components: [{ type: "BODY", text: "Hi {{first_name}}" }],
+  };
+  const media: Template = {
+    ...base,
+    id: "3",
+    name: "with_image",
+    components: [
+      { type: "HEADER", format: "IMAGE" },
+      { type: "BODY", text: "Look" },
+    ],
+  };
+  const ok = (params: NonNullable<SendComponent["parameters"]>) => ({
+    name: "order_ready",
+    language: { code: "en_US" },
+    components: [{ type: "body", parameters: params }],
+  });
   const code = (r: ReturnType<typeof checkTemplateSend>) => ("error" in r ? r.error.code : 0);
 
   it("parses variables", () => {
     expect(templateVariables("Hi {{1}} {{ 2 }} {{first_name}}")).toEqual(["1", "2", "first_name"]);
   });
   it("accepts a correct send (en-US normalised)", () => {
-    expect(code(checkTemplateSend([base], { ...ok([{ type: "text", text: "A" }, { type: "text", text: "B" }]), language: { code: "en-US" } }))).toBe(0);
+    expect(
+      code(
+        checkTemplateSend([base], {
+          ...ok([
+            { type: "text", text: "A" },
+            { type: "text", text: "B" },
+          ]),
+          language: { code: "en-US" },
+        }),
+      ),
+    ).toBe(0);
   });
   it("132001 when missing, wrong language, pending or rejected", () => {
     expect(code(checkTemplateSend([base], { name: "nope", language: { code: "en_US" } }))).toBe(132001);
@@ -73,12 +111,30 @@ describe("templates", () => {
     expect(code(checkTemplateSend([base], ok([{ type: "text", text: "A" }])))).toBe(132000);
   });
   it("132012 on parameter format mismatch", () => {
-    expect(code(checkTemplateSend([base], ok([{ type: "text", text: "A", parameter_name: "x" }, { type: "text", text: "B" }])))).toBe(132012);
-    const send = { name: "named_one", language: { code: "en_US" }, components: [{ type: "body", parameters: [{ type: "text", text: "A" }] }] };
+    expect(
+      code(
+        checkTemplateSend(
+          [base],
+          ok([
+            { type: "text", text: "A", parameter_name: "x" },
+            { type: "text", text: "B" },
+          ]),
+        ),
+      ),
+    ).toBe(132012);
+    const send = {
+      name: "named_one",
+      language: { code: "en_US" },
+      components: [{ type: "body", parameters: [{ type: "text", text: "A" }] }],
+    };
     expect(code(checkTemplateSend([named], send))).toBe(132012);
     send.components[0]!.parameters[0] = { type: "text", text: "A", parameter_name: "first_name" } as never;
     expect(code(checkTemplateSend([named], send))).toBe(0);
-    const img = (t: string) => ({ name: "with_image", language: { code: "en_US" }, components: [{ type: "header", parameters: [{ type: t }] }] });
+    const img = (t: string) => ({
+      name: "with_image",
+      language: { code: "en_US" },
+      components: [{ type: "header", parameters: [{ type: t }] }],
+    });
     expect(code(checkTemplateSend([media], img("image")))).toBe(0);
     expect(code(checkTemplateSend([media], img("text")))).toBe(132012);
   });
@@ -87,7 +143,13 @@ describe("templates", () => {
 describe("graph errors", () => {
   it("uses Meta's shape and HTTP statuses", () => {
     expect(graphErrorBody(131047, "d", "T")).toEqual({
-      error: { message: "(#131047) Re-engagement message", type: "OAuthException", code: 131047, error_data: { messaging_product: "whatsapp", details: "d" }, fbtrace_id: "T" },
+      error: {
+        message: "(#131047) Re-engagement message",
+        type: "OAuthException",
+        code: 131047,
+        error_data: { messaging_product: "whatsapp", details: "d" },
+        fbtrace_id: "T",
+      },
     });
     expect(httpStatusFor(190)).toBe(401);
     expect(httpStatusFor(130429)).toBe(429);
@@ -104,7 +166,9 @@ describe("signing and ids", () => {
   });
   it("signs with HMAC-SHA256 over the exact bytes", () => {
     const body = metaJson({ x: "ü" });
-    expect(signBody(body, "k")).toBe("sha256=" + createHmac("sha256", "k").update(Buffer.from(body, "utf8")).digest("hex"));
+    expect(signBody(body, "k")).toBe(
+      "sha256=" + createHmac("sha256", "k").update(Buffer.from(body, "utf8")).digest("hex"),
+    );
   });
   it("ids look like Meta's", () => {
     expect(newWamid()).toMatch(/^wamid\.[A-Za-z0-9+/]{30,}$/);

@@ -111,11 +111,16 @@ export function checkTemplateSend(
   const t = candidates.find((c) => c.name === send.name && c.language === lang);
   if (!t || t.status === "PENDING" || t.status === "REJECTED") {
     return {
-      error: { code: 132001, details: `template name (${send.name}) does not exist in ${lang || "the requested language"}` },
+      error: {
+        code: 132001,
+        details: `template name (${send.name}) does not exist in ${lang || "the requested language"}`,
+      },
     };
   }
-  if (t.status === "PAUSED") return { error: { code: 132015, details: `Template ${t.name} is paused due to low quality.` } };
-  if (t.status === "DISABLED") return { error: { code: 132016, details: `Template ${t.name} has been disabled.` } };
+  if (t.status === "PAUSED")
+    return { error: { code: 132015, details: `Template ${t.name} is paused due to low quality.` } };
+  if (t.status === "DISABLED")
+    return { error: { code: 132016, details: `Template ${t.name} has been disabled.` } };
 
   const sent = send.components ?? [];
   for (const kind of ["header", "body"] as const) {
@@ -123,25 +128,40 @@ export function checkTemplateSend(
     const given = sent.find((c) => (c.type ?? "").toLowerCase() === kind);
     const params = given?.parameters ?? [];
     if (kind === "header" && def && def.format && def.format !== "TEXT") {
-      if (params.length !== 1) return { error: { code: 132000, details: `header: expected 1 media parameter, got ${params.length}` } };
+      if (params.length !== 1)
+        return {
+          error: { code: 132000, details: `header: expected 1 media parameter, got ${params.length}` },
+        };
       const want = def.format.toLowerCase();
       if (params[0]!.type !== want)
-        return { error: { code: 132012, details: `header: expected a ${want} parameter, got ${params[0]!.type}` } };
+        return {
+          error: { code: 132012, details: `header: expected a ${want} parameter, got ${params[0]!.type}` },
+        };
       continue;
     }
     const vars = templateVariables(def?.text);
     if (params.length !== vars.length) {
       return {
-        error: { code: 132000, details: `${kind}: number of localizable_params (${params.length}) does not match the expected number of params (${vars.length})` },
+        error: {
+          code: 132000,
+          details: `${kind}: number of localizable_params (${params.length}) does not match the expected number of params (${vars.length})`,
+        },
       };
     }
     for (const p of params) {
       const named = p.parameter_name !== undefined;
       if (t.parameterFormat === "NAMED" && (!named || !vars.includes(p.parameter_name!))) {
-        return { error: { code: 132012, details: `${kind}: NAMED template expects parameter_name in ${vars.join(", ")}` } };
+        return {
+          error: {
+            code: 132012,
+            details: `${kind}: NAMED template expects parameter_name in ${vars.join(", ")}`,
+          },
+        };
       }
       if (t.parameterFormat === "POSITIONAL" && named) {
-        return { error: { code: 132012, details: `${kind}: POSITIONAL template does not take parameter_name` } };
+        return {
+          error: { code: 132012, details: `${kind}: POSITIONAL template does not take parameter_name` },
+        };
       }
     }
   }
@@ -156,7 +176,10 @@ export function checkTemplateCreate(body: Record<string, unknown>): RuleError | 
   if (typeof body.language !== "string") return { code: 100, details: "language is required" };
   if (!["UTILITY", "MARKETING", "AUTHENTICATION"].includes(String(body.category)))
     return { code: 100, details: "category must be UTILITY, MARKETING or AUTHENTICATION" };
-  if (!Array.isArray(body.components) || !body.components.some((c) => (c as TemplateComponent)?.type?.toUpperCase() === "BODY"))
+  if (
+    !Array.isArray(body.components) ||
+    !body.components.some((c) => (c as TemplateComponent)?.type?.toUpperCase() === "BODY")
+  )
     return { code: 100, details: "components must include a BODY" };
   return null;
 }
@@ -211,7 +234,12 @@ export function httpStatusFor(code: number): number {
   return 400;
 }
 
-export function graphErrorBody(code: number, details: string, traceId: string, subcode?: number): Record<string, unknown> {
+export function graphErrorBody(
+  code: number,
+  details: string,
+  traceId: string,
+  subcode?: number,
+): Record<string, unknown> {
   if (code === 190) {
     return { error: { message: errorTitle(190), type: "OAuthException", code: 190, fbtrace_id: traceId } };
   }

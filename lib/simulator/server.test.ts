@@ -7,7 +7,9 @@ const WABA = NUMBERS[0]!.wabaId;
 
 let t: Awaited<ReturnType<typeof startPair>>;
 beforeAll(async () => {
-  t = await startPair({ templates: [{ name: "hello_world", components: [{ type: "BODY", text: "Hello {{1}}" }] }] });
+  t = await startPair({
+    templates: [{ name: "hello_world", components: [{ type: "BODY", text: "Hello {{1}}" }] }],
+  });
 });
 afterAll(() => t.close());
 beforeEach(async () => {
@@ -15,7 +17,14 @@ beforeEach(async () => {
   t.receiver.received.length = 0;
 });
 
-const text = (to: string, body = "hi", extra: object = {}) => ({ messaging_product: "whatsapp", recipient_type: "individual", to, type: "text", text: { body }, ...extra });
+const text = (to: string, body = "hi", extra: object = {}) => ({
+  messaging_product: "whatsapp",
+  recipient_type: "individual",
+  to,
+  type: "text",
+  text: { body },
+  ...extra,
+});
 
 async function customerWrites(phone = "447700900123", name = "Ada") {
   const c = await t.api("POST", "/customers", { name, phone });
@@ -33,7 +42,11 @@ describe("Graph API: send", () => {
 
   it("accepts a text in the window and answers with Meta's shape, then sent → delivered → read", async () => {
     const c = await customerWrites();
-    const r = await t.graph("POST", `/${COEX}/messages`, text("+44 7700 900123", "hi there", { biz_opaque_callback_data: "m1" }));
+    const r = await t.graph(
+      "POST",
+      `/${COEX}/messages`,
+      text("+44 7700 900123", "hi there", { biz_opaque_callback_data: "m1" }),
+    );
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       messaging_product: "whatsapp",
@@ -44,8 +57,18 @@ describe("Graph API: send", () => {
     const statuses = valuesOf(t.receiver.received, "messages").flatMap((v) => v.statuses ?? []);
     expect(statuses.map((s) => s.status)).toEqual(["sent", "delivered", "read"]);
     for (const s of statuses) {
-      expect(s).toMatchObject({ id: r.body.messages[0].id, recipient_id: "447700900123", recipient_user_id: c.bsuid, biz_opaque_callback_data: "m1" });
-      expect(s.pricing).toEqual({ billable: false, pricing_model: "PMP", type: "free_customer_service", category: "service" });
+      expect(s).toMatchObject({
+        id: r.body.messages[0].id,
+        recipient_id: "447700900123",
+        recipient_user_id: c.bsuid,
+        biz_opaque_callback_data: "m1",
+      });
+      expect(s.pricing).toEqual({
+        billable: false,
+        pricing_model: "PMP",
+        type: "free_customer_service",
+        category: "service",
+      });
     }
     expect((await t.api("GET", "/sends")).body.byCallbackData).toEqual({ m1: 1 });
   });
@@ -53,7 +76,12 @@ describe("Graph API: send", () => {
   it("sends to a BSUID with `recipient` and answers with user_id", async () => {
     const c = await t.api("POST", "/customers", { name: "Noor", username: "noor" });
     await t.api("POST", `/customers/${c.body.id}/send`, { type: "text", text: "hey" });
-    const r = await t.graph("POST", `/${COEX}/messages`, { messaging_product: "whatsapp", recipient: c.body.bsuid, type: "text", text: { body: "hi" } });
+    const r = await t.graph("POST", `/${COEX}/messages`, {
+      messaging_product: "whatsapp",
+      recipient: c.body.bsuid,
+      type: "text",
+      text: { body: "hi" },
+    });
     expect(r.body.contacts).toEqual([{ input: c.body.bsuid, user_id: c.body.bsuid }]);
   });
 
@@ -84,7 +112,11 @@ describe("Graph API: send", () => {
       messaging_product: "whatsapp",
       to: c.phone,
       type: "template",
-      template: { name: "hello_world", language: { code: "en_US" }, components: [{ type: "body", parameters: [{ type: "text", text: "Bo" }] }] },
+      template: {
+        name: "hello_world",
+        language: { code: "en_US" },
+        components: [{ type: "body", parameters: [{ type: "text", text: "Bo" }] }],
+      },
     });
     expect(tpl.status).toBe(200);
   });
@@ -98,7 +130,10 @@ describe("Graph API: send", () => {
   it("throughput: 20/s on Coexistence (130429, HTTP 429), 80/s otherwise", async () => {
     await t.api("POST", "/config", { pairRate: { burst: 1000, refillMs: 6000 } });
     await customerWrites();
-    const fire = (pnid: string, n: number) => Promise.all(Array.from({ length: n }, () => t.graph("POST", `/${pnid}/messages`, text("447700900123"))));
+    const fire = (pnid: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () => t.graph("POST", `/${pnid}/messages`, text("447700900123"))),
+      );
     const coex = await fire(COEX, 25);
     expect(coex.filter((r) => r.status === 200).length).toBe(20);
     const limited = coex.find((r) => r.status === 429)!;
@@ -112,14 +147,20 @@ describe("Graph API: send", () => {
     await t.api("POST", "/config", { pairRate: { burst: 3, refillMs: 60000 } });
     await customerWrites();
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await t.graph("POST", `/${COEX}/messages`, text("447700900123"))).body.error?.code ?? 0);
+    for (let i = 0; i < 4; i++)
+      codes.push((await t.graph("POST", `/${COEX}/messages`, text("447700900123"))).body.error?.code ?? 0);
     expect(codes).toEqual([0, 0, 0, 131056]);
   });
 
   it("mark as read + typing indicator answers {success:true}", async () => {
     await customerWrites();
     const msgs = (await t.api("GET", "/customers/c1/messages")).body;
-    const r = await t.graph("POST", `/${COEX}/messages`, { messaging_product: "whatsapp", status: "read", message_id: msgs[0].id, typing_indicator: { type: "text" } });
+    const r = await t.graph("POST", `/${COEX}/messages`, {
+      messaging_product: "whatsapp",
+      status: "read",
+      message_id: msgs[0].id,
+      typing_indicator: { type: "text" },
+    });
     expect(r.body).toEqual({ success: true });
   });
 
@@ -144,14 +185,35 @@ describe("Graph API: send", () => {
     await t.api("PATCH", `/customers/${c.id}`, { statusPlan: ["read"] });
     await t.graph("POST", `/${COEX}/messages`, text(c.phone));
     await t.idle();
-    expect(valuesOf(t.receiver.received, "messages").flatMap((v) => v.statuses ?? []).map((s) => s.status)).toEqual(["read"]);
+    expect(
+      valuesOf(t.receiver.received, "messages")
+        .flatMap((v) => v.statuses ?? [])
+        .map((s) => s.status),
+    ).toEqual(["read"]);
   });
 
   it("validates bodies like Meta (missing text body, >3 buttons)", async () => {
     await customerWrites();
-    expect((await t.graph("POST", `/${COEX}/messages`, { messaging_product: "whatsapp", to: "447700900123", type: "text", text: {} })).body.error.code).toBe(131008);
-    const buttons = Array.from({ length: 4 }, (_, i) => ({ type: "reply", reply: { id: `b${i}`, title: "x" } }));
-    const r = await t.graph("POST", `/${COEX}/messages`, { messaging_product: "whatsapp", to: "447700900123", type: "interactive", interactive: { type: "button", body: { text: "?" }, action: { buttons } } });
+    expect(
+      (
+        await t.graph("POST", `/${COEX}/messages`, {
+          messaging_product: "whatsapp",
+          to: "447700900123",
+          type: "text",
+          text: {},
+        })
+      ).body.error.code,
+    ).toBe(131008);
+    const buttons = Array.from({ length: 4 }, (_, i) => ({
+      type: "reply",
+      reply: { id: `b${i}`, title: "x" },
+    }));
+    const r = await t.graph("POST", `/${COEX}/messages`, {
+      messaging_product: "whatsapp",
+      to: "447700900123",
+      type: "interactive",
+      interactive: { type: "button", body: { text: "?" }, action: { buttons } },
+    });
     expect(r.body.error.code).toBe(131009);
   });
 });
@@ -159,15 +221,38 @@ describe("Graph API: send", () => {
 describe("Graph API: templates", () => {
   it("create → PENDING → APPROVED with webhook; 132001 while pending; list and delete", async () => {
     await customerWrites();
-    const body = { name: "order_ready", language: "en_US", category: "UTILITY", components: [{ type: "BODY", text: "Order {{1}} ready" }] };
+    const body = {
+      name: "order_ready",
+      language: "en_US",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Order {{1}} ready" }],
+    };
     const created = await t.graph("POST", `/${WABA}/message_templates`, body);
     expect(created.body).toEqual({ id: expect.any(String), status: "PENDING", category: "UTILITY" });
     const send = (params: object[]) =>
-      t.graph("POST", `/${COEX}/messages`, { messaging_product: "whatsapp", to: "447700900123", type: "template", template: { name: "order_ready", language: { code: "en_US" }, components: [{ type: "body", parameters: params }] } });
+      t.graph("POST", `/${COEX}/messages`, {
+        messaging_product: "whatsapp",
+        to: "447700900123",
+        type: "template",
+        template: {
+          name: "order_ready",
+          language: { code: "en_US" },
+          components: [{ type: "body", parameters: params }],
+        },
+      });
     expect((await send([{ type: "text", text: "1" }])).body.error.code).toBe(132001);
     await t.idle();
     const ev = valuesOf(t.receiver.received, "message_template_status_update");
-    expect(ev).toEqual([{ event: "APPROVED", message_template_id: Number(created.body.id), message_template_name: "order_ready", message_template_language: "en_US", reason: "NONE", message_template_category: "UTILITY" }]);
+    expect(ev).toEqual([
+      {
+        event: "APPROVED",
+        message_template_id: Number(created.body.id),
+        message_template_name: "order_ready",
+        message_template_language: "en_US",
+        reason: "NONE",
+        message_template_category: "UTILITY",
+      },
+    ]);
     expect((await send([{ type: "text", text: "1" }])).status).toBe(200);
     expect((await send([])).body.error.code).toBe(132000);
 
@@ -175,14 +260,24 @@ describe("Graph API: templates", () => {
     expect(list.body.data).toContainEqual({ name: "order_ready", status: "APPROVED", id: created.body.id });
     await t.api("POST", `/templates/${created.body.id}/status`, { event: "PAUSED" });
     expect((await send([{ type: "text", text: "1" }])).body.error.code).toBe(132015);
-    expect((await t.graph("DELETE", `/${WABA}/message_templates?name=order_ready`)).body).toEqual({ success: true });
+    expect((await t.graph("DELETE", `/${WABA}/message_templates?name=order_ready`)).body).toEqual({
+      success: true,
+    });
     expect((await send([{ type: "text", text: "1" }])).body.error.code).toBe(132001);
   });
 
   it("a template named *reject* is REJECTED", async () => {
-    await t.graph("POST", `/${WABA}/message_templates`, { name: "please_reject", language: "en_US", category: "MARKETING", components: [{ type: "BODY", text: "x" }] });
+    await t.graph("POST", `/${WABA}/message_templates`, {
+      name: "please_reject",
+      language: "en_US",
+      category: "MARKETING",
+      components: [{ type: "BODY", text: "x" }],
+    });
     await t.idle();
-    expect(valuesOf(t.receiver.received, "message_template_status_update")[0]).toMatchObject({ event: "REJECTED", reason: "INVALID_FORMAT" });
+    expect(valuesOf(t.receiver.received, "message_template_status_update")[0]).toMatchObject({
+      event: "REJECTED",
+      reason: "INVALID_FORMAT",
+    });
   });
 });
 
@@ -192,11 +287,20 @@ describe("Graph API: media, number info, coexistence", () => {
     form.set("messaging_product", "whatsapp");
     form.set("type", "image/png");
     form.set("file", new Blob([new Uint8Array([1, 2, 3, 4])], { type: "image/png" }), "x.png");
-    const up = await fetch(`${t.sim.url}/v25.0/${COEX}/media`, { method: "POST", headers: { authorization: "Bearer test-token" }, body: form });
+    const up = await fetch(`${t.sim.url}/v25.0/${COEX}/media`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-token" },
+      body: form,
+    });
     const { id } = (await up.json()) as { id: string };
     expect(id).toMatch(/^\d+$/);
     const info = await t.graph("GET", `/${id}`);
-    expect(info.body).toMatchObject({ messaging_product: "whatsapp", mime_type: "image/png", file_size: 4, id });
+    expect(info.body).toMatchObject({
+      messaging_product: "whatsapp",
+      mime_type: "image/png",
+      file_size: 4,
+      id,
+    });
     expect(info.body.sha256).toMatch(/^[0-9a-f]{64}$/);
     const noAuth = await fetch(info.body.url);
     expect(noAuth.status).toBe(401);
@@ -208,7 +312,12 @@ describe("Graph API: media, number info, coexistence", () => {
 
   it("inbound customer media can be fetched by the app", async () => {
     const c = (await t.api("POST", "/customers", { name: "Ada", phone: "447700900123" })).body;
-    await t.api("POST", `/customers/${c.id}/send`, { type: "image", caption: "look", dataBase64: Buffer.from("PNGDATA").toString("base64"), mimeType: "image/png" });
+    await t.api("POST", `/customers/${c.id}/send`, {
+      type: "image",
+      caption: "look",
+      dataBase64: Buffer.from("PNGDATA").toString("base64"),
+      mimeType: "image/png",
+    });
     await t.idle();
     const msg = valuesOf(t.receiver.received, "messages")[0]!.messages[0];
     expect(msg.image).toMatchObject({ caption: "look", mime_type: "image/png" });
@@ -218,18 +327,45 @@ describe("Graph API: media, number info, coexistence", () => {
   });
 
   it("phone number info", async () => {
-    expect((await t.graph("GET", `/${COEX}?fields=is_on_biz_app,platform_type`)).body).toEqual({ is_on_biz_app: true, platform_type: "CLOUD_API", id: COEX });
-    expect((await t.graph("GET", `/${STD}?fields=is_on_biz_app`)).body).toEqual({ is_on_biz_app: false, id: STD });
+    expect((await t.graph("GET", `/${COEX}?fields=is_on_biz_app,platform_type`)).body).toEqual({
+      is_on_biz_app: true,
+      platform_type: "CLOUD_API",
+      id: COEX,
+    });
+    expect((await t.graph("GET", `/${STD}?fields=is_on_biz_app`)).body).toEqual({
+      is_on_biz_app: false,
+      id: STD,
+    });
   });
 
   it("smb_app_data: contact sync and history once per onboarding", async () => {
     await t.api("POST", "/customers", { name: "Ada", phone: "447700900123" });
     await t.api("POST", "/customers", { name: "Noor", username: "noor" });
-    const a = await t.graph("POST", `/${COEX}/smb_app_data`, { messaging_product: "whatsapp", sync_type: "smb_app_state_sync" });
+    const a = await t.graph("POST", `/${COEX}/smb_app_data`, {
+      messaging_product: "whatsapp",
+      sync_type: "smb_app_state_sync",
+    });
     expect(a.body).toEqual({ messaging_product: "whatsapp", request_id: expect.any(String) });
-    expect((await t.graph("POST", `/${COEX}/smb_app_data`, { messaging_product: "whatsapp", sync_type: "smb_app_state_sync" })).status).toBe(400);
-    expect((await t.graph("POST", `/${COEX}/smb_app_data`, { messaging_product: "whatsapp", sync_type: "history" })).status).toBe(200);
-    expect((await t.graph("POST", `/${STD}/smb_app_data`, { messaging_product: "whatsapp", sync_type: "history" })).status).toBe(400);
+    expect(
+      (
+        await t.graph("POST", `/${COEX}/smb_app_data`, {
+          messaging_product: "whatsapp",
+          sync_type: "smb_app_state_sync",
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await t.graph("POST", `/${COEX}/smb_app_data`, {
+          messaging_product: "whatsapp",
+          sync_type: "history",
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.graph("POST", `/${STD}/smb_app_data`, { messaging_product: "whatsapp", sync_type: "history" }))
+        .status,
+    ).toBe(400);
     await t.idle();
     const sync = valuesOf(t.receiver.received, "smb_app_state_sync");
     expect(sync[0]!.state_sync).toHaveLength(2);
@@ -243,7 +379,14 @@ describe("Graph API: media, number info, coexistence", () => {
   });
 
   it("subscribed_apps with an override runs the verification handshake", async () => {
-    expect((await t.graph("POST", `/${WABA}/subscribed_apps`, { override_callback_uri: "http://127.0.0.1:1/nothing", verify_token: "v" })).status).toBe(400);
+    expect(
+      (
+        await t.graph("POST", `/${WABA}/subscribed_apps`, {
+          override_callback_uri: "http://127.0.0.1:1/nothing",
+          verify_token: "v",
+        })
+      ).status,
+    ).toBe(400);
     expect((await t.graph("POST", `/${WABA}/subscribed_apps`)).body).toEqual({ success: true });
     expect((await t.graph("GET", `/${WABA}/subscribed_apps`)).body.data).toHaveLength(1);
   });
@@ -251,6 +394,23 @@ describe("Graph API: media, number info, coexistence", () => {
   it("records every request the app made", async () => {
     await t.graph("GET", `/${COEX}?fields=is_on_biz_app`);
     const reqs = (await t.api("GET", "/requests")).body;
-    expect(reqs.at(-1)).toMatchObject({ method: "GET", path: `/v25.0/${COEX}`, status: 200, query: { fields: "is_on_biz_app" } });
+    expect(reqs.at(-1)).toMatchObject({
+      method: "GET",
+      path: `/v25.0/${COEX}`,
+      status: 200,
+      query: { fields: "is_on_biz_app" },
+    });
+  });
+});
+
+describe("backdated customer messages", () => {
+  it("ageMs older than 24 h leaves the window closed", async () => {
+    await t.api("POST", "/config", { windowErrors: "sync" });
+    const c = (await t.api("POST", "/customers", { name: "Old", phone: "447700900199" })).body;
+    await t.api("POST", `/customers/${c.id}/send`, { type: "text", text: "yesterday", ageMs: 25 * 3600e3 });
+    await t.idle();
+    const ts = Number(valuesOf(t.receiver.received, "messages")[0]!.messages[0].timestamp);
+    expect(Date.now() / 1000 - ts).toBeGreaterThan(24 * 3600);
+    expect((await t.graph("POST", `/${COEX}/messages`, text(c.phone))).body.error.code).toBe(131047);
   });
 });

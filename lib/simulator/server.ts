@@ -36,6 +36,30 @@ export type Simulator = {
 
 export const DEFAULT_RETRY_SCHEDULE = [250, 1000, 5000, 15000];
 
+/** Seeded when no `templates` option is given, so a demo can send templates at once. */
+export const DEMO_TEMPLATES: NonNullable<SimulatorOptions["templates"]> = [
+  {
+    name: "hello_world",
+    category: "UTILITY",
+    components: [{ type: "BODY", text: "Hello {{1}}, thanks for getting in touch." }],
+  },
+  {
+    name: "order_ready",
+    category: "UTILITY",
+    parameterFormat: "NAMED",
+    components: [{ type: "BODY", text: "Hi {{first_name}}, your order {{order_id}} is ready for pickup." }],
+  },
+  {
+    name: "spring_promo",
+    category: "MARKETING",
+    components: [
+      { type: "HEADER", format: "IMAGE" },
+      { type: "BODY", text: "Spring sale: {{1}} off everything this week!" },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Stop promotions" }] },
+    ],
+  },
+];
+
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 const PAGE_FILES: Record<string, string> = {
   "/": "index.html",
@@ -43,7 +67,11 @@ const PAGE_FILES: Record<string, string> = {
   "/app.js": "app.js",
   "/style.css": "style.css",
 };
-const MIME: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+const MIME: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+};
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const log = options.log ?? ((line: string) => console.log(`[sim] ${line}`));
@@ -56,7 +84,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5000,
     escapeSlashes: options.escapeSlashes ?? true,
     ...(options.config ? { config: options.config } : {}),
-    ...(options.templates ? { templates: options.templates } : {}),
+    templates: options.templates ?? DEMO_TEMPLATES,
     log,
   });
 
@@ -99,14 +127,23 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   const rawBody = await readBody(req);
 
   if (u.pathname.startsWith("/sim/api/") || u.pathname === "/sim/api") {
-    const out = await handleSimApi(engine, method, u.pathname.slice("/sim/api".length) || "/", u.searchParams, rawBody);
+    const out = await handleSimApi(
+      engine,
+      method,
+      u.pathname.slice("/sim/api".length) || "/",
+      u.searchParams,
+      rawBody,
+    );
     return send(res, out.status, out.body);
   }
 
   const page = PAGE_FILES[u.pathname];
   if (page && method === "GET") {
     const text = await readFile(PAGE_DIR + page, "utf8");
-    res.writeHead(200, { "content-type": MIME[page.split(".").pop()!] ?? "text/plain", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": MIME[page.split(".").pop()!] ?? "text/plain",
+      "cache-control": "no-store",
+    });
     res.end(text);
     return;
   }
@@ -117,7 +154,9 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
 
   // Graph API: optional /vNN.N prefix.
   const path = u.pathname.replace(/^\/v\d+(\.\d+)?(?=\/)/, "");
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+  );
   const out = await handleGraph(engine, { method, path, query: u.searchParams, headers, rawBody });
   engine.logRequest({
     at: Date.now(),
@@ -130,7 +169,10 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
     ...(out.raw ? {} : { response: out.body }),
   });
   if (out.raw) {
-    res.writeHead(out.status, { "content-type": out.contentType ?? "application/octet-stream", "content-length": out.raw.length });
+    res.writeHead(out.status, {
+      "content-type": out.contentType ?? "application/octet-stream",
+      "content-length": out.raw.length,
+    });
     res.end(out.raw);
     return;
   }
@@ -144,7 +186,10 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -165,7 +210,8 @@ function loggedBody(contentType: string, raw: Buffer): unknown {
       return raw.toString("utf8");
     }
   }
-  if (contentType.includes("x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
+  if (contentType.includes("x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
   return { contentType, bytes: raw.length };
 }
 

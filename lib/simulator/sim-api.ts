@@ -6,161 +6,287 @@ import type { AccountEvent, DisconnectReason, Envelope, TemplateEvent } from "./
 import type { TemplateCategory } from "./rules";
 
 type Json = Record<string, unknown>;
-type Handler = (engine: Engine, params: string[], body: Json, query: URLSearchParams) => unknown | Promise<unknown>;
+type Handler = (
+  engine: Engine,
+  params: string[],
+  body: Json,
+  query: URLSearchParams,
+) => unknown | Promise<unknown>;
 
 const routes: Array<[string, RegExp, Handler]> = [
   ["GET", /^\/state$/, (e) => snapshot(e)],
   ["GET", /^\/numbers$/, (e) => [...e.numbers.values()]],
   ["GET", /^\/config$/, (e) => e.config],
-  ["POST", /^\/config$/, (e, _p, b) => {
-    e.config = { ...e.config, ...(b as Partial<SimConfig>), history: { ...e.config.history, ...((b.history as Json | undefined) ?? {}) } };
-    return e.config;
-  }],
-  ["POST", /^\/reset$/, (e) => {
-    e.reset();
-    return { ok: true };
-  }],
-  ["POST", /^\/clock$/, (e, _p, b) => {
-    e.clockOffsetMs += Number(b.advanceMs ?? 0);
-    return { now: e.now(), offsetMs: e.clockOffsetMs };
-  }],
-  ["POST", /^\/idle$/, async (e, _p, b) => {
-    const timeout = Number(b.timeoutMs ?? 10_000);
-    const idle = await Promise.race([e.delivery.idle().then(() => true), sleep(timeout).then(() => false)]);
-    return { idle };
-  }],
+  [
+    "POST",
+    /^\/config$/,
+    (e, _p, b) => {
+      e.config = {
+        ...e.config,
+        ...(b as Partial<SimConfig>),
+        history: { ...e.config.history, ...((b.history as Json | undefined) ?? {}) },
+      };
+      return e.config;
+    },
+  ],
+  [
+    "POST",
+    /^\/reset$/,
+    (e) => {
+      e.reset();
+      return { ok: true };
+    },
+  ],
+  [
+    "POST",
+    /^\/clock$/,
+    (e, _p, b) => {
+      e.clockOffsetMs += Number(b.advanceMs ?? 0);
+      return { now: e.now(), offsetMs: e.clockOffsetMs };
+    },
+  ],
+  [
+    "POST",
+    /^\/idle$/,
+    async (e, _p, b) => {
+      const timeout = Number(b.timeoutMs ?? 10_000);
+      const idle = await Promise.race([e.delivery.idle().then(() => true), sleep(timeout).then(() => false)]);
+      return { idle };
+    },
+  ],
 
   // customers
   ["GET", /^\/customers$/, (e) => [...e.customers.values()].map((c) => customerJson(e, c.id))],
-  ["POST", /^\/customers$/, (e, _p, b) => {
-    const c = e.addCustomer({
-      name: reqStr(b.name, "name"),
-      ...opt("phone", b.phone),
-      ...opt("username", b.username),
-      ...opt("bsuid", b.bsuid),
-      ...opt("parentBsuid", b.parentBsuid),
-      ...opt("addressBookName", b.addressBookName),
-      ...(Array.isArray(b.statusPlan) ? { statusPlan: b.statusPlan as StatusStep[] } : {}),
-    });
-    return customerJson(e, c.id);
-  }],
+  [
+    "POST",
+    /^\/customers$/,
+    (e, _p, b) => {
+      const c = e.addCustomer({
+        name: reqStr(b.name, "name"),
+        ...opt("phone", b.phone),
+        ...opt("username", b.username),
+        ...opt("bsuid", b.bsuid),
+        ...opt("parentBsuid", b.parentBsuid),
+        ...opt("addressBookName", b.addressBookName),
+        ...(Array.isArray(b.statusPlan) ? { statusPlan: b.statusPlan as StatusStep[] } : {}),
+      });
+      return customerJson(e, c.id);
+    },
+  ],
   ["GET", /^\/customers\/([^/]+)$/, (e, [id]) => customerJson(e, id!)],
-  ["PATCH", /^\/customers\/([^/]+)$/, (e, [id], b) => {
-    const c = e.customer(id!);
-    if (typeof b.name === "string") c.name = b.name;
-    if (typeof b.username === "string") c.username = b.username;
-    if (Array.isArray(b.statusPlan)) c.statusPlan = b.statusPlan as StatusStep[];
-    if (b.statusPlan === null) delete c.statusPlan;
-    return customerJson(e, c.id);
-  }],
+  [
+    "PATCH",
+    /^\/customers\/([^/]+)$/,
+    (e, [id], b) => {
+      const c = e.customer(id!);
+      if (typeof b.name === "string") c.name = b.name;
+      if (typeof b.username === "string") c.username = b.username;
+      if (Array.isArray(b.statusPlan)) c.statusPlan = b.statusPlan as StatusStep[];
+      if (b.statusPlan === null) delete c.statusPlan;
+      return customerJson(e, c.id);
+    },
+  ],
   ["POST", /^\/customers\/([^/]+)\/send$/, (e, [id], b) => e.customerSend(id!, b)],
-  ["POST", /^\/customers\/([^/]+)\/read$/, (e, [id], b) => ({ read: e.customerReads(id!, optStr(b.numberId)) })],
-  ["GET", /^\/customers\/([^/]+)\/messages$/, (e, [id], _b, q) => messagesFor(e, id!, q.get("numberId") ?? undefined)],
-  ["POST", /^\/customers\/([^/]+)\/change-number$/, (e, [id], b) =>
-    e.changeNumber(id!, { ...opt("newPhone", b.newPhone), ...opt("numberId", b.numberId), userIdUpdate: Boolean(b.userIdUpdate) })],
-  ["POST", /^\/customers\/([^/]+)\/change-user-id$/, (e, [id], b) =>
-    e.changeUserId(id!, { ...opt("numberId", b.numberId), userIdUpdate: Boolean(b.userIdUpdate) })],
-  ["POST", /^\/customers\/([^/]+)\/contact$/, (e, [id], b) => {
-    e.contactChange(id!, b.action === "remove" ? "remove" : "add", optStr(b.numberId), optStr(b.fullName));
-    return { ok: true };
-  }],
+  [
+    "POST",
+    /^\/customers\/([^/]+)\/read$/,
+    (e, [id], b) => ({ read: e.customerReads(id!, optStr(b.numberId)) }),
+  ],
+  [
+    "GET",
+    /^\/customers\/([^/]+)\/messages$/,
+    (e, [id], _b, q) => messagesFor(e, id!, q.get("numberId") ?? undefined),
+  ],
+  [
+    "POST",
+    /^\/customers\/([^/]+)\/change-number$/,
+    (e, [id], b) =>
+      e.changeNumber(id!, {
+        ...opt("newPhone", b.newPhone),
+        ...opt("numberId", b.numberId),
+        userIdUpdate: Boolean(b.userIdUpdate),
+      }),
+  ],
+  [
+    "POST",
+    /^\/customers\/([^/]+)\/change-user-id$/,
+    (e, [id], b) =>
+      e.changeUserId(id!, { ...opt("numberId", b.numberId), userIdUpdate: Boolean(b.userIdUpdate) }),
+  ],
+  [
+    "POST",
+    /^\/customers\/([^/]+)\/contact$/,
+    (e, [id], b) => {
+      e.contactChange(id!, b.action === "remove" ? "remove" : "add", optStr(b.numberId), optStr(b.fullName));
+      return { ok: true };
+    },
+  ],
 
   // owner (Business app phone)
   ["POST", /^\/owner\/send$/, (e, _p, b) => e.ownerSend(reqStr(b.customerId, "customerId"), b)],
 
   // coexistence syncs and account
-  ["POST", /^\/history$/, (e, _p, b) =>
-    e.runHistory(e.number(optStr(b.numberId)).phoneNumberId, {
-      ...(b.declined !== undefined ? { declined: Boolean(b.declined) } : {}),
-      ...(b.days !== undefined ? { days: Number(b.days) } : {}),
-      ...(b.messagesPerThread !== undefined ? { messagesPerThread: Number(b.messagesPerThread) } : {}),
-      ...(b.threadsPerChunk !== undefined ? { threadsPerChunk: Number(b.threadsPerChunk) } : {}),
-      ...(Array.isArray(b.customerIds) ? { customerIds: b.customerIds as string[] } : {}),
-    })],
-  ["POST", /^\/contacts\/sync$/, (e, _p, b) => ({ contacts: e.runContactSync(e.number(optStr(b.numberId)).phoneNumberId) })],
-  ["POST", /^\/account-update$/, (e, _p, b) => {
-    e.accountUpdate(optStr(b.numberId), (optStr(b.event) ?? "PARTNER_REMOVED") as AccountEvent, optStr(b.reason) as DisconnectReason | undefined);
-    return { ok: true };
-  }],
+  [
+    "POST",
+    /^\/history$/,
+    (e, _p, b) =>
+      e.runHistory(e.number(optStr(b.numberId)).phoneNumberId, {
+        ...(b.declined !== undefined ? { declined: Boolean(b.declined) } : {}),
+        ...(b.days !== undefined ? { days: Number(b.days) } : {}),
+        ...(b.messagesPerThread !== undefined ? { messagesPerThread: Number(b.messagesPerThread) } : {}),
+        ...(b.threadsPerChunk !== undefined ? { threadsPerChunk: Number(b.threadsPerChunk) } : {}),
+        ...(Array.isArray(b.customerIds) ? { customerIds: b.customerIds as string[] } : {}),
+      }),
+  ],
+  [
+    "POST",
+    /^\/contacts\/sync$/,
+    (e, _p, b) => ({ contacts: e.runContactSync(e.number(optStr(b.numberId)).phoneNumberId) }),
+  ],
+  [
+    "POST",
+    /^\/account-update$/,
+    (e, _p, b) => {
+      e.accountUpdate(
+        optStr(b.numberId),
+        (optStr(b.event) ?? "PARTNER_REMOVED") as AccountEvent,
+        optStr(b.reason) as DisconnectReason | undefined,
+      );
+      return { ok: true };
+    },
+  ],
 
   // templates
   ["GET", /^\/templates$/, (e) => [...e.templates.values()]],
-  ["POST", /^\/templates$/, (e, _p, b) => {
-    const wabaId = optStr(b.wabaId) ?? e.number().wabaId;
-    const t = e.makeTemplate(wabaId, { language: "en_US", category: "UTILITY", components: [{ type: "BODY", text: "Hello {{1}}" }], ...b });
-    t.status = (optStr(b.status) as typeof t.status | undefined) ?? "APPROVED";
-    return t;
-  }],
-  ["POST", /^\/templates\/([^/]+)\/status$/, (e, [id], b) => e.setTemplateStatus(id!, reqStr(b.event, "event") as TemplateEvent, optStr(b.reason))],
-  ["POST", /^\/templates\/([^/]+)\/category$/, (e, [id], b) => e.changeTemplateCategory(id!, reqStr(b.newCategory, "newCategory") as TemplateCategory)],
+  [
+    "POST",
+    /^\/templates$/,
+    (e, _p, b) => {
+      const wabaId = optStr(b.wabaId) ?? e.number().wabaId;
+      const t = e.makeTemplate(wabaId, {
+        language: "en_US",
+        category: "UTILITY",
+        components: [{ type: "BODY", text: "Hello {{1}}" }],
+        ...b,
+      });
+      t.status = (optStr(b.status) as typeof t.status | undefined) ?? "APPROVED";
+      return t;
+    },
+  ],
+  [
+    "POST",
+    /^\/templates\/([^/]+)\/status$/,
+    (e, [id], b) => e.setTemplateStatus(id!, reqStr(b.event, "event") as TemplateEvent, optStr(b.reason)),
+  ],
+  [
+    "POST",
+    /^\/templates\/([^/]+)\/category$/,
+    (e, [id], b) => e.changeTemplateCategory(id!, reqStr(b.newCategory, "newCategory") as TemplateCategory),
+  ],
 
   // faults
   ["GET", /^\/faults$/, (e) => e.faults],
-  ["POST", /^\/faults$/, (e, _p, b) =>
-    e.addFault({
-      ...(b.code !== undefined ? { code: Number(b.code) } : {}),
-      ...(b.httpStatus !== undefined ? { httpStatus: Number(b.httpStatus) } : {}),
-      ...opt("numberId", b.numberId),
-      ...(b.durationMs !== undefined ? { durationMs: Number(b.durationMs) } : {}),
-      ...(b.count !== undefined ? { count: Number(b.count) } : {}),
-      ...(b.scope !== undefined ? { scope: b.scope as "messages" } : {}),
-      async: Boolean(b.async),
-    })],
-  ["DELETE", /^\/faults$/, (e) => {
-    e.faults = [];
-    return { ok: true };
-  }],
+  [
+    "POST",
+    /^\/faults$/,
+    (e, _p, b) =>
+      e.addFault({
+        ...(b.code !== undefined ? { code: Number(b.code) } : {}),
+        ...(b.httpStatus !== undefined ? { httpStatus: Number(b.httpStatus) } : {}),
+        ...opt("numberId", b.numberId),
+        ...(b.durationMs !== undefined ? { durationMs: Number(b.durationMs) } : {}),
+        ...(b.count !== undefined ? { count: Number(b.count) } : {}),
+        ...(b.scope !== undefined ? { scope: b.scope as "messages" } : {}),
+        async: Boolean(b.async),
+      }),
+  ],
+  [
+    "DELETE",
+    /^\/faults$/,
+    (e) => {
+      e.faults = [];
+      return { ok: true };
+    },
+  ],
 
   // what the app did, and what we sent it
-  ["GET", /^\/requests$/, (e, _p, _b, q) => {
-    const since = Number(q.get("since") ?? 0);
-    const path = q.get("path");
-    return e.requests.filter((r) => r.id > since && (!path || r.path.includes(path)));
-  }],
-  ["GET", /^\/deliveries$/, (e, _p, _b, q) => {
-    const field = q.get("field");
-    const since = Number(q.get("since") ?? 0);
-    const withBody = q.get("body") !== "0";
-    return e.delivery.deliveries
-      .filter((d) => d.id > since && (!field || d.fields.includes(field)))
-      .map((d) => (withBody ? { ...d, payload: JSON.parse(d.body) as unknown } : { ...d, body: undefined }));
-  }],
-  ["GET", /^\/sends$/, (e) => {
-    const byCallbackData = Object.fromEntries(e.sendsByCallbackData);
-    const byIdempotencyKey = Object.fromEntries(e.sendsByIdempotencyKey);
-    return {
-      total: e.chats.filter((m) => m.origin === "api").length,
-      byCallbackData,
-      byIdempotencyKey,
-      duplicates: Object.entries(byCallbackData).filter(([, n]) => n > 1).map(([k]) => k),
-    };
-  }],
+  [
+    "GET",
+    /^\/requests$/,
+    (e, _p, _b, q) => {
+      const since = Number(q.get("since") ?? 0);
+      const path = q.get("path");
+      return e.requests.filter((r) => r.id > since && (!path || r.path.includes(path)));
+    },
+  ],
+  [
+    "GET",
+    /^\/deliveries$/,
+    (e, _p, _b, q) => {
+      const field = q.get("field");
+      const since = Number(q.get("since") ?? 0);
+      const withBody = q.get("body") !== "0";
+      return e.delivery.deliveries
+        .filter((d) => d.id > since && (!field || d.fields.includes(field)))
+        .map((d) =>
+          withBody ? { ...d, payload: JSON.parse(d.body) as unknown } : { ...d, body: undefined },
+        );
+    },
+  ],
+  [
+    "GET",
+    /^\/sends$/,
+    (e) => {
+      const byCallbackData = Object.fromEntries(e.sendsByCallbackData);
+      const byIdempotencyKey = Object.fromEntries(e.sendsByIdempotencyKey);
+      return {
+        total: e.chats.filter((m) => m.origin === "api").length,
+        byCallbackData,
+        byIdempotencyKey,
+        duplicates: Object.entries(byCallbackData)
+          .filter(([, n]) => n > 1)
+          .map(([k]) => k),
+      };
+    },
+  ],
 
   // raw webhooks and delivery faults
   ["GET", /^\/fixtures$/, () => fixtureKinds()],
-  ["POST", /^\/webhooks$/, (e, _p, b) => {
-    const env = (b.payload as Envelope | undefined) ?? readFixture(reqStr(b.fixture, "fixture or payload"));
-    return {
-      deliveries: e.delivery.send(env, {
-        ...(b.delayMs !== undefined ? { delayMs: Number(b.delayMs) } : {}),
-        ...(b.duplicate !== undefined ? { duplicate: Number(b.duplicate) } : {}),
-      }),
-    };
-  }],
+  [
+    "POST",
+    /^\/webhooks$/,
+    (e, _p, b) => {
+      const env = (b.payload as Envelope | undefined) ?? readFixture(reqStr(b.fixture, "fixture or payload"));
+      return {
+        deliveries: e.delivery.send(env, {
+          ...(b.delayMs !== undefined ? { delayMs: Number(b.delayMs) } : {}),
+          ...(b.duplicate !== undefined ? { duplicate: Number(b.duplicate) } : {}),
+        }),
+      };
+    },
+  ],
   ["GET", /^\/delivery$/, (e) => ({ ...e.delivery.settings, held: e.delivery.heldCount() })],
-  ["POST", /^\/delivery$/, (e, _p, b) => {
-    const s = e.delivery.settings;
-    if (b.hold !== undefined) s.hold = Boolean(b.hold);
-    if (b.duplicate !== undefined) s.duplicate = Number(b.duplicate);
-    if (b.delayMs !== undefined) s.delayMs = Number(b.delayMs);
-    return { ...s, held: e.delivery.heldCount() };
-  }],
-  ["POST", /^\/delivery\/flush$/, (e, _p, b) => ({
-    deliveries: e.delivery.flush({
-      order: (optStr(b.order) ?? "fifo") as "fifo",
-      batch: (optStr(b.batch) ?? "none") as "none",
+  [
+    "POST",
+    /^\/delivery$/,
+    (e, _p, b) => {
+      const s = e.delivery.settings;
+      if (b.hold !== undefined) s.hold = Boolean(b.hold);
+      if (b.duplicate !== undefined) s.duplicate = Number(b.duplicate);
+      if (b.delayMs !== undefined) s.delayMs = Number(b.delayMs);
+      return { ...s, held: e.delivery.heldCount() };
+    },
+  ],
+  [
+    "POST",
+    /^\/delivery\/flush$/,
+    (e, _p, b) => ({
+      deliveries: e.delivery.flush({
+        order: (optStr(b.order) ?? "fifo") as "fifo",
+        batch: (optStr(b.batch) ?? "none") as "none",
+      }),
     }),
-  })],
+  ],
 ];
 
 export async function handleSimApi(
@@ -183,7 +309,10 @@ export async function handleSimApi(
     const match = re.exec(path);
     if (!match) continue;
     try {
-      return { status: 200, body: await handler(engine, match.slice(1).map(decodeURIComponent), body, query) };
+      return {
+        status: 200,
+        body: await handler(engine, match.slice(1).map(decodeURIComponent), body, query),
+      };
     } catch (e) {
       if (e instanceof SimError) return { status: e.status, body: { error: e.message } };
       return { status: 500, body: { error: (e as Error).message } };
@@ -209,14 +338,19 @@ function customerJson(e: Engine, id: string) {
   const windows: Record<string, { open: boolean; lastInboundAt?: number }> = {};
   for (const n of e.numbers.values()) {
     const last = e.lastInboundAt(n.phoneNumberId, c.id);
-    windows[n.phoneNumberId] = { open: e.isWindowOpen(n.phoneNumberId, c.id), ...(last === undefined ? {} : { lastInboundAt: last }) };
+    windows[n.phoneNumberId] = {
+      open: e.isWindowOpen(n.phoneNumberId, c.id),
+      ...(last === undefined ? {} : { lastInboundAt: last }),
+    };
   }
   return { ...c, windows };
 }
 
 function messagesFor(e: Engine, customerId: string, numberId?: string) {
   e.customer(customerId);
-  return e.chats.filter((m) => m.customerId === customerId && (!numberId || m.numberId === numberId)).sort((a, b) => a.at - b.at);
+  return e.chats
+    .filter((m) => m.customerId === customerId && (!numberId || m.numberId === numberId))
+    .sort((a, b) => a.at - b.at);
 }
 
 function sleep(ms: number) {

@@ -8,11 +8,27 @@ import { startSimulator } from "./server";
 export const SECRET = "test-app-secret";
 export const TOKEN = "test-token";
 export const NUMBERS = [
-  { wabaId: "900000000000001", phoneNumberId: "100000000000001", displayNumber: "15550001111", coexistence: true },
-  { wabaId: "900000000000001", phoneNumberId: "100000000000002", displayNumber: "15550002222", coexistence: false },
+  {
+    wabaId: "900000000000001",
+    phoneNumberId: "100000000000001",
+    displayNumber: "15550001111",
+    coexistence: true,
+  },
+  {
+    wabaId: "900000000000001",
+    phoneNumberId: "100000000000002",
+    displayNumber: "15550002222",
+    coexistence: false,
+  },
 ];
 
-export type Received = { raw: Buffer; signature: string | undefined; validSignature: boolean; json: unknown; at: number };
+export type Received = {
+  raw: Buffer;
+  signature: string | undefined;
+  validSignature: boolean;
+  json: unknown;
+  at: number;
+};
 
 /** Replies with `statuses.shift()` (default 200) and records raw bodies. */
 export async function startReceiver(statuses: number[] = []) {
@@ -23,7 +39,13 @@ export async function startReceiver(statuses: number[] = []) {
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       const signature = req.headers["x-hub-signature-256"] as string | undefined;
-      received.push({ raw, signature, validSignature: verify(raw, signature), json: JSON.parse(raw.toString("utf8")), at: Date.now() });
+      received.push({
+        raw,
+        signature,
+        validSignature: verify(raw, signature),
+        json: JSON.parse(raw.toString("utf8")),
+        at: Date.now(),
+      });
       res.writeHead(statuses.shift() ?? 200).end();
     });
   });
@@ -97,8 +119,8 @@ export async function startPair(opts: Partial<SimulatorOptions> = {}, statuses: 
 /** Every change.value of a given field across everything received. */
 export function valuesOf(received: Received[], field: string): Array<Record<string, any>> {
   return received.flatMap((r) =>
-    (r.json as { entry: Array<{ changes: Array<{ field: string; value: Record<string, any> }> }> }).entry.flatMap((e) =>
-      e.changes.filter((c) => c.field === field).map((c) => c.value),
-    ),
+    (
+      r.json as { entry: Array<{ changes: Array<{ field: string; value: Record<string, any> }> }> }
+    ).entry.flatMap((e) => e.changes.filter((c) => c.field === field).map((c) => c.value)),
   );
 }

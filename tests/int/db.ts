@@ -3,7 +3,6 @@ import postgres from "postgres";
 import { afterAll, beforeAll, inject } from "vitest";
 import { closeDb } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
-import { closePublisher } from "@/lib/realtime/publish";
 
 export const TEST_APP_SECRET = "test-app-secret-0123456789";
 
@@ -25,8 +24,7 @@ export function useTestDatabase() {
     });
   });
   afterAll(async () => {
-    await closePublisher();
-    await closeDb();
+      await closeDb();
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();

@@ -1,7 +1,7 @@
 // The Graph API surface the app calls (PROTOCOL.md §4.3, §5.1, §6, §8, §10). Paths may carry a
 // version prefix (/v25.0/...) or not; the app's GRAPH_API_BASE points at the simulator root.
 import type { Engine, SendResult } from "./engine";
-import { checkTemplateCreate } from "./rules";
+import { checkTemplateCreate, type Template } from "./rules";
 
 export type GraphRequest = {
   method: string;
@@ -208,7 +208,7 @@ async function subscribedApps(engine: Engine, wabaId: string, req: GraphRequest)
   return unsupported(engine, req, wabaId);
 }
 
-function templateJson(t: import("./rules").Template, fields: string | null): Record<string, unknown> {
+function templateJson(t: Template, fields: string | null): Record<string, unknown> {
   const all: Record<string, unknown> = {
     name: t.name,
     parameter_format: t.parameterFormat,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NUMBERS, startPair, valuesOf } from "./test-helpers";
+import { NUMBERS, startPair, valuesOf, type Loose } from "./test-helpers";
 
 const COEX = NUMBERS[0]!.phoneNumberId;
 const STD = NUMBERS[1]!.phoneNumberId;
@@ -374,8 +374,8 @@ describe("Graph API: media, number info, coexistence", () => {
     expect(Math.max(...chunks.map((c) => c.metadata.progress))).toBe(100);
     expect(new Set(chunks.map((c) => c.metadata.chunk_order)).size).toBe(chunks.length);
     const msgs = chunks.flatMap((c) => c.threads.flatMap((th: { messages: object[] }) => th.messages));
-    expect(msgs.some((m: any) => m.type === "media_placeholder")).toBe(true);
-    expect(msgs.some((m: any) => m.from === NUMBERS[0]!.displayNumber && m.to)).toBe(true);
+    expect(msgs.some((m: Loose) => m.type === "media_placeholder")).toBe(true);
+    expect(msgs.some((m: Loose) => m.from === NUMBERS[0]!.displayNumber && m.to)).toBe(true);
   });
 
   it("subscribed_apps with an override runs the verification handshake", async () => {

@@ -5,6 +5,10 @@ import type { AddressInfo } from "node:net";
 import type { SimulatorOptions } from "./server";
 import { startSimulator } from "./server";
 
+/** Loosely typed JSON for assertions on webhook payloads and API answers. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 export const SECRET = "test-app-secret";
 export const TOKEN = "test-token";
 export const NUMBERS = [
@@ -86,7 +90,7 @@ export async function startPair(opts: Partial<SimulatorOptions> = {}, statuses: 
       headers: { "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Loose };
   };
   const graph = async (method: string, path: string, body?: unknown, token = TOKEN) => {
     const res = await fetch(`${sim.url}/v25.0${path}`, {
@@ -95,7 +99,7 @@ export async function startPair(opts: Partial<SimulatorOptions> = {}, statuses: 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    let json: any = text;
+    let json: Loose = text;
     try {
       json = JSON.parse(text);
     } catch {
@@ -117,10 +121,10 @@ export async function startPair(opts: Partial<SimulatorOptions> = {}, statuses: 
 }
 
 /** Every change.value of a given field across everything received. */
-export function valuesOf(received: Received[], field: string): Array<Record<string, any>> {
+export function valuesOf(received: Received[], field: string): Array<Record<string, Loose>> {
   return received.flatMap((r) =>
     (
-      r.json as { entry: Array<{ changes: Array<{ field: string; value: Record<string, any> }> }> }
+      r.json as { entry: Array<{ changes: Array<{ field: string; value: Record<string, Loose> }> }> }
     ).entry.flatMap((e) => e.changes.filter((c) => c.field === field).map((c) => c.value)),
   );
 }

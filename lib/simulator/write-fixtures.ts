@@ -1,5 +1,5 @@
 // Regenerates lib/whatsapp/__fixtures__/*.json from fixture-cases.ts: `tsx lib/simulator/write-fixtures.ts`.
-// Review the diff against PROTOCOL.md before committing; the unit test then pins the builders to it.
+// Then `npx prettier --write lib/whatsapp/__fixtures__`, and review the diff against PROTOCOL.md before committing; the unit test then pins the builders to it.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { FIXTURE_CASES } from "./fixture-cases";
 import { FIXTURES_DIR } from "./fixtures";

@@ -11,7 +11,8 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"]],
+  // The JSON report feeds the pass/fail totals printed by `npm test`.
+  reporter: [["list"], ["json"]],
   retries: 0,
   use: {
     trace: "retain-on-failure",

@@ -24,7 +24,7 @@ const makeBody = (i: number) =>
     inboundMessage(biz, { name: `Bench Customer ${i % 500}`, phone: `1415555${String(i % 500).padStart(4, "0")}`, bsuid: `US.bench${i % 500}` }, {
       id: `wamid.bench${process.pid}x${i}`,
       timestamp: String(Math.floor(Date.now() / 1000)),
-      content: { type: "text", text: { body: `Order question ${i}: ${"lorem ipsum dolor sit amet ".repeat(40)}` } },
+      content: { type: "text", body: `Order question ${i}: ${"lorem ipsum dolor sit amet ".repeat(40)}` },
     }),
   );
 
@@ -45,6 +45,7 @@ const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     META_VERIFY_TOKEN: "bench-verify-token",
     AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
     SEED_DEMO: "1",
+    ROLE: process.env.BENCH_ROLE ?? "all",
     GRAPH_API_BASE: "http://127.0.0.1:9", // no simulator: nothing is sent in this benchmark
   },
   stdio: ["ignore", "pipe", "inherit"],

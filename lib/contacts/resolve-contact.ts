@@ -26,16 +26,19 @@ export async function resolveContact(tx: Tx, wabaId: string, who: CustomerIdenti
       .where(eq(contacts.id, existing.id));
     return { id: existing.id, created: false };
   }
-  // Concurrent workers may create the same contact: the partial unique indexes decide, then we re-read.
+  // A phone held by a contact with another BSUID stays there (a recycled number is a new person; identity
+  // merges arrive as system messages). Concurrent workers may create the same contact: the unique indexes
+  // decide, then we re-read.
+  const phone = await phoneIfFree(tx, wabaId, who.phone);
   const inserted = await tx.execute<{ id: string }>(sql`
     insert into contacts (waba_id, bsuid, parent_bsuid, phone, username, profile_name)
-    values (${wabaId}, ${who.bsuid ?? null}, ${who.parentBsuid ?? null}, ${who.phone ?? null},
+    values (${wabaId}, ${who.bsuid ?? null}, ${who.parentBsuid ?? null}, ${phone},
             ${who.username ?? null}, ${who.profileName ?? null})
     on conflict do nothing
     returning id`);
   const row = inserted[0];
   if (row) return { id: row.id, created: true };
-  const winner = await findExisting(tx, wabaId, who);
+  const winner = await findExisting(tx, wabaId, { ...who, phone: phone ?? undefined });
   if (!winner) throw new Error("contact insert conflicted but no contact was found");
   return { id: winner.id, created: false };
 }

@@ -46,6 +46,8 @@ export async function applyWebhookEvent({ ctx, input }: { ctx: Ctx; input: { eve
         publications.push(...published);
         applied += 1;
       } catch (error) {
+        // A deadlock or lost connection is not the event's fault: fail the job so it is retried whole.
+        if (isTransientDatabaseError(error)) throw error;
         failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
       }
     }
@@ -75,6 +77,19 @@ async function applyEvent(tx: Tx, event: DomainEvent): Promise<Publication[]> {
     case "unhandled":
       return [];
   }
+}
+
+// SQLSTATE classes that a retry can cure: connection (08), serialization/deadlock (40), resources (53),
+// operator intervention such as a restart (57).
+const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSIENT_SQLSTATE.test(code)) return true;
+    if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED"].includes(code)) return true;
+  }
+  return false;
 }
 
 async function finish(tx: Tx, eventId: number, state: "processed" | "failed", failures: NormalizeFailure[]) {

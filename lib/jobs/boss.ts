@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import { databaseUrl } from "@/lib/db/client";
 import type { QueueName } from "./queues";
 
-type Handle = { boss: PgBoss; url: string };
+type Handle = { boss: PgBoss; url: string; workers: Map<string, string[]> };
 // Shared through globalThis so route handlers in Next's module graph send through the instance server.ts started.
 const globalKey = Symbol.for("tandem.jobs.boss");
 const store = globalThis as unknown as { [globalKey]?: Handle };
@@ -23,7 +23,7 @@ export async function startBoss(options: { worker: boolean }): Promise<PgBoss> {
   });
   boss.on("error", (error) => console.error(`[jobs] ${error.message}`));
   await boss.start();
-  store[globalKey] = { boss, url };
+  store[globalKey] = { boss, url, workers: new Map() };
   return boss;
 }
 
@@ -34,7 +34,20 @@ export function getBoss(): PgBoss | undefined {
 export async function enqueue(name: QueueName, data: object, options?: PgBoss.SendOptions): Promise<string | null> {
   const boss = getBoss();
   if (!boss) throw new Error("job queue is not started in this process");
-  return boss.send(name, data, options ?? {});
+  const id = await boss.send(name, data, options ?? {});
+  wakeWorkers(name);
+  return id;
+}
+
+/** Remembers this process's workers for a queue, so new work can wake them instead of waiting a poll. */
+export function registerWorkers(name: QueueName, workerIds: string[]): void {
+  store[globalKey]?.workers.set(name, workerIds);
+}
+
+/** Skips the polling delay of local workers (pg-boss polls; other processes still pick work up by polling). */
+export function wakeWorkers(name: QueueName): void {
+  const handle = store[globalKey];
+  for (const id of handle?.workers.get(name) ?? []) handle?.boss.notifyWorker(id);
 }
 
 /** Stops taking new jobs and waits (bounded) for running ones: part of graceful shutdown. */

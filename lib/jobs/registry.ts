@@ -3,7 +3,7 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { NonRetryableError } from "@/lib/errors";
 import { applyWebhookEvent, findStrandedWebhookEvents } from "@/lib/ingest";
-import { enqueue } from "./boss";
+import { enqueue, registerWorkers, wakeWorkers } from "./boss";
 import { queues, type QueueName } from "./queues";
 
 type Definition = {
@@ -21,7 +21,7 @@ export const registry: Record<QueueName, Definition> = {
   [queues.ingestApply]: {
     queue: { name: queues.ingestApply, retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
     workers: 2,
-    batchSize: 10,
+    batchSize: 50,
     handle: async (data) => {
       const input = parsePayload(eventIdPayload, data);
       await applyWebhookEvent({ ctx: { actor: systemActor("ingest") }, input });
@@ -50,12 +50,18 @@ export async function createQueues(boss: PgBoss): Promise<void> {
 }
 
 export async function startWorkers(boss: PgBoss): Promise<void> {
-  for (const [name, definition] of Object.entries(registry)) {
+  for (const [name, definition] of Object.entries(registry) as [QueueName, Definition][]) {
+    const ids: string[] = [];
     for (let i = 0; i < definition.workers; i++) {
-      await boss.work(name, { batchSize: definition.batchSize, pollingIntervalSeconds: 0.5 }, (jobs) =>
-        runBatch(boss, name, definition, jobs),
+      ids.push(
+        await boss.work(name, { batchSize: definition.batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+          await runBatch(boss, name, definition, jobs);
+          // A full batch means a backlog: fetch again at once rather than after the polling interval.
+          if (jobs.length === definition.batchSize) wakeWorkers(name);
+        }),
       );
     }
+    registerWorkers(name, ids);
   }
   for (const { queue, cron } of schedules) await boss.schedule(queue, cron);
   // Catch up at once on whatever a previous crash left behind, rather than at the next cron tick.

@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // The JSON report feeds the pass/fail totals printed by `npm test`.
-  reporter: [["list"], ["json"]],
+  reporter: [["list"], ["json", { outputFile: ".test-data/reports/e2e.json" }]],
   retries: 0,
   use: {
     trace: "retain-on-failure",

@@ -15,7 +15,7 @@ const steps = [
   { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`], report: "vitest" },
   { name: "integration", cmd: ["npx", "vitest", "run", "--project", "int", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/int.json`], report: "vitest" },
   { name: "build", cmd: ["node", "scripts/ensure-build.mjs"] },
-  { name: "e2e", cmd: ["npx", "playwright", "test"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/e2e.json` }, report: "playwright" },
+  { name: "e2e", cmd: ["npx", "playwright", "test"], report: "playwright" },
 ];
 
 let passed = 0;

@@ -34,9 +34,10 @@ export type StartOptions = {
 /** Boots one Tandem process for its ROLE and returns an idempotent, bounded shutdown. */
 export async function startTandem({ env, createWeb, startSimulator, log = console.log }: StartOptions) {
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+  // Configuration problems first: they need no database to be reported.
+  const secrets = resolveSecrets(env, !env.DATABASE_URL);
   const database = await prepareDatabase(env, log);
   if (database.embedded) stops.unshift({ name: "postgres", stop: database.embedded.stop });
-  const secrets = resolveSecrets(env, database.embedded !== undefined);
   let runtimeEnv = setRuntimeEnv({ DATABASE_URL: database.url, ...secrets });
 
   const seedDemoData = env.SEED_DEMO ?? database.embedded !== undefined;

@@ -8,9 +8,11 @@ import type {
   Envelope,
   ErrorObject,
   HistoryMessage,
+  MarketingPreference,
   Person,
   Pricing,
   SharedContact,
+  QualityScore,
   StatusName,
   TemplateEvent,
 } from "./payloads";
@@ -52,6 +54,8 @@ export type SimCustomer = Person & {
   addressBookName?: string;
   /** When set, statuses for sends to this customer follow this plan instead of the global one. */
   statusPlan?: StatusStep[];
+  /** The customer tapped "Stop promotions" (user_preferences stop): marketing templates fail with 131050. */
+  marketingStopped?: boolean;
 };
 
 export type StatusStep = Exclude<StatusName, "played"> | "played";
@@ -64,6 +68,8 @@ export type ChatMessage = {
   type: string;
   text?: string;
   mediaId?: string;
+  /** Audio that is a voice note (customer `voice`, or an API send of an OGG/Opus file): can be `played`. */
+  voice?: boolean;
   at: number;
   status?: StatusName;
   errors?: ErrorObject[];
@@ -75,7 +81,11 @@ export type ChatMessage = {
   /** History only: true when the customer wrote it. */
   inbound?: boolean;
   /** Buttons/rows the customer can tap on an interactive or template message (for the page). */
-  choices?: Array<{ kind: "button_reply" | "list_reply" | "button"; id: string; title: string }>;
+  choices?: Array<{
+    kind: "button_reply" | "list_reply" | "button" | "nfm_reply";
+    id: string;
+    title: string;
+  }>;
 };
 
 export type MediaItem = {
@@ -104,7 +114,13 @@ export type Fault = {
 };
 
 export type SimConfig = {
+  /**
+   * Steps for every API send. `played` only ever applies to voice notes: it is dropped from the plan of
+   * any other message, and kept where the plan puts it for a voice note.
+   */
   statusPlan: StatusStep[];
+  /** Voice notes get `played` right after `read` when their plan has `read` but no `played` (§3, since Mar 2026). */
+  voicePlayed: boolean;
   statusStepMs: number;
   /** Error code used for a "failed" step in a status plan. */
   failCode: number;
@@ -151,6 +167,7 @@ export type EngineOptions = {
 
 export const DEFAULT_CONFIG: SimConfig = {
   statusPlan: ["sent", "delivered", "read"],
+  voicePlayed: true,
   statusStepMs: 150,
   failCode: 131026,
   windowErrors: "async",
@@ -396,6 +413,51 @@ export class Engine {
     return count;
   }
 
+  /**
+   * The customer plays the business's voice notes (one, or all not yet played) → `played` statuses,
+   * preceded by `read` when the note was not read yet (playing it opens the chat).
+   */
+  customerPlays(customerId: string, numberId?: string, messageId?: string): number {
+    const c = this.customer(customerId);
+    const n = this.number(numberId);
+    let count = 0;
+    for (const m of this.chats) {
+      if (m.customerId !== c.id || m.numberId !== n.phoneNumberId || m.origin !== "api" || !m.voice) continue;
+      if (messageId && m.id !== messageId) continue;
+      if (m.status !== "sent" && m.status !== "delivered" && m.status !== "read") continue;
+      const steps: StatusName[] = m.status === "read" ? ["played"] : ["read", "played"];
+      for (const status of steps) {
+        m.status = status;
+        this.delivery.send(
+          P.statusUpdate(this.biz(n), c, {
+            id: m.id,
+            status,
+            timestamp: unixSeconds(this.now()),
+            sentTo: c.phone ? "phone" : "bsuid",
+            ...(m.bizOpaqueCallbackData === undefined
+              ? {}
+              : { bizOpaqueCallbackData: m.bizOpaqueCallbackData }),
+          }),
+        );
+      }
+      count++;
+    }
+    if (messageId && !count) throw new SimError(404, `no playable voice note ${messageId}`);
+    return count;
+  }
+
+  /** The customer stops or resumes marketing messages → `user_preferences` (§4.6). */
+  marketingPreference(customerId: string, value: MarketingPreference, numberId?: string): SimCustomer {
+    const c = this.customer(customerId);
+    const n = this.number(numberId);
+    if (value === "stop") c.marketingStopped = true;
+    else delete c.marketingStopped;
+    this.delivery.send(
+      P.userPreferences(this.biz(n), c, { timestamp: Math.floor(this.now() / 1000), value }),
+    );
+    return c;
+  }
+
   // ---------- Graph: send ----------
 
   apiSend(numberId: string, body: Record<string, unknown>, headers: Record<string, string>): SendResult {
@@ -403,6 +465,14 @@ export class Engine {
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
     if (body.messaging_product !== "whatsapp")
       return this.err(100, "The parameter messaging_product is required.");
+    // After PARTNER_REMOVED / ACCOUNT_OFFBOARDED the number is no longer on Cloud API until
+    // ACCOUNT_RECONNECTED. [unverified] Meta does not document what a send then returns; 133010
+    // ("Account not registered") is the most plausible: it is what an unregistered number gets.
+    if (!n.connected)
+      return this.err(
+        133010,
+        "This phone number is not connected to Cloud API (partner removed or offboarded). Reconnect it, then retry.",
+      );
 
     // mark as read (+ typing indicator)
     if (body.status === "read") {
@@ -467,6 +537,13 @@ export class Engine {
         asyncError = P.errorObject(131047, errorTitle(131047), details, true);
       }
     }
+    if (!asyncError && c?.marketingStopped && template?.category === "MARKETING")
+      asyncError = P.errorObject(
+        131050,
+        errorTitle(131050),
+        "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+        true,
+      );
     if (fault?.async)
       asyncError = P.errorObject(
         fault.code ?? 131000,
@@ -502,6 +579,7 @@ export class Engine {
       };
       const ctx = (body.context as { message_id?: string } | undefined)?.message_id;
       if (ctx) chat.contextId = ctx;
+      if (type === "audio" && this.isVoiceNote(payload)) chat.voice = true;
       if (cb !== undefined) chat.bizOpaqueCallbackData = cb;
       this.chats.push(chat);
       const fep = now - (this.referralAt.get(`${n.phoneNumberId}:${c.id}`) ?? -Infinity) < FEP_MS;
@@ -521,7 +599,9 @@ export class Engine {
     pricing: Pricing,
     error?: ErrorObject,
   ): void {
-    const plan: StatusStep[] = error ? ["failed"] : (c.statusPlan ?? this.config.statusPlan);
+    const plan: StatusStep[] = error
+      ? ["failed"]
+      : planFor(c.statusPlan ?? this.config.statusPlan, Boolean(chat.voice), this.config.voicePlayed);
     plan.forEach((step, i) => {
       this.delivery.later(this.config.statusStepMs * (i + 1), () => {
         const errors =
@@ -550,6 +630,12 @@ export class Engine {
         this.delivery.send(P.statusUpdate(this.biz(n), c, s));
       });
     });
+  }
+
+  /** A voice note is audio sent as an OGG/Opus file (§6): by uploaded media id, or by an .ogg/.opus link. */
+  private isVoiceNote(p: Record<string, unknown> | undefined): boolean {
+    if (typeof p?.id === "string") return /ogg|opus/i.test(this.media.get(p.id)?.mimeType ?? "");
+    return typeof p?.link === "string" && /\.(ogg|opus)(\?|#|$)/i.test(p.link);
   }
 
   // ---------- Graph: media ----------
@@ -646,6 +732,26 @@ export class Engine {
         language: t.language,
         previousCategory: previous,
         newCategory,
+      }),
+    );
+    return t;
+  }
+
+  setTemplateQuality(id: string, score: QualityScore): Template {
+    const t = this.templates.get(id);
+    if (!t) throw new SimError(404, `unknown template ${id}`);
+    if (!["GREEN", "YELLOW", "RED", "UNKNOWN"].includes(score))
+      throw new SimError(400, "score must be GREEN, YELLOW, RED or UNKNOWN");
+    const previous = t.quality ?? "GREEN";
+    t.quality = score;
+    this.delivery.send(
+      P.templateQualityUpdate(t.wabaId, {
+        time: Math.floor(this.now() / 1000),
+        templateId: Number(t.id),
+        name: t.name,
+        language: t.language,
+        previousScore: previous,
+        newScore: score,
       }),
     );
     return t;
@@ -995,6 +1101,7 @@ export class Engine {
     const text = contentText(content);
     if (text !== undefined) chat.text = text;
     if ("media" in content) chat.mediaId = content.media.id;
+    if (content.type === "audio" && content.voice) chat.voice = true;
     this.chats.push(chat);
   }
 
@@ -1069,6 +1176,23 @@ export class Engine {
         if (str(input.description)) c.description = str(input.description)!;
         return c;
       }
+      case "nfm_reply": {
+        if (who === "business") throw new SimError(400, "only a customer can answer a flow");
+        // Meta puts flow_token first; "unused" is what it sends when the flow was sent without one.
+        const response =
+          input.response && typeof input.response === "object"
+            ? (input.response as Record<string, unknown>)
+            : {};
+        const responseJson =
+          str(input.responseJson) ??
+          JSON.stringify({ flow_token: str(input.flowToken) ?? "unused", ...response });
+        return {
+          type: "nfm_reply",
+          responseJson,
+          body: str(input.body) ?? "Sent",
+          name: str(input.name) ?? "flow",
+        };
+      }
       case "button":
         return { type: "button", payload: str(input.payload) ?? "PAYLOAD", text: str(input.text) ?? "OK" };
       case "reaction":
@@ -1113,6 +1237,14 @@ function rank(s: string | undefined): number {
   return s === undefined ? -1 : (STATUS_RANK[s] ?? 0);
 }
 
+/** The steps one send goes through: `played` only for voice notes, added after `read` when asked (§3). */
+export function planFor(plan: StatusStep[], voice: boolean, voicePlayed: boolean): StatusStep[] {
+  if (!voice) return plan.filter((s) => s !== "played");
+  if (plan.includes("played") || !voicePlayed) return plan;
+  const at = plan.lastIndexOf("read");
+  return at < 0 ? plan : [...plan.slice(0, at + 1), "played", ...plan.slice(at + 1)];
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
@@ -1150,6 +1282,8 @@ function contentText(c: Content): string | undefined {
       return c.title;
     case "button":
       return c.text;
+    case "nfm_reply":
+      return c.responseJson;
     case "contacts":
       return c.contacts.map((x) => x.formattedName).join(", ");
     case "unsupported":
@@ -1225,6 +1359,15 @@ function describeSend(type: string, p: Record<string, unknown> | undefined): Par
       });
     for (const r of (action?.sections ?? []).flatMap((x) => x.rows ?? []))
       choices.push({ kind: "list_reply", id: String(r.id ?? ""), title: String(r.title ?? "") });
+    if (p.type === "flow") {
+      const params = (action as { parameters?: { flow_token?: string; flow_cta?: string } } | undefined)
+        ?.parameters;
+      choices.push({
+        kind: "nfm_reply",
+        id: String(params?.flow_token ?? "unused"),
+        title: String(params?.flow_cta ?? "Open form"),
+      });
+    }
     return { text: body, choices };
   }
   if (type === "reaction")

@@ -143,6 +143,16 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
     { context: inCtx },
   ),
   inbound(
+    "message-interactive-nfm-reply",
+    {
+      type: "nfm_reply",
+      responseJson: '{"flow_token":"booking-7f3a","date":"2026-01-06","time_slot":"10:00","party_size":"2"}',
+      body: "Sent",
+      name: "flow",
+    },
+    { context: inCtx },
+  ),
+  inbound(
     "message-button",
     { type: "button", payload: "STOP_PROMOS", text: "Stop promotions" },
     { context: inCtx },
@@ -458,6 +468,23 @@ export const FIXTURE_CASES: ReadonlyArray<readonly [string, () => Envelope]> = [
         newCategory: "MARKETING",
       }),
   ],
+
+  [
+    "template-quality-update",
+    () =>
+      P.templateQualityUpdate(BIZ.wabaId, {
+        time: TIME,
+        templateId: 1689556908129832,
+        name: "order_ready_pickup",
+        language: "en_US",
+        previousScore: "GREEN",
+        newScore: "YELLOW",
+      }),
+  ],
+
+  // user_preferences (§4.6)
+  ["user-preferences-stop", () => P.userPreferences(BIZ, KERRY, { timestamp: TIME, value: "stop" })],
+  ["user-preferences-resume", () => P.userPreferences(BIZ, NOOR, { timestamp: TIME, value: "resume" })],
 
   // one POST carrying several changes (§1.3)
   [

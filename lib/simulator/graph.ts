@@ -218,7 +218,7 @@ function templateJson(t: Template, fields: string | null): Record<string, unknow
     category: t.category,
     id: t.id,
     rejected_reason: t.rejectedReason ?? "NONE",
-    quality_score: { score: "GREEN" },
+    quality_score: { score: t.quality ?? "GREEN" },
   };
   const wanted = fields
     ? fields.split(",").map((f) => f.trim())

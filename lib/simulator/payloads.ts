@@ -48,6 +48,8 @@ export type Content =
   | { type: "contacts"; contacts: SharedContact[] }
   | { type: "button_reply"; id: string; title: string }
   | { type: "list_reply"; id: string; title: string; description?: string }
+  /** WhatsApp Flows answer (§2): `response_json` is a JSON *string*; Meta sends body "Sent", name "flow". */
+  | { type: "nfm_reply"; responseJson: string; body: string; name: string }
   | { type: "button"; payload: string; text: string }
   | { type: "reaction"; messageId: string; emoji: string }
   | { type: "edit"; originalMessageId: string; message: Content }
@@ -151,6 +153,14 @@ export function contentObject(c: Content): Record<string, unknown> {
       if (c.description !== undefined) reply.description = c.description;
       return { type: "interactive", interactive: { type: "list_reply", list_reply: reply } };
     }
+    case "nfm_reply":
+      return {
+        type: "interactive",
+        interactive: {
+          type: "nfm_reply",
+          nfm_reply: { response_json: c.responseJson, body: c.body, name: c.name },
+        },
+      };
     case "button":
       return { type: "button", button: { payload: c.payload, text: c.text } };
     case "reaction":
@@ -593,6 +603,56 @@ export function templateCategoryUpdate(
     },
     t.time,
   );
+}
+
+export type QualityScore = "GREEN" | "YELLOW" | "RED" | "UNKNOWN";
+
+/** `message_template_quality_update` (§10). Like the other template fields: no metadata, entry.time set. */
+export function templateQualityUpdate(
+  wabaId: string,
+  t: Omit<TemplateRef, "category"> & { time: number; previousScore: QualityScore; newScore: QualityScore },
+): Envelope {
+  return singleChange(
+    wabaId,
+    "message_template_quality_update",
+    {
+      previous_quality_score: t.previousScore,
+      new_quality_score: t.newScore,
+      message_template_id: t.templateId,
+      message_template_name: t.name,
+      message_template_language: t.language,
+    },
+    t.time,
+  );
+}
+
+// ---------- user_preferences (§4.6) ----------
+
+export type MarketingPreference = "stop" | "resume";
+
+/**
+ * The user stopped or resumed marketing messages. Unlike `messages`, Meta's reference prints this
+ * `timestamp` as an integer; the BSUID fields follow §4.6 (`wa_id` only when the phone is shareable).
+ */
+export function userPreferences(
+  biz: Biz,
+  p: Person,
+  u: { timestamp: number; value: MarketingPreference; detail?: string },
+): Envelope {
+  const item: Record<string, unknown> = {};
+  if (p.phone) item.wa_id = p.phone;
+  item.user_id = p.bsuid;
+  if (p.parentBsuid) item.parent_user_id = p.parentBsuid;
+  item.detail = u.detail ?? `User requested to ${u.value} marketing messages`;
+  item.category = "marketing_messages";
+  item.value = u.value;
+  item.timestamp = u.timestamp;
+  return singleChange(biz.wabaId, "user_preferences", {
+    messaging_product: "whatsapp",
+    metadata: metadata(biz),
+    contacts: [contactBlock(p)],
+    user_preferences: [item],
+  });
 }
 
 // ---------- batching ----------

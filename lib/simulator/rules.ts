@@ -76,6 +76,8 @@ export type Template = {
   parameterFormat: "POSITIONAL" | "NAMED";
   components: TemplateComponent[];
   rejectedReason?: string;
+  /** Absent = GREEN (what GET reports until a quality update says otherwise). */
+  quality?: "GREEN" | "YELLOW" | "RED" | "UNKNOWN";
 };
 
 export type SendComponent = {

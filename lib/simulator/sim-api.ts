@@ -2,7 +2,7 @@
 import type { Engine, SimConfig, StatusStep } from "./engine";
 import { SimError } from "./engine";
 import { readFixture, fixtureKinds } from "./fixtures";
-import type { AccountEvent, DisconnectReason, Envelope, TemplateEvent } from "./payloads";
+import type { AccountEvent, DisconnectReason, Envelope, QualityScore, TemplateEvent } from "./payloads";
 import type { TemplateCategory } from "./rules";
 
 type Json = Record<string, unknown>;
@@ -93,6 +93,20 @@ const routes: Array<[string, RegExp, Handler]> = [
     (e, [id], b) => ({ read: e.customerReads(id!, optStr(b.numberId)) }),
   ],
   [
+    "POST",
+    /^\/customers\/([^/]+)\/play$/,
+    (e, [id], b) => ({ played: e.customerPlays(id!, optStr(b.numberId), optStr(b.messageId)) }),
+  ],
+  [
+    "POST",
+    /^\/customers\/([^/]+)\/marketing$/,
+    (e, [id], b) => {
+      const value = optStr(b.value) ?? "stop";
+      if (value !== "stop" && value !== "resume") throw new SimError(400, "value must be stop or resume");
+      return customerJson(e, e.marketingPreference(id!, value, optStr(b.numberId)).id);
+    },
+  ],
+  [
     "GET",
     /^\/customers\/([^/]+)\/messages$/,
     (e, [id], _b, q) => messagesFor(e, id!, q.get("numberId") ?? undefined),
@@ -177,6 +191,11 @@ const routes: Array<[string, RegExp, Handler]> = [
     "POST",
     /^\/templates\/([^/]+)\/status$/,
     (e, [id], b) => e.setTemplateStatus(id!, reqStr(b.event, "event") as TemplateEvent, optStr(b.reason)),
+  ],
+  [
+    "POST",
+    /^\/templates\/([^/]+)\/quality$/,
+    (e, [id], b) => e.setTemplateQuality(id!, reqStr(b.score, "score") as QualityScore),
   ],
   [
     "POST",

@@ -157,6 +157,10 @@ describe("simulator actions emit the fixture shapes", () => {
       "message-interactive-list-reply",
       { type: "list_reply", id: "a", title: "b", description: "d", contextId: "wamid.X" },
     ],
+    [
+      "message-interactive-nfm-reply",
+      { type: "nfm_reply", flowToken: "f", response: { a: "1" }, contextId: "wamid.X" },
+    ],
     ["message-button", { type: "button", payload: "p", text: "t", contextId: "wamid.X" }],
     ["message-reaction", { type: "reaction", messageId: "wamid.X", emoji: "👍" }],
     ["message-edit", { type: "edit", originalMessageId: "wamid.X", text: "new" }],
@@ -288,5 +292,19 @@ describe("simulator actions emit the fixture shapes", () => {
     expect(shape(await lastPayload())).toEqual(shape(readFixture("template-status-rejected")));
     await t.api("POST", `/templates/${tpl.id}/category`, { newCategory: "MARKETING" });
     expect(shape(await lastPayload())).toEqual(shape(readFixture("template-category-update")));
+    await t.api("POST", `/templates/${tpl.id}/quality`, { score: "YELLOW" });
+    expect(shape(await lastPayload())).toEqual(shape(readFixture("template-quality-update")));
+  });
+
+  it("user_preferences: stop and resume (phone, and phone hidden)", async () => {
+    const c = await customer();
+    await t.api("POST", `/customers/${c.id}/marketing`, { value: "stop" });
+    expect(await lastPayload()).toEqual(
+      expect.objectContaining({ entry: [expect.objectContaining({ id: NUMBERS[0]!.wabaId })] }),
+    );
+    expect(shape(await lastPayload())).toEqual(shape(readFixture("user-preferences-stop")));
+    const n = (await t.api("POST", "/customers", { name: "Noor", username: "noor" })).body;
+    await t.api("POST", `/customers/${n.id}/marketing`, { value: "resume" });
+    expect(shape(await lastPayload())).toEqual(shape(readFixture("user-preferences-resume")));
   });
 });

@@ -414,3 +414,257 @@ describe("backdated customer messages", () => {
     expect((await t.graph("POST", `/${COEX}/messages`, text(c.phone))).body.error.code).toBe(131047);
   });
 });
+
+describe("voice notes: played (§3, since Mar 2026)", () => {
+  const audio = (to: string, audioBody: object) => ({
+    messaging_product: "whatsapp",
+    to,
+    type: "audio",
+    audio: audioBody,
+  });
+  const statusesOf = (id: string) =>
+    valuesOf(t.receiver.received, "messages")
+      .flatMap((v) => v.statuses ?? [])
+      .filter((s) => s.id === id)
+      .map((s) => s.status);
+
+  it("a voice note (OGG/Opus upload or .ogg link) goes sent → delivered → read → played; other audio stops at read", async () => {
+    const c = await customerWrites();
+    const form = new FormData();
+    form.set("messaging_product", "whatsapp");
+    form.set("type", "audio/ogg; codecs=opus");
+    form.set("file", new Blob([new Uint8Array([0x4f, 0x67, 0x67, 0x53])], { type: "audio/ogg" }), "n.ogg");
+    const up = await fetch(`${t.sim.url}/v25.0/${COEX}/media`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-token" },
+      body: form,
+    });
+    const { id: mediaId } = (await up.json()) as { id: string };
+    const byId = await t.graph("POST", `/${COEX}/messages`, audio(c.phone, { id: mediaId }));
+    const byLink = await t.graph(
+      "POST",
+      `/${COEX}/messages`,
+      audio(c.phone, { link: "https://x.test/n.ogg" }),
+    );
+    const mp3 = await t.graph("POST", `/${COEX}/messages`, audio(c.phone, { link: "https://x.test/a.mp3" }));
+    const txt = await t.graph("POST", `/${COEX}/messages`, text(c.phone));
+    await t.idle();
+    expect(statusesOf(byId.body.messages[0].id)).toEqual(["sent", "delivered", "read", "played"]);
+    expect(statusesOf(byLink.body.messages[0].id)).toEqual(["sent", "delivered", "read", "played"]);
+    expect(statusesOf(mp3.body.messages[0].id)).toEqual(["sent", "delivered", "read"]);
+    expect(statusesOf(txt.body.messages[0].id)).toEqual(["sent", "delivered", "read"]);
+    const played = valuesOf(t.receiver.received, "messages")
+      .flatMap((v) => v.statuses ?? [])
+      .find((s) => s.status === "played");
+    expect(played).toMatchObject({
+      recipient_id: c.phone,
+      recipient_user_id: c.bsuid,
+      pricing: { category: "service" },
+    });
+    const chat = (await t.api("GET", `/customers/${c.id}/messages`)).body;
+    expect(chat.find((m: Loose) => m.id === byId.body.messages[0].id)).toMatchObject({
+      voice: true,
+      status: "played",
+    });
+  });
+
+  it("configurable: off globally, placed by a plan, never for non-voice, or played on demand", async () => {
+    const c = await customerWrites();
+    const send = async (link: string) =>
+      (await t.graph("POST", `/${COEX}/messages`, audio(c.phone, { link }))).body.messages[0].id as string;
+
+    await t.api("POST", "/config", { voicePlayed: false });
+    const off = await send("https://x.test/1.ogg");
+    await t.idle();
+    expect(statusesOf(off)).toEqual(["sent", "delivered", "read"]);
+
+    // a plan can put `played` anywhere (e.g. reordered), and it is dropped for anything but a voice note
+    await t.api("PATCH", `/customers/${c.id}`, { statusPlan: ["sent", "played", "read"] });
+    const reordered = await send("https://x.test/2.ogg");
+    const notVoice = await send("https://x.test/2.mp3");
+    await t.idle();
+    expect(statusesOf(reordered)).toEqual(["sent", "played", "read"]);
+    expect(statusesOf(notVoice)).toEqual(["sent", "read"]);
+
+    // stop at delivered, then the customer plays it: read, then played
+    await t.api("PATCH", `/customers/${c.id}`, { statusPlan: ["sent", "delivered"] });
+    const later = await send("https://x.test/3.ogg");
+    await t.idle();
+    expect(statusesOf(later)).toEqual(["sent", "delivered"]);
+    expect((await t.api("POST", `/customers/${c.id}/play`, { messageId: later })).body).toEqual({
+      played: 1,
+    });
+    await t.idle();
+    expect(statusesOf(later)).toEqual(["sent", "delivered", "read", "played"]);
+    expect((await t.api("POST", `/customers/${c.id}/play`, { messageId: later })).status).toBe(404);
+  });
+});
+
+describe("disconnected numbers (account_update)", () => {
+  it("after PARTNER_REMOVED or ACCOUNT_OFFBOARDED sends fail with 133010 until ACCOUNT_RECONNECTED, per number", async () => {
+    const c = await customerWrites();
+    await t.api("POST", `/customers/${c.id}/send`, { type: "text", text: "x", numberId: STD });
+    for (const event of ["PARTNER_REMOVED", "ACCOUNT_OFFBOARDED"]) {
+      await t.api("POST", "/account-update", { numberId: COEX, event });
+      const r = await t.graph("POST", `/${COEX}/messages`, text(c.phone));
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 133010, type: "OAuthException" });
+      expect(r.body.error.message).toBe("(#133010) Phone number Not Registered");
+      // mark-as-read goes through the same edge and fails the same way
+      const msgs = (await t.api("GET", `/customers/${c.id}/messages?numberId=${COEX}`)).body;
+      const read = await t.graph("POST", `/${COEX}/messages`, {
+        messaging_product: "whatsapp",
+        status: "read",
+        message_id: msgs[0].id,
+      });
+      expect(read.body.error.code).toBe(133010);
+      // the other number is unaffected
+      expect((await t.graph("POST", `/${STD}/messages`, text(c.phone))).status).toBe(200);
+      expect((await t.graph("GET", `/${COEX}?fields=platform_type`)).body.platform_type).toBe(
+        "NOT_APPLICABLE",
+      );
+      await t.api("POST", "/account-update", { numberId: COEX, event: "ACCOUNT_RECONNECTED" });
+      expect((await t.graph("POST", `/${COEX}/messages`, text(c.phone))).status).toBe(200);
+    }
+    await t.idle();
+    // nothing was accepted while disconnected: only the 2 COEX + 2 STD sends produce statuses
+    const sent = valuesOf(t.receiver.received, "messages")
+      .flatMap((v) => v.statuses ?? [])
+      .filter((s) => s.status === "sent");
+    expect(sent).toHaveLength(4);
+    expect((await t.api("GET", "/state")).body.numbers[0].connected).toBe(true);
+  });
+});
+
+describe("user_preferences and template quality", () => {
+  const promo = (to: string) => ({
+    messaging_product: "whatsapp",
+    to,
+    type: "template",
+    template: {
+      name: "promo",
+      language: { code: "en_US" },
+      components: [{ type: "body", parameters: [{ type: "text", text: "20%" }] }],
+    },
+  });
+
+  it("stop → user_preferences webhook, marketing templates fail with 131050 (utility still goes); resume lifts it", async () => {
+    await t.api("POST", "/templates", {
+      name: "promo",
+      category: "MARKETING",
+      components: [{ type: "BODY", text: "Sale: {{1}} off" }],
+    });
+    const c = await customerWrites();
+    const stop = await t.api("POST", `/customers/${c.id}/marketing`, { value: "stop" });
+    expect(stop.body.marketingStopped).toBe(true);
+    await t.idle();
+    expect(valuesOf(t.receiver.received, "user_preferences").at(-1)!.user_preferences).toEqual([
+      {
+        wa_id: c.phone,
+        user_id: c.bsuid,
+        detail: "User requested to stop marketing messages",
+        category: "marketing_messages",
+        value: "stop",
+        timestamp: expect.any(Number),
+      },
+    ]);
+    t.receiver.received.length = 0;
+    const r = await t.graph("POST", `/${COEX}/messages`, promo(c.phone));
+    expect(r.status).toBe(200);
+    const utility = await t.graph("POST", `/${COEX}/messages`, {
+      ...promo(c.phone),
+      template: { ...promo(c.phone).template, name: "hello_world" },
+    });
+    await t.idle();
+    const st = valuesOf(t.receiver.received, "messages").flatMap((v) => v.statuses ?? []);
+    expect(
+      st.filter((s) => s.id === r.body.messages[0].id).map((s) => [s.status, s.errors?.[0]?.code]),
+    ).toEqual([["failed", 131050]]);
+    expect(st.filter((s) => s.id === utility.body.messages[0].id).map((s) => s.status)).toEqual([
+      "sent",
+      "delivered",
+      "read",
+    ]);
+
+    await t.api("POST", `/customers/${c.id}/marketing`, { value: "resume" });
+    await t.idle();
+    expect(valuesOf(t.receiver.received, "user_preferences").at(-1)!.user_preferences[0].value).toBe(
+      "resume",
+    );
+    t.receiver.received.length = 0;
+    const again = await t.graph("POST", `/${COEX}/messages`, promo(c.phone));
+    await t.idle();
+    expect(
+      valuesOf(t.receiver.received, "messages")
+        .flatMap((v) => v.statuses ?? [])
+        .filter((s) => s.id === again.body.messages[0].id)
+        .map((s) => s.status),
+    ).toEqual(["sent", "delivered", "read"]);
+    expect((await t.api("POST", `/customers/${c.id}/marketing`, { value: "maybe" })).status).toBe(400);
+  });
+
+  it("quality: message_template_quality_update with previous/new score, reflected in GET quality_score", async () => {
+    const tpl = (await t.api("GET", "/templates")).body[0];
+    for (const [prev, next] of [
+      ["GREEN", "YELLOW"],
+      ["YELLOW", "RED"],
+      ["RED", "UNKNOWN"],
+      ["UNKNOWN", "GREEN"],
+    ]) {
+      await t.api("POST", `/templates/${tpl.id}/quality`, { score: next });
+      await t.idle();
+      expect(valuesOf(t.receiver.received, "message_template_quality_update").at(-1)).toEqual({
+        previous_quality_score: prev,
+        new_quality_score: next,
+        message_template_id: Number(tpl.id),
+        message_template_name: tpl.name,
+        message_template_language: "en_US",
+      });
+    }
+    await t.api("POST", `/templates/${tpl.id}/quality`, { score: "RED" });
+    expect((await t.graph("GET", `/${tpl.id}?fields=quality_score`)).body.quality_score).toEqual({
+      score: "RED",
+    });
+    expect((await t.api("POST", `/templates/${tpl.id}/quality`, { score: "BLUE" })).status).toBe(400);
+  });
+});
+
+describe("flows: interactive nfm_reply inbound", () => {
+  it("a flow message offers the form to the customer; the answer arrives as nfm_reply with context", async () => {
+    const c = await customerWrites();
+    const r = await t.graph("POST", `/${COEX}/messages`, {
+      messaging_product: "whatsapp",
+      to: c.phone,
+      type: "interactive",
+      interactive: {
+        type: "flow",
+        body: { text: "Book a table" },
+        action: { name: "flow", parameters: { flow_token: "tok-1", flow_cta: "Book now", flow_id: "1" } },
+      },
+    });
+    const flowId = r.body.messages[0].id;
+    const chat = (await t.api("GET", `/customers/${c.id}/messages`)).body;
+    expect(chat.find((m: Loose) => m.id === flowId).choices).toEqual([
+      { kind: "nfm_reply", id: "tok-1", title: "Book now" },
+    ]);
+    t.receiver.received.length = 0;
+    await t.api("POST", `/customers/${c.id}/send`, {
+      type: "nfm_reply",
+      flowToken: "tok-1",
+      response: { party_size: "2" },
+      contextId: flowId,
+    });
+    await t.idle();
+    const msg = valuesOf(t.receiver.received, "messages")[0]!.messages[0];
+    expect(msg.context).toEqual({ from: NUMBERS[0]!.displayNumber, id: flowId });
+    expect(msg.interactive).toEqual({
+      type: "nfm_reply",
+      nfm_reply: { response_json: '{"flow_token":"tok-1","party_size":"2"}', body: "Sent", name: "flow" },
+    });
+    expect(JSON.parse(msg.interactive.nfm_reply.response_json)).toEqual({
+      flow_token: "tok-1",
+      party_size: "2",
+    });
+    expect((await t.api("POST", "/owner/send", { customerId: c.id, type: "nfm_reply" })).status).toBe(400);
+  });
+});

@@ -1,16 +1,17 @@
 // `npm run bench:ingest-spine`: webhook acks/s and latency for signed single-event POSTs at 8 concurrent
 // clients, beside the raw durable INSERT rate of the same row into the same Postgres, in one run.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
+import { freePort } from "@/lib/runtime/free-port";
 import { runLoad } from "@/lib/simulator/load";
 import { inboundMessage } from "@/lib/simulator/payloads";
 import { metaJson } from "@/lib/simulator/sign";
+import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = 3;
@@ -34,23 +35,17 @@ const pg = await startEmbeddedPostgres({ dataDir });
 await runMigrations(pg.url);
 const port = await freePort();
 spawnSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], { cwd: root, stdio: "inherit" });
-const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-  cwd: root,
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: pg.url,
-    PORT: String(port),
-    META_APP_SECRET: secret,
-    META_VERIFY_TOKEN: "bench-verify-token",
-    AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
-    SEED_DEMO: "1",
-    ROLE: process.env.BENCH_ROLE ?? "all",
-    GRAPH_API_BASE: "http://127.0.0.1:9", // no simulator: nothing is sent in this benchmark
-  },
-  stdio: ["ignore", "pipe", "inherit"],
+const { child: server } = await startServerProcess({
+  NODE_ENV: "production",
+  DATABASE_URL: pg.url,
+  PORT: String(port),
+  META_APP_SECRET: secret,
+  META_VERIFY_TOKEN: "bench-verify-token",
+  AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
+  SEED_DEMO: "1",
+  ROLE: process.env.BENCH_ROLE ?? "all",
+  GRAPH_API_BASE: "http://127.0.0.1:9", // no simulator: nothing is sent in this benchmark
 });
-await waitFor(server, "Press Ctrl-C to stop.");
 
 const url = `http://127.0.0.1:${port}/api/webhooks/whatsapp`;
 const bodySize = Buffer.byteLength(makeBody(0));
@@ -64,8 +59,7 @@ const non200 = Object.entries(tandem.statuses).filter(([code]) => code !== "200"
 const raw = await rawInsertRate(pg.url, makeBody(0));
 const drain = await drainTime(pg.url, tandem.sent);
 
-server.kill("SIGINT");
-await new Promise((resolve) => server.once("exit", resolve));
+await stopServerProcess(server);
 await pg.stop();
 
 const ratio = tandem.achievedRate / raw.rate;
@@ -117,24 +111,3 @@ async function drainTime(url: string, expected: number) {
   return { applied, failed, ms: Math.round(performance.now() - started) };
 }
 
-function waitFor(child: ReturnType<typeof spawn>, text: string) {
-  return new Promise<void>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(text)) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}

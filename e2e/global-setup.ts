@@ -1,7 +1,8 @@
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../lib/runtime/free-port";
+import { startServerProcess } from "../tests/support/server-process";
 import { STATE_FILE, type E2EState } from "./state";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -14,8 +15,7 @@ export default async function globalSetup() {
   const simulatorPort = await freePort();
   const secret = "e2e-app-secret-0123456789";
   const verifyToken = "e2e-verify-token";
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: Record<string, string | undefined> = {
     NODE_ENV: "production",
     DATA_DIR: dataDir,
     PORT: String(port),
@@ -23,27 +23,11 @@ export default async function globalSetup() {
     META_APP_SECRET: secret,
     META_VERIFY_TOKEN: verifyToken,
     SEED_DEMO: "1",
+    // Embedded Postgres and the simulator, whatever the calling shell has set.
+    DATABASE_URL: undefined,
+    GRAPH_API_BASE: undefined,
   };
-  delete env.DATABASE_URL;
-  delete env.GRAPH_API_BASE;
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  const logFile = fs.createWriteStream(path.join(root, ".test-data/e2e-server.log"));
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      logFile.write(chunk);
-      if (output.includes("Press Ctrl-C to stop.")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => logFile.write(chunk));
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} during start-up:\n${output}`)));
-  });
-  await ready;
+  const { child, output } = await startServerProcess(env, { logFile: path.join(root, ".test-data/e2e-server.log") });
   const logins = [...output.matchAll(/^\s+(admin|supervisor|agent)\s+(\S+@\S+)\s+(\S+)\s+team: (.*)$/gm)].map((m) => ({
     role: m[1]!,
     email: m[2]!,
@@ -63,13 +47,3 @@ export default async function globalSetup() {
   child.unref();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { freePort } from "../lib/runtime/free-port";
+import { startServerProcess, stopServerProcess } from "../tests/support/server-process";
 import { postWebhook, textMessageWebhook } from "./webhooks";
 
 // ROLE=web and ROLE=worker as separate processes on one Postgres: the web process acknowledges and
@@ -52,41 +53,15 @@ test("a web and a worker process share one database: web stores, worker applies"
   }
 
   for (const child of [web, worker]) {
-    const started = Date.now();
-    child.kill("SIGINT");
-    await new Promise((resolve) => child.once("exit", resolve));
-    expect(child.exitCode).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const stopped = await stopServerProcess(child);
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(10_000);
   }
 });
 
-async function startRole(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  processes.push(child);
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${env.ROLE} did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Press Ctrl-C to stop.")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${env.ROLE} exited (${code}):\n${output}`)));
-  });
-  return child;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
+async function startRole(env: Record<string, string>) {
+  const { child } = await startServerProcess(env, { timeoutMs: 60_000 });
+  processes.push(child);
+  return child;
 }

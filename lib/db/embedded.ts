@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
+import { freePort } from "@/lib/runtime/free-port";
 
 export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
 
@@ -179,16 +179,6 @@ function readOrCreatePassword(root: string): string {
   return password;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function signalListeners() {
   return new Set([...process.listeners("SIGINT"), ...process.listeners("SIGTERM")]);

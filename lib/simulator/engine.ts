@@ -997,11 +997,17 @@ export class Engine {
     return f;
   }
 
-  takeFault(numberId: string | undefined, scope: Fault["scope"]): Fault | undefined {
+  /** Faults that can still fire (used-up and expired ones are dropped). */
+  activeFaults(): Fault[] {
     const now = this.now();
     this.faults = this.faults.filter(
       (f) => (f.until === undefined || f.until > now) && (f.remaining === undefined || f.remaining > 0),
     );
+    return this.faults;
+  }
+
+  takeFault(numberId: string | undefined, scope: Fault["scope"]): Fault | undefined {
+    this.activeFaults();
     const f = this.faults.find(
       (x) =>
         (x.scope === scope || x.scope === "any") && (!x.numberId || !numberId || x.numberId === numberId),

@@ -204,7 +204,7 @@ const routes: Array<[string, RegExp, Handler]> = [
   ],
 
   // faults
-  ["GET", /^\/faults$/, (e) => e.faults],
+  ["GET", /^\/faults$/, (e) => e.activeFaults()],
   [
     "POST",
     /^\/faults$/,
@@ -247,9 +247,11 @@ const routes: Array<[string, RegExp, Handler]> = [
       const withBody = q.get("body") !== "0";
       return e.delivery.deliveries
         .filter((d) => d.id > since && (!field || d.fields.includes(field)))
-        .map((d) =>
-          withBody ? { ...d, payload: JSON.parse(d.body) as unknown } : { ...d, body: undefined },
-        );
+        .map((d) => {
+          const payload = JSON.parse(d.body) as Envelope;
+          const summary = summarize(payload);
+          return withBody ? { ...d, summary, payload } : { ...d, summary, body: undefined };
+        });
     },
   ],
   [
@@ -346,7 +348,7 @@ function snapshot(e: Engine) {
     numbers: [...e.numbers.values()],
     customers: [...e.customers.values()].map((c) => customerJson(e, c.id)),
     templates: [...e.templates.values()],
-    faults: e.faults,
+    faults: e.activeFaults(),
     delivery: { ...e.delivery.settings, held: e.delivery.heldCount(), busy: e.delivery.busy() },
     config: e.config,
   };
@@ -370,6 +372,37 @@ function messagesFor(e: Engine, customerId: string, numberId?: string) {
   return e.chats
     .filter((m) => m.customerId === customerId && (!numberId || m.numberId === numberId))
     .sort((a, b) => a.at - b.at);
+}
+
+/** One line per webhook for the page's log, e.g. "messages: status read · smb_message_echoes: text". */
+export function summarize(env: Envelope): string {
+  const parts: string[] = [];
+  for (const e of env.entry ?? [])
+    for (const c of e.changes ?? []) {
+      const v = c.value as Record<string, Json[] | string | undefined>;
+      const list = (k: string) => (Array.isArray(v[k]) ? (v[k] as Json[]) : []);
+      const what =
+        list("statuses")
+          .map((s) => `status ${String(s.status)}`)
+          .join(", ") ||
+        [...list("messages"), ...list("message_echoes")]
+          .map((m) =>
+            m.type === "interactive" ? String((m.interactive as Json | undefined)?.type) : String(m.type),
+          )
+          .join(", ") ||
+        list("history")
+          .map((h) => (h.errors ? "declined" : `chunk ${String((h.metadata as Json | undefined)?.progress)}%`))
+          .join(", ") ||
+        list("state_sync")
+          .map((x) => String(x.action))
+          .join(", ") ||
+        list("user_preferences")
+          .map((x) => String(x.value))
+          .join(", ") ||
+        String(v.event ?? v.new_quality_score ?? v.new_category ?? "");
+      parts.push(what ? `${c.field}: ${what}` : c.field);
+    }
+  return parts.join(" · ");
 }
 
 function sleep(ms: number) {

@@ -19,7 +19,6 @@ export const TEMPLATE_DB = "tandem_template";
  */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
-  // eslint-disable-next-line no-restricted-properties -- test harness configuration, not app code
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const dataDir = path.resolve(".test-data/int");

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const READY_LINE = "Press Ctrl-C to stop.";
+
+/** Starts `server.ts` as a real process and resolves once it printed its ready banner (with that output). */
+export async function startServerProcess(
+  env: Record<string, string | undefined>,
+  options: { logFile?: string; timeoutMs?: number } = {},
+): Promise<{ child: ChildProcess; output: string }> {
+  // undefined unsets a variable inherited from this process.
+  const merged = Object.fromEntries(
+    Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined),
+  ) as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: merged,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = options.logFile ? fs.createWriteStream(options.logFile) : undefined;
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), options.timeoutMs ?? 90_000);
+    const onData = (chunk: Buffer) => {
+      log?.write(chunk);
+      output += chunk.toString();
+      if (output.includes(READY_LINE)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) during start-up:\n${output}`));
+    });
+  });
+  return { child, output };
+}
+
+/** Ctrl-C and wait: resolves with the exit code and how long the shutdown took. */
+export async function stopServerProcess(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await exited;
+  return { code: child.exitCode, ms: Date.now() - started };
+}

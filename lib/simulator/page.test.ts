@@ -61,4 +61,80 @@ describe("the page", () => {
       }
     },
   );
+
+  it.skipIf(!browserPath)(
+    "shows the sender's ticks, plays a voice note, answers a flow, and shows errors and a disconnected number",
+    { timeout: 30_000 },
+    async () => {
+      await t.api("POST", "/reset");
+      const c = (await t.api("POST", "/customers", { name: "Bea", phone: "447700900555" })).body;
+      await t.api("PATCH", `/customers/${c.id}`, { statusPlan: ["sent", "delivered"] });
+      await t.api("POST", `/customers/${c.id}/send`, { type: "text", text: "hi" });
+      const pnid = t.sim.state.number().phoneNumberId;
+      const send = (b: object) =>
+        t.graph("POST", `/${pnid}/messages`, { messaging_product: "whatsapp", to: c.phone, ...b });
+      const voice = (await send({ type: "audio", audio: { link: "https://x.test/v.ogg" } })).body.messages[0]
+        .id;
+      const flow = (
+        await send({
+          type: "interactive",
+          interactive: {
+            type: "flow",
+            body: { text: "Book" },
+            action: { name: "flow", parameters: { flow_token: "tk", flow_cta: "Book now" } },
+          },
+        })
+      ).body.messages[0].id;
+      await t.idle();
+      const browser = await chromium.launch({
+        executablePath: browserPath,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+      });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        await page.goto(t.sim.url);
+        const customerChat = page.getByTestId("customer-chat");
+        const businessChat = page.getByTestId("business-chat");
+        // ticks are the sender's: on the business side only, not on what the customer received
+        await expect
+          .poll(() => businessChat.locator(`[data-id="${voice}"] [data-status]`).getAttribute("data-status"))
+          .toBe("delivered");
+        expect(await customerChat.locator(`[data-id="${voice}"] [data-status]`).count()).toBe(0);
+
+        await customerChat.locator(`[data-id="${voice}"]`).getByTestId("play").click();
+        await expect
+          .poll(() => businessChat.locator(`[data-id="${voice}"] [data-status]`).getAttribute("data-status"))
+          .toBe("played");
+
+        page.once("dialog", (d) => void d.accept('{"party": "2"}'));
+        await customerChat.locator(`[data-id="${flow}"]`).getByTestId("choice").click();
+        await t.idle();
+        const answer = valuesOf(t.receiver.received, "messages")
+          .flatMap((v) => v.messages ?? [])
+          .find((m) => m.type === "interactive");
+        expect(answer.context.id).toBe(flow);
+        expect(JSON.parse(answer.interactive.nfm_reply.response_json)).toEqual({
+          flow_token: "tk",
+          party: "2",
+        });
+
+        // an error from the simulator is shown, not thrown
+        await page.getByTestId("new-customer-name").fill("Dup");
+        await page.getByTestId("new-customer-phone").fill(c.phone);
+        await page.getByTestId("new-customer-submit").click();
+        await expect.poll(() => page.getByTestId("toast").textContent()).toContain("exists");
+
+        await page.getByTestId("btn-partner-removed").click();
+        await expect.poll(() => page.getByTestId("disconnected-banner").isVisible()).toBe(true);
+        expect((await send({ type: "text", text: { body: "x" } })).body.error.code).toBe(133010);
+        await page.getByTestId("disconnected-banner").getByRole("button", { name: "Reconnect" }).click();
+        await expect.poll(() => page.getByTestId("disconnected-banner").isVisible()).toBe(false);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

@@ -391,7 +391,9 @@ export function summarize(env: Envelope): string {
           )
           .join(", ") ||
         list("history")
-          .map((h) => (h.errors ? "declined" : `chunk ${String((h.metadata as Json | undefined)?.progress)}%`))
+          .map((h) =>
+            h.errors ? "declined" : `chunk ${String((h.metadata as Json | undefined)?.progress)}%`,
+          )
           .join(", ") ||
         list("state_sync")
           .map((x) => String(x.action))

@@ -13,17 +13,16 @@ export type ResolvedContact = { id: string; created: boolean };
 export async function resolveContact(tx: Tx, wabaId: string, who: CustomerIdentity): Promise<ResolvedContact> {
   const existing = await findExisting(tx, wabaId, who);
   if (existing) {
-    await tx
-      .update(contacts)
-      .set({
-        bsuid: existing.bsuid ?? who.bsuid ?? null,
-        phone: existing.phone ?? (await phoneIfFree(tx, wabaId, who.phone)),
-        parentBsuid: who.parentBsuid ?? existing.parentBsuid,
-        username: who.username ?? existing.username,
-        profileName: who.profileName ?? existing.profileName,
-        updatedAt: new Date(),
-      })
-      .where(eq(contacts.id, existing.id));
+    const next = {
+      bsuid: existing.bsuid ?? who.bsuid ?? null,
+      phone: existing.phone ?? (await phoneIfFree(tx, wabaId, who.phone)),
+      parentBsuid: who.parentBsuid ?? existing.parentBsuid,
+      username: who.username ?? existing.username,
+      profileName: who.profileName ?? existing.profileName,
+    };
+    // Most messages come from a known, unchanged contact: skip the write (and its row lock) then.
+    const changed = (Object.keys(next) as (keyof typeof next)[]).some((key) => next[key] !== existing[key]);
+    if (changed) await tx.update(contacts).set({ ...next, updatedAt: new Date() }).where(eq(contacts.id, existing.id));
     return { id: existing.id, created: false };
   }
   // A phone held by a contact with another BSUID stays there (a recycled number is a new person; identity

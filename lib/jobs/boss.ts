@@ -53,7 +53,8 @@ export function wakeWorkers(name: QueueName): void {
 /** Stops taking new jobs and waits (bounded) for running ones: part of graceful shutdown. */
 export async function stopBoss(timeoutMs: number): Promise<void> {
   const current = store[globalKey];
-  delete store[globalKey];
   if (!current) return;
+  // Running jobs may still enqueue follow-ups while they drain, so the handle goes only after stop.
   await current.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+  delete store[globalKey];
 }

@@ -24,5 +24,5 @@ const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
 if (changedAt > builtAt) {
   console.log(builtAt ? "Sources changed since the last build: building…" : "First start: building Tandem (about a minute)…");
-  execSync("npx next build", { cwd: root, stdio: "inherit" });
+  execSync("npx next build", { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }

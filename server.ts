@@ -13,7 +13,11 @@ try {
   const { shutdown } = await startTandem({
     env,
     createWeb: async () => {
-      const app = next({ dev: env.NODE_ENV !== "production", dir: path.dirname(new URL(import.meta.url).pathname), port: env.PORT });
+      const app = next({
+        dev: env.NODE_ENV !== "production",
+        dir: path.dirname(new URL(import.meta.url).pathname),
+        port: env.PORT,
+      });
       await app.prepare();
       const handle = app.getRequestHandler();
       const upgrade = app.getUpgradeHandler();
@@ -36,6 +40,8 @@ try {
     });
   }
 } catch (error) {
-  console.error(error instanceof StartupError ? error.message : `Tandem failed to start: ${(error as Error).stack}`);
+  console.error(
+    error instanceof StartupError ? error.message : `Tandem failed to start: ${(error as Error).stack}`,
+  );
   process.exit(1);
 }

@@ -22,11 +22,19 @@ const biz = { wabaId: "200000000000001", phoneNumberId: "100000000000001", displ
 
 const makeBody = (i: number) =>
   metaJson(
-    inboundMessage(biz, { name: `Bench Customer ${i % 500}`, phone: `1415555${String(i % 500).padStart(4, "0")}`, bsuid: `US.bench${i % 500}` }, {
-      id: `wamid.bench${process.pid}x${i}`,
-      timestamp: String(Math.floor(Date.now() / 1000)),
-      content: { type: "text", body: `Order question ${i}: ${"lorem ipsum dolor sit amet ".repeat(40)}` },
-    }),
+    inboundMessage(
+      biz,
+      {
+        name: `Bench Customer ${i % 500}`,
+        phone: `1415555${String(i % 500).padStart(4, "0")}`,
+        bsuid: `US.bench${i % 500}`,
+      },
+      {
+        id: `wamid.bench${process.pid}x${i}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        content: { type: "text", body: `Order question ${i}: ${"lorem ipsum dolor sit amet ".repeat(40)}` },
+      },
+    ),
   );
 
 const dataDir = path.join(root, ".test-data", "bench");
@@ -49,9 +57,17 @@ const { child: server } = await startServerProcess({
 
 const url = `http://127.0.0.1:${port}/api/webhooks/whatsapp`;
 const bodySize = Buffer.byteLength(makeBody(0));
-console.log(`\nBody ${bodySize} B, ${CONCURRENCY} clients, ${SECONDS} s per measurement (after ${WARMUP_SECONDS} s warm-up), ${os.cpus().length} cores`);
+console.log(
+  `\nBody ${bodySize} B, ${CONCURRENCY} clients, ${SECONDS} s per measurement (after ${WARMUP_SECONDS} s warm-up), ${os.cpus().length} cores`,
+);
 
-await runLoad({ url, secret, concurrency: CONCURRENCY, durationMs: WARMUP_SECONDS * 1000, makeBody: (i) => makeBody(1e7 + i) });
+await runLoad({
+  url,
+  secret,
+  concurrency: CONCURRENCY,
+  durationMs: WARMUP_SECONDS * 1000,
+  makeBody: (i) => makeBody(1e7 + i),
+});
 const tandem = await runLoad({ url, secret, concurrency: CONCURRENCY, durationMs: SECONDS * 1000, makeBody });
 const non200 = Object.entries(tandem.statuses).filter(([code]) => code !== "200");
 
@@ -110,4 +126,3 @@ async function drainTime(url: string, expected: number) {
   await sql.end();
   return { applied, failed, ms: Math.round(performance.now() - started) };
 }
-

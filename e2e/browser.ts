@@ -6,7 +6,12 @@ import { chromium } from "@playwright/test";
  * Playwright cannot download its browser on machines without internet, so say how to get one.
  */
 export function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", safePlaywrightPath()];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    safePlaywrightPath(),
+  ];
   const found = candidates.find((candidate): candidate is string => !!candidate && fs.existsSync(candidate));
   if (!found) {
     throw new Error(
@@ -18,7 +23,15 @@ export function findChromium(): string {
 }
 
 // Flags for running as root in a sandboxed CI box with no outside network.
-export const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync"];
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 function safePlaywrightPath(): string | undefined {
   try {

@@ -8,7 +8,10 @@ import { STATE_FILE, type E2EState } from "./state";
 const root = path.resolve(import.meta.dirname, "..");
 
 export default async function globalSetup() {
-  execFileSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   const dataDir = path.join(root, ".test-data/e2e");
   fs.rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
@@ -27,13 +30,17 @@ export default async function globalSetup() {
     DATABASE_URL: undefined,
     GRAPH_API_BASE: undefined,
   };
-  const { child, output } = await startServerProcess(env, { logFile: path.join(root, ".test-data/e2e-server.log") });
-  const logins = [...output.matchAll(/^\s+(admin|supervisor|agent)\s+(\S+@\S+)\s+(\S+)\s+team: (.*)$/gm)].map((m) => ({
-    role: m[1]!,
-    email: m[2]!,
-    password: m[3]!,
-    team: m[4]!.trim(),
-  }));
+  const { child, output } = await startServerProcess(env, {
+    logFile: path.join(root, ".test-data/e2e-server.log"),
+  });
+  const logins = [...output.matchAll(/^\s+(admin|supervisor|agent)\s+(\S+@\S+)\s+(\S+)\s+team: (.*)$/gm)].map(
+    (m) => ({
+      role: m[1]!,
+      email: m[2]!,
+      password: m[3]!,
+      team: m[4]!.trim(),
+    }),
+  );
   if (logins.length === 0) throw new Error(`no demo logins in the start-up output:\n${output}`);
   const state: E2EState = {
     baseURL: `http://localhost:${port}`,
@@ -46,4 +53,3 @@ export default async function globalSetup() {
   fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   child.unref();
 }
-

@@ -4,7 +4,10 @@ import { readState } from "./state";
 const state = readState();
 const agent = state.logins.find((l) => l.email.startsWith("agent1"))!;
 
-test("a customer played in the simulator reaches the agent's inbox live, signed like Meta", async ({ page, request }) => {
+test("a customer played in the simulator reaches the agent's inbox live, signed like Meta", async ({
+  page,
+  request,
+}) => {
   await page.goto(`${state.baseURL}/sign-in`);
   await page.getByLabel("Email").fill(agent.email);
   await page.getByLabel("Password").fill(agent.password);
@@ -12,8 +15,12 @@ test("a customer played in the simulator reaches the agent's inbox live, signed 
   await expect(page.getByTestId("connection-state")).toHaveText("● Live");
 
   const sim = `${state.simulatorURL}/sim/api`;
-  const customer = await (await request.post(`${sim}/customers`, { data: { name: "Sim Customer", username: "sim.customer" } })).json();
-  const sent = await request.post(`${sim}/customers/${customer.id}/send`, { data: { type: "text", text: "Hola desde el simulador ¿hay stock?" } });
+  const customer = await (
+    await request.post(`${sim}/customers`, { data: { name: "Sim Customer", username: "sim.customer" } })
+  ).json();
+  const sent = await request.post(`${sim}/customers/${customer.id}/send`, {
+    data: { type: "text", text: "Hola desde el simulador ¿hay stock?" },
+  });
   expect(sent.ok()).toBe(true);
 
   const row = page.getByTestId("conversation-row").filter({ hasText: "Sim Customer" });
@@ -24,7 +31,9 @@ test("a customer played in the simulator reaches the agent's inbox live, signed 
   await expect(page.getByText("@sim.customer")).toBeVisible();
 
   const deliveries = await (await request.get(`${sim}/deliveries?field=messages`)).json();
-  const list = (Array.isArray(deliveries) ? deliveries : deliveries.deliveries) as { attempts: { status: number }[] }[];
+  const list = (Array.isArray(deliveries) ? deliveries : deliveries.deliveries) as {
+    attempts: { status: number }[];
+  }[];
   expect(list.length).toBeGreaterThan(0);
   expect(list.at(-1)!.attempts.at(-1)!.status).toBe(200);
 });

@@ -12,7 +12,10 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("a webhook's new conversation and message appear live in the signed-in agent's inbox", async ({ page, request }) => {
+test("a webhook's new conversation and message appear live in the signed-in agent's inbox", async ({
+  page,
+  request,
+}) => {
   await signIn(page, agent.email, agent.password);
   await expect(page).toHaveURL(/\/inbox/);
   await expect(page.getByTestId("connection-state")).toHaveText("● Live");
@@ -22,7 +25,12 @@ test("a webhook's new conversation and message appear live in the signed-in agen
   const response = await postWebhook(
     request,
     state,
-    textMessageWebhook({ name: "Zoe Live", phone: "447700900555", bsuid: "GB.5550001112223334", text: "Is anyone there? ✨" }),
+    textMessageWebhook({
+      name: "Zoe Live",
+      phone: "447700900555",
+      bsuid: "GB.5550001112223334",
+      text: "Is anyone there? ✨",
+    }),
   );
   expect(response.status()).toBe(200);
 
@@ -37,7 +45,12 @@ test("a webhook's new conversation and message appear live in the signed-in agen
   await expect(page.getByTestId("thread")).toContainText("Is anyone there? ✨");
 
   // A second message lands in the open thread, also without reload, and a duplicate delivery adds nothing.
-  const follow = textMessageWebhook({ name: "Zoe Live", phone: "447700900555", bsuid: "GB.5550001112223334", text: "Hello again" });
+  const follow = textMessageWebhook({
+    name: "Zoe Live",
+    phone: "447700900555",
+    bsuid: "GB.5550001112223334",
+    text: "Hello again",
+  });
   expect((await postWebhook(request, state, follow)).status()).toBe(200);
   expect((await postWebhook(request, state, follow)).status()).toBe(200);
   await expect(page.getByTestId("thread")).toContainText("Hello again");
@@ -70,7 +83,9 @@ test("webhook endpoint: handshake, signatures, size cap; health contract", async
   );
   expect(challenge.status()).toBe(200);
   expect(await challenge.text()).toBe("12345");
-  const wrongToken = await request.get(`${state.baseURL}/api/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+  const wrongToken = await request.get(
+    `${state.baseURL}/api/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
+  );
   expect(wrongToken.status()).toBe(403);
 
   const body = textMessageWebhook({ name: "Mallory", bsuid: "US.999", text: "forged" });

@@ -5,7 +5,13 @@ import type { E2EState } from "./state";
 export const DEMO_WABA = "200000000000001";
 export const DEMO_PHONE_NUMBER_ID = "100000000000001";
 
-export function textMessageWebhook(input: { name: string; phone?: string; bsuid: string; text: string; wamid?: string }) {
+export function textMessageWebhook(input: {
+  name: string;
+  phone?: string;
+  bsuid: string;
+  text: string;
+  wamid?: string;
+}) {
   return JSON.stringify({
     object: "whatsapp_business_account",
     entry: [
@@ -17,7 +23,13 @@ export function textMessageWebhook(input: { name: string; phone?: string; bsuid:
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550100001", phone_number_id: DEMO_PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: input.name }, ...(input.phone ? { wa_id: input.phone } : {}), user_id: input.bsuid }],
+              contacts: [
+                {
+                  profile: { name: input.name },
+                  ...(input.phone ? { wa_id: input.phone } : {}),
+                  user_id: input.bsuid,
+                },
+              ],
               messages: [
                 {
                   ...(input.phone ? { from: input.phone } : {}),
@@ -37,7 +49,12 @@ export function textMessageWebhook(input: { name: string; phone?: string; bsuid:
 }
 
 /** POSTs a body signed the way Meta signs it (HMAC-SHA256 of the exact bytes with the app secret). */
-export async function postWebhook(request: APIRequestContext, state: E2EState, body: string, secret = state.secret) {
+export async function postWebhook(
+  request: APIRequestContext,
+  state: E2EState,
+  body: string,
+  secret = state.secret,
+) {
   const signature = `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`;
   return request.post(`${state.baseURL}/api/webhooks/whatsapp`, {
     data: body,

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const flag = z
   .enum(["0", "1", "true", "false", "yes", "no", "on", "off"], {
-    error: 'must be one of 0, 1, true, false, yes, no, on, off',
+    error: "must be one of 0, 1, true, false, yes, no, on, off",
   })
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
@@ -33,7 +33,11 @@ const schema = z.object({
   SEED_DEMO: flag.optional(),
   SIMULATOR_PORT: port.default(3100),
   /** Webhook bodies above this are refused with 413 before being buffered (Meta's max is 3 MB). */
-  WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
+  WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(3 * 1024 * 1024),
 });
 
 /** @typedef {z.infer<typeof schema>} Env */

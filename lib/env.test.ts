@@ -4,7 +4,10 @@ import { parseEnv } from "./env.js";
 describe("parseEnv", () => {
   it("applies the documented defaults", () => {
     const result = parseEnv({});
-    expect(result).toMatchObject({ ok: true, env: { PORT: 3000, ROLE: "all", DATA_DIR: ".data", SIMULATOR_PORT: 3100, GRAPH_API_VERSION: "v25.0" } });
+    expect(result).toMatchObject({
+      ok: true,
+      env: { PORT: 3000, ROLE: "all", DATA_DIR: ".data", SIMULATOR_PORT: 3100, GRAPH_API_VERSION: "v25.0" },
+    });
   });
 
   it.each([
@@ -15,7 +18,10 @@ describe("parseEnv", () => {
     [{ SEED_DEMO: "maybe" }, /^Invalid environment: SEED_DEMO must be one of/],
     [{ GRAPH_API_BASE: "not a url" }, /^Invalid environment: GRAPH_API_BASE must be an absolute/],
     [{ GRAPH_API_VERSION: "25" }, /^Invalid environment: GRAPH_API_VERSION must look like "v25.0"/],
-    [{ AUTH_SECRET: "short" }, /^Invalid environment: AUTH_SECRET must be at least 32 characters \(got "\*\*\*"\)/],
+    [
+      { AUTH_SECRET: "short" },
+      /^Invalid environment: AUTH_SECRET must be at least 32 characters \(got "\*\*\*"\)/,
+    ],
   ])("names the variable and the problem on one line: %o", (source, pattern) => {
     const result = parseEnv(source);
     expect(result.ok).toBe(false);
@@ -25,6 +31,9 @@ describe("parseEnv", () => {
   });
 
   it("treats empty strings as unset and parses flags", () => {
-    expect(parseEnv({ PORT: "", SEED_DEMO: "0" })).toMatchObject({ ok: true, env: { PORT: 3000, SEED_DEMO: false } });
+    expect(parseEnv({ PORT: "", SEED_DEMO: "0" })).toMatchObject({
+      ok: true,
+      env: { PORT: 3000, SEED_DEMO: false },
+    });
   });
 });

@@ -4,7 +4,12 @@ export class AppError extends Error {
   readonly status: number;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, status: number, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(message, { cause: options?.cause });
     this.name = new.target.name;
     this.code = code;
@@ -51,7 +56,11 @@ export class PayloadTooLargeError extends AppError {
 
 export class UpstreamError extends AppError {
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    message: string,
+    retryable: boolean,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super("upstream_failed", message, 502, options);
     this.retryable = retryable;
   }

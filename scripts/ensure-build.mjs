@@ -5,7 +5,15 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const buildId = path.join(root, ".next", "BUILD_ID");
-const sources = ["app", "components", "lib", "public", "next.config.mjs", "package-lock.json", "postcss.config.mjs"];
+const sources = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 /** @param {string} target @returns {number} */
 function newestMtime(target) {
@@ -23,6 +31,14 @@ function newestMtime(target) {
 const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
 if (changedAt > builtAt) {
-  console.log(builtAt ? "Sources changed since the last build: building…" : "First start: building Tandem (about a minute)…");
-  execSync("npx next build", { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  console.log(
+    builtAt
+      ? "Sources changed since the last build: building…"
+      : "First start: building Tandem (about a minute)…",
+  );
+  execSync("npx next build", {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
 }

@@ -20,7 +20,15 @@ Without --password a strong password is generated and printed once.`;
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   "users:create": async (args) => {
-    const { values } = parseArgs({ args, options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, password: { type: "string" } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        email: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        password: { type: "string" },
+      },
+    });
     const password = values.password ?? generatedPassword();
     const user = await createUser({
       ctx: { actor: systemActor("cli") },
@@ -30,7 +38,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (!values.password) console.log(`Password (shown once): ${password}`);
   },
   "users:set-password": async (args) => {
-    const { values } = parseArgs({ args, options: { email: { type: "string" }, password: { type: "string" } } });
+    const { values } = parseArgs({
+      args,
+      options: { email: { type: "string" }, password: { type: "string" } },
+    });
     const password = values.password ?? generatedPassword();
     await setPassword({ ctx: { actor: systemActor("cli") }, input: { email: values.email ?? "", password } });
     console.log(`Password set for ${values.email}; their other sessions are signed out.`);
@@ -39,7 +50,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   "numbers:add": async (args) => {
     const { values } = parseArgs({
       args,
-      options: { "waba-id": { type: "string" }, "phone-number-id": { type: "string" }, "display-number": { type: "string" }, coexistence: { type: "boolean" }, "team-id": { type: "string" } },
+      options: {
+        "waba-id": { type: "string" },
+        "phone-number-id": { type: "string" },
+        "display-number": { type: "string" },
+        coexistence: { type: "boolean" },
+        "team-id": { type: "string" },
+      },
     });
     const number = await addNumber({
       ctx: { actor: systemActor("cli") },
@@ -51,7 +68,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         defaultTeamId: values["team-id"],
       },
     });
-    console.log(`Added ${number.displayNumber} (phone number id ${number.phoneNumberId}${number.coexistence ? ", Coexistence" : ""})`);
+    console.log(
+      `Added ${number.displayNumber} (phone number id ${number.phoneNumberId}${number.coexistence ? ", Coexistence" : ""})`,
+    );
   },
 };
 
@@ -83,7 +102,8 @@ function describe(error: unknown): string {
     return `--${field} ${issue?.message ?? "is invalid"}`;
   }
   if (error instanceof AppError) return error.message;
-  if (error instanceof Error && error.message.startsWith("Unknown option")) return `${error.message}\n\n${usage}`;
+  if (error instanceof Error && error.message.startsWith("Unknown option"))
+    return `${error.message}\n\n${usage}`;
   return (error as Error).message;
 }
 

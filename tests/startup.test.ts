@@ -21,16 +21,29 @@ describe("start-up with a bad environment", () => {
   });
 
   it("requires the secrets when DATABASE_URL points at a real server", () => {
-    const result = start({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", AUTH_SECRET: "", META_APP_SECRET: "", META_VERIFY_TOKEN: "" });
+    const result = start({
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      AUTH_SECRET: "",
+      META_APP_SECRET: "",
+      META_VERIFY_TOKEN: "",
+    });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe("Invalid environment: AUTH_SECRET, META_APP_SECRET, META_VERIFY_TOKEN must be set when DATABASE_URL is set");
+    expect(result.stderr.trim()).toBe(
+      "Invalid environment: AUTH_SECRET, META_APP_SECRET, META_VERIFY_TOKEN must be set when DATABASE_URL is set",
+    );
   });
 
   it("says plainly when DATABASE_URL cannot be reached", () => {
-    const secrets = { AUTH_SECRET: "x".repeat(40), META_APP_SECRET: "app-secret-1", META_VERIFY_TOKEN: "verify-token-1" };
+    const secrets = {
+      AUTH_SECRET: "x".repeat(40),
+      META_APP_SECRET: "app-secret-1",
+      META_VERIFY_TOKEN: "verify-token-1",
+    };
     const result = start({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", ...secrets });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^Cannot use the database at DATABASE_URL \(127\.0\.0\.1:1\/none\): ECONNREFUSED/);
+    expect(result.stderr.trim()).toMatch(
+      /^Cannot use the database at DATABASE_URL \(127\.0\.0\.1:1\/none\): ECONNREFUSED/,
+    );
     expect(result.stderr.trim()).not.toContain("\n");
   });
 });

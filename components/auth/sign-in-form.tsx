@@ -4,7 +4,13 @@ import { useActionState } from "react";
 
 type State = { error: string | null };
 
-export function SignInForm({ action, next }: { action: (prev: State, form: FormData) => Promise<State>; next: string }) {
+export function SignInForm({
+  action,
+  next,
+}: {
+  action: (prev: State, form: FormData) => Promise<State>;
+  next: string;
+}) {
   const [state, formAction, pending] = useActionState(action, { error: null });
   return (
     <form action={formAction} className="mt-6 space-y-4">
@@ -31,7 +37,11 @@ export function SignInForm({ action, next }: { action: (prev: State, form: FormD
         />
       </label>
       {state.error && (
-        <p role="alert" data-testid="sign-in-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p
+          role="alert"
+          data-testid="sign-in-error"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700"
+        >
           {state.error}
         </p>
       )}

@@ -13,7 +13,12 @@ type Props = {
 
 export function ConversationList({ rows, loading, error, selectedId, onSelect }: Props) {
   if (loading) return <p className="p-4 text-sm text-slate-500">Loading conversations…</p>;
-  if (error) return <p role="alert" className="p-4 text-sm text-red-700">Could not load conversations: {error}</p>;
+  if (error)
+    return (
+      <p role="alert" className="p-4 text-sm text-red-700">
+        Could not load conversations: {error}
+      </p>
+    );
   if (rows.length === 0) {
     return (
       <div className="p-6 text-center text-sm text-slate-500">

@@ -34,7 +34,12 @@ export function Inbox() {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement;
       if (target.closest("input, textarea, [contenteditable=true]") || event.metaKey || event.ctrlKey) return;
-      const step = event.key === "j" || event.key === "ArrowDown" ? 1 : event.key === "k" || event.key === "ArrowUp" ? -1 : 0;
+      const step =
+        event.key === "j" || event.key === "ArrowDown"
+          ? 1
+          : event.key === "k" || event.key === "ArrowUp"
+            ? -1
+            : 0;
       if (!step || rows.length === 0) return;
       event.preventDefault();
       const index = rows.findIndex((r) => r.id === selectedId);

@@ -21,7 +21,9 @@ export function MessageBubble({ message }: { message: MessageDto }) {
         data-source={message.source}
       >
         {label && <p className="mb-0.5 text-[11px] font-medium text-emerald-800">{label}</p>}
-        <p className="break-words whitespace-pre-wrap">{message.text ?? <em className="text-slate-500">[{message.type}]</em>}</p>
+        <p className="break-words whitespace-pre-wrap">
+          {message.text ?? <em className="text-slate-500">[{message.type}]</em>}
+        </p>
         <p className="mt-0.5 text-right text-[10px] text-slate-500">{time}</p>
       </div>
     </div>

@@ -37,14 +37,22 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
           {contact.name}
         </h2>
         <p className="text-xs text-slate-500">
-          {[contact.phone && `+${contact.phone}`, contact.username && `@${contact.username}`, `via ${conversation.number.display_number}`]
+          {[
+            contact.phone && `+${contact.phone}`,
+            contact.username && `@${contact.username}`,
+            `via ${conversation.number.display_number}`,
+          ]
             .filter(Boolean)
             .join(" · ")}
         </p>
       </div>
       <div data-testid="thread" className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-5 py-4">
         {messages.isPending && <p className="text-sm text-slate-500">Loading messages…</p>}
-        {messages.error && <p role="alert" className="text-sm text-red-700">Could not load messages: {messages.error.message}</p>}
+        {messages.error && (
+          <p role="alert" className="text-sm text-red-700">
+            Could not load messages: {messages.error.message}
+          </p>
+        )}
         {rows.map((m, i) => {
           const day = dayLabel(m.timestamp);
           const showDay = i === 0 || dayLabel(rows[i - 1]!.timestamp) !== day;
@@ -52,7 +60,9 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
             <Fragment key={m.id}>
               {showDay && (
                 <div className="my-3 text-center">
-                  <span className="rounded-md bg-white/80 px-2 py-0.5 text-xs text-slate-600 shadow-sm">{day}</span>
+                  <span className="rounded-md bg-white/80 px-2 py-0.5 text-xs text-slate-600 shadow-sm">
+                    {day}
+                  </span>
                 </div>
               )}
               <MessageBubble message={m} />

@@ -10,7 +10,9 @@ const COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] a
  * Resolves the actor from request headers (HTTP or the Socket.io handshake): decodes the session JWT,
  * then re-checks the user in the database so disabling or a session-version bump applies immediately.
  */
-export async function actorFromHeaders(headers: Headers | Record<string, string | string[] | undefined>): Promise<Actor | undefined> {
+export async function actorFromHeaders(
+  headers: Headers | Record<string, string | string[] | undefined>,
+): Promise<Actor | undefined> {
   const secret = getEnv().AUTH_SECRET;
   if (!secret) return undefined;
   const normalized = headers instanceof Headers ? headers : toHeaders(headers);

@@ -13,7 +13,11 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     credentials: "same-origin",
-    headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
+    headers: {
+      accept: "application/json",
+      ...(init?.body ? { "content-type": "application/json" } : {}),
+      ...init?.headers,
+    },
   });
   if (response.status === 401 && typeof window !== "undefined") {
     window.location.href = `/sign-in?next=${encodeURIComponent(window.location.pathname)}`;
@@ -21,7 +25,11 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? "http_error", error?.message ?? `Request failed (${response.status})`);
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http_error",
+      error?.message ?? `Request failed (${response.status})`,
+    );
   }
   return body as T;
 }

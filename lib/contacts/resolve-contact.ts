@@ -10,7 +10,11 @@ export type ResolvedContact = { id: string; created: boolean };
  * by BSUID first, then by phone; when a payload carries both, the missing half is linked.
  * Phone-change merges (a new BSUID for a known contact) arrive as system messages and are a separate verb.
  */
-export async function resolveContact(tx: Tx, wabaId: string, who: CustomerIdentity): Promise<ResolvedContact> {
+export async function resolveContact(
+  tx: Tx,
+  wabaId: string,
+  who: CustomerIdentity,
+): Promise<ResolvedContact> {
   const existing = await findExisting(tx, wabaId, who);
   if (existing) {
     const next = {
@@ -22,7 +26,11 @@ export async function resolveContact(tx: Tx, wabaId: string, who: CustomerIdenti
     };
     // Most messages come from a known, unchanged contact: skip the write (and its row lock) then.
     const changed = (Object.keys(next) as (keyof typeof next)[]).some((key) => next[key] !== existing[key]);
-    if (changed) await tx.update(contacts).set({ ...next, updatedAt: new Date() }).where(eq(contacts.id, existing.id));
+    if (changed)
+      await tx
+        .update(contacts)
+        .set({ ...next, updatedAt: new Date() })
+        .where(eq(contacts.id, existing.id));
     return { id: existing.id, created: false };
   }
   // A phone held by a contact with another BSUID stays there (a recycled number is a new person; identity

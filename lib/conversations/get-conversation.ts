@@ -6,10 +6,15 @@ import { selectConversation } from "./queries";
 /** Fetch-or-throw with object scope: out-of-scope conversations look the same as missing ones. */
 export async function getConversation({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   assertCan(ctx.actor, "conversations:read");
-  const conversation = /^[0-9a-f-]{36}$/i.test(input.id) ? await selectConversation(dbOf(ctx), input.id) : undefined;
+  const conversation = /^[0-9a-f-]{36}$/i.test(input.id)
+    ? await selectConversation(dbOf(ctx), input.id)
+    : undefined;
   if (!conversation) throw new NotFoundError("Conversation");
   try {
-    assertCan(ctx.actor, "conversations:read", { teamId: conversation.team_id, assigneeId: conversation.assignee_id });
+    assertCan(ctx.actor, "conversations:read", {
+      teamId: conversation.team_id,
+      assigneeId: conversation.assignee_id,
+    });
   } catch {
     throw new NotFoundError("Conversation");
   }

@@ -16,7 +16,13 @@ export function conversationScope(actor: Actor): SQL | undefined {
 
 export async function selectConversations(
   db: DbOrTx,
-  params: { actor: Actor; view: "all" | "mine" | "unassigned"; status?: string; cursor?: string; limit: number },
+  params: {
+    actor: Actor;
+    view: "all" | "mine" | "unassigned";
+    status?: string;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<Page<ConversationSummary>> {
   const { actor } = params;
   const filters: (SQL | undefined)[] = [conversationScope(actor)];
@@ -99,7 +105,13 @@ function toSummary({ c, contact, number }: Joined): ConversationSummary {
     contact: {
       id: contact.id,
       // Address-book names (contact sync) win over the untrusted profile name (DESIGN.md "Identity").
-      name: contact.addressBookName ?? contact.profileName ?? contact.username ?? contact.phone ?? contact.bsuid ?? "Unknown",
+      name:
+        contact.addressBookName ??
+        contact.profileName ??
+        contact.username ??
+        contact.phone ??
+        contact.bsuid ??
+        "Unknown",
       phone: contact.phone,
       username: contact.username,
       bsuid: contact.bsuid,

@@ -23,7 +23,11 @@ export async function recordInboundMessage(
   const { event } = input;
   // ISO strings, not Dates: drizzle's postgres.js setup does not serialise Date params in raw SQL.
   const at = event.timestamp.toISOString();
-  const [conversation] = await tx.execute<{ id: string; team_id: string | null; assignee_id: string | null }>(sql`
+  const [conversation] = await tx.execute<{
+    id: string;
+    team_id: string | null;
+    assignee_id: string | null;
+  }>(sql`
     insert into conversations (contact_id, phone_number_id, team_id, status)
     values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, 'open')
     on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
@@ -36,7 +40,11 @@ export async function recordInboundMessage(
             ${JSON.stringify(event.content)}::jsonb, ${event.replyToWamid}, ${at}::timestamptz)
     on conflict (wamid) do nothing
     returning id`);
-  const result = { conversationId: conversation.id, teamId: conversation.team_id, assigneeId: conversation.assignee_id };
+  const result = {
+    conversationId: conversation.id,
+    teamId: conversation.team_id,
+    assigneeId: conversation.assignee_id,
+  };
   if (!message) return { ...result, messageId: null };
 
   // Timestamps only move forward: a late, older message must not rewind the list order or the window.

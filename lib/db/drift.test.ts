@@ -41,7 +41,10 @@ describe("migration drift check", () => {
     const { added } = generateInto("edited", (schemaDir) => {
       const file = path.join(schemaDir, "numbers.ts");
       const source = fs.readFileSync(file, "utf8");
-      const edited = source.replace('coexistence: boolean("coexistence")', 'driftProbe: text("drift_probe"),\n  coexistence: boolean("coexistence")');
+      const edited = source.replace(
+        'coexistence: boolean("coexistence")',
+        'driftProbe: text("drift_probe"),\n  coexistence: boolean("coexistence")',
+      );
       expect(edited).not.toBe(source);
       fs.writeFileSync(file, edited);
     });

@@ -6,7 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "./embedded";
 import { runMigrations } from "./migrate";
 
-const dataDir = path.resolve(import.meta.dirname, "../../.test-data", `restart-${crypto.randomBytes(4).toString("hex")}`);
+const dataDir = path.resolve(
+  import.meta.dirname,
+  "../../.test-data",
+  `restart-${crypto.randomBytes(4).toString("hex")}`,
+);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

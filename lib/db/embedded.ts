@@ -68,12 +68,17 @@ async function spawnServer(pgDir: string, port: number, root: string, runAs?: { 
   const child = spawn(
     postgresBin,
     [
-      "-D", pgDir,
-      "-p", String(port),
-      "-c", "listen_addresses=127.0.0.1",
+      "-D",
+      pgDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
       // No Unix socket: its default directory may not exist or be writable for the server's user.
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=200",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
     ],
     { ...(runAs ?? {}), detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -160,7 +165,11 @@ function assertReachable(dir: string, user: { uid: number; gid: number }) {
   for (let current = dir; ; current = path.dirname(current)) {
     const stat = fs.statSync(current);
     const canEnter =
-      stat.uid === user.uid ? stat.mode & 0o100 : stat.gid === user.gid ? stat.mode & 0o010 : stat.mode & 0o001;
+      stat.uid === user.uid
+        ? stat.mode & 0o100
+        : stat.gid === user.gid
+          ? stat.mode & 0o010
+          : stat.mode & 0o001;
     if (!canEnter) {
       throw new Error(
         `DATA_DIR ${dir} is not reachable by the "postgres" OS user that runs Postgres when Tandem runs as root: ` +
@@ -178,7 +187,6 @@ function readOrCreatePassword(root: string): string {
   fs.writeFileSync(file, password, { mode: 0o600 });
   return password;
 }
-
 
 function signalListeners() {
   return new Set([...process.listeners("SIGINT"), ...process.listeners("SIGTERM")]);

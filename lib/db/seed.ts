@@ -26,8 +26,20 @@ export async function seedDemo(): Promise<DemoLogin[] | null> {
   const sales = await createTeam({ ctx, input: { name: "Sales" } });
   const people = [
     { email: "admin@tandem.example", name: "Ada Admin", role: "admin", teamIds: [], team: "—" },
-    { email: "supervisor@tandem.example", name: "Sam Supervisor", role: "supervisor", teamIds: [support.id, sales.id], team: "Support, Sales" },
-    { email: "agent1@tandem.example", name: "Alex Agent", role: "agent", teamIds: [support.id], team: "Support" },
+    {
+      email: "supervisor@tandem.example",
+      name: "Sam Supervisor",
+      role: "supervisor",
+      teamIds: [support.id, sales.id],
+      team: "Support, Sales",
+    },
+    {
+      email: "agent1@tandem.example",
+      name: "Alex Agent",
+      role: "agent",
+      teamIds: [support.id],
+      team: "Support",
+    },
     { email: "agent2@tandem.example", name: "Bea Agent", role: "agent", teamIds: [sales.id], team: "Sales" },
   ] as const;
   const logins: DemoLogin[] = [];
@@ -42,11 +54,37 @@ export async function seedDemo(): Promise<DemoLogin[] | null> {
 }
 
 const customers = [
-  { name: "Maria Lopez", phone: "14155550101", bsuid: "US.13491208655302741918", text: "Hi! Is my order #4821 on its way?" },
-  { name: "Tom Becker", phone: "4915112345678", bsuid: "DE.88123400991200341", text: "Can I change my delivery address?" },
-  { name: "Priya N", phone: undefined, bsuid: "IN.55120938475610293", username: "priya.n", text: "Do you ship to Bangalore?" },
-  { name: "Kenji", phone: "819012345678", bsuid: "JP.70012938475610001", text: "The blue one is out of stock?" },
-  { name: "Lea", phone: "33612345678", bsuid: "FR.41129384756100222", text: "Merci pour la livraison rapide 🙏" },
+  {
+    name: "Maria Lopez",
+    phone: "14155550101",
+    bsuid: "US.13491208655302741918",
+    text: "Hi! Is my order #4821 on its way?",
+  },
+  {
+    name: "Tom Becker",
+    phone: "4915112345678",
+    bsuid: "DE.88123400991200341",
+    text: "Can I change my delivery address?",
+  },
+  {
+    name: "Priya N",
+    phone: undefined,
+    bsuid: "IN.55120938475610293",
+    username: "priya.n",
+    text: "Do you ship to Bangalore?",
+  },
+  {
+    name: "Kenji",
+    phone: "819012345678",
+    bsuid: "JP.70012938475610001",
+    text: "The blue one is out of stock?",
+  },
+  {
+    name: "Lea",
+    phone: "33612345678",
+    bsuid: "FR.41129384756100222",
+    text: "Merci pour la livraison rapide 🙏",
+  },
 ] as const;
 
 /** Demo conversations go through the real ingest path, so the demo shows exactly what a webhook produces. */

@@ -10,7 +10,11 @@ export async function checkHealth(): Promise<Health> {
     const [lag] = await sql<{ lag_ms: number | null }[]>`
       select coalesce(extract(epoch from now() - min(created_on)) * 1000, 0)::float8 as lag_ms
       from pgboss.job where state = 'created' and start_after <= now()`.catch(() => [{ lag_ms: null }]);
-    return { ok: true, db: "up", jobs: { lag_ms: lag?.lag_ms === null || lag === undefined ? null : Math.round(lag.lag_ms) } };
+    return {
+      ok: true,
+      db: "up",
+      jobs: { lag_ms: lag?.lag_ms === null || lag === undefined ? null : Math.round(lag.lag_ms) },
+    };
   } catch {
     return { ok: false, db: "down", jobs: { lag_ms: null } };
   }

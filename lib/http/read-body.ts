@@ -2,7 +2,10 @@
  * Reads a request body up to `limit` bytes. Returns null as soon as the limit is passed, cancelling the
  * stream, so an oversized or endless body is never buffered whole (BENCHMARKS.md R9).
  */
-export async function readBodyCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer | null> {
+export async function readBodyCapped(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Buffer | null> {
   if (!body) return Buffer.alloc(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -34,7 +34,10 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
 export function errorResponse(error: unknown, requestId: string): Response {
   const headers = { "x-request-id": requestId };
   if (error instanceof AppError) {
-    return Response.json({ error: { code: error.code, message: error.message, ...error.details } }, { status: error.status, headers });
+    return Response.json(
+      { error: { code: error.code, message: error.message, ...error.details } },
+      { status: error.status, headers },
+    );
   }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
@@ -45,7 +48,10 @@ export function errorResponse(error: unknown, requestId: string): Response {
     );
   }
   console.error(`[http] ${requestId} unexpected error`, error);
-  return Response.json({ error: { code: "internal", message: "Something went wrong" } }, { status: 500, headers });
+  return Response.json(
+    { error: { code: "internal", message: "Something went wrong" } },
+    { status: 500, headers },
+  );
 }
 
 /** Origin / Sec-Fetch-Site check (ASVS 3.5): browsers always send one of them on cross-site POSTs. */

@@ -10,7 +10,10 @@ export type WebhookAck = { status: 200 | 401 | 413 | 503; message: string; event
  * The whole synchronous part of a webhook POST (DESIGN.md "Ingestion" 1–2): signature over the raw bytes,
  * size cap before buffering, one INSERT. Only a 200 means the body is durably stored.
  */
-export async function acceptWebhook(req: { headers: Headers; body: ReadableStream<Uint8Array> | null }): Promise<WebhookAck> {
+export async function acceptWebhook(req: {
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+}): Promise<WebhookAck> {
   const { META_APP_SECRET: secret, WEBHOOK_MAX_BYTES: limit } = getEnv();
   const remote = req.headers.get("x-forwarded-for");
   const signature = req.headers.get("x-hub-signature-256");

@@ -12,14 +12,19 @@ import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 type Publication = Parameters<typeof publishConversationChanged>[0];
 
 export type ApplyOutcome =
-  | { state: "skipped" }
-  | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
+  { state: "skipped" } | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
 
 /**
  * Applies one stored webhook: parse, normalize, apply each domain event in its own savepoint so one bad
  * item fails alone, record the outcome on the row, then publish after commit. Safe to run twice.
  */
-export async function applyWebhookEvent({ ctx, input }: { ctx: Ctx; input: { eventId: number } }): Promise<ApplyOutcome> {
+export async function applyWebhookEvent({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { eventId: number };
+}): Promise<ApplyOutcome> {
   assertCan(ctx.actor, "ingest:apply");
   const publications: Publication[] = [];
   const outcome = await withTransaction(ctx, async (tx) => {
@@ -87,13 +92,23 @@ export function isTransientDatabaseError(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && TRANSIENT_SQLSTATE.test(code)) return true;
-    if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED"].includes(code)) return true;
+    if (
+      typeof code === "string" &&
+      ["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED"].includes(code)
+    )
+      return true;
   }
   return false;
 }
 
 async function finish(tx: Tx, eventId: number, state: "processed" | "failed", failures: NormalizeFailure[]) {
-  const error = failures.length > 0 ? failures.map((f) => `${f.path}: ${f.reason}`).join("\n").slice(0, 4000) : null;
+  const error =
+    failures.length > 0
+      ? failures
+          .map((f) => `${f.path}: ${f.reason}`)
+          .join("\n")
+          .slice(0, 4000)
+      : null;
   await tx.execute(sql`
     update webhook_events
     set status = ${state}, error = ${error}, attempts = attempts + 1, processed_at = now()

@@ -21,7 +21,12 @@ beforeAll(async () => {
 
 describe("webhook ingestion", () => {
   it("applies a duplicated webhook once: one message, one unread", async () => {
-    const body = textWebhook({ wamid: wamid(), from: "14155550111", bsuid: "US.100200300400", text: "Hello there" });
+    const body = textWebhook({
+      wamid: wamid(),
+      from: "14155550111",
+      bsuid: "US.100200300400",
+      text: "Hello there",
+    });
     const first = await acceptWebhook(signed(body));
     const second = await acceptWebhook(signed(body));
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -30,7 +35,10 @@ describe("webhook ingestion", () => {
     const rows = await getDb().select().from(messages).where(eq(messages.text, "Hello there"));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ direction: "inbound", source: "customer", type: "text" });
-    const [conversation] = await getDb().select().from(conversations).where(eq(conversations.id, rows[0]!.conversationId));
+    const [conversation] = await getDb()
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, rows[0]!.conversationId));
     expect(conversation?.unreadCount).toBe(1);
     expect(conversation?.lastMessagePreview).toBe("Hello there");
   });
@@ -62,7 +70,10 @@ describe("webhook ingestion", () => {
       const big = JSON.stringify({ object: "whatsapp_business_account", entry: [], pad: "x".repeat(5000) });
       const before = await eventCount();
       // No content-length: the cap must hold while streaming, not only on the declared size.
-      const ack = await acceptWebhook({ headers: new Headers({ "x-hub-signature-256": sign(big) }), body: stream(big, 512) });
+      const ack = await acceptWebhook({
+        headers: new Headers({ "x-hub-signature-256": sign(big) }),
+        body: stream(big, 512),
+      });
       expect(ack.status).toBe(413);
       expect(await eventCount()).toBe(before);
     } finally {
@@ -82,7 +93,12 @@ describe("webhook ingestion", () => {
   });
 
   it("stores but does not apply a webhook for an unknown number", async () => {
-    const body = textWebhook({ wamid: wamid(), from: "14155550113", text: "wrong number", phoneNumberId: "999" });
+    const body = textWebhook({
+      wamid: wamid(),
+      from: "14155550113",
+      text: "wrong number",
+      phoneNumberId: "999",
+    });
     const ack = await acceptWebhook(signed(body));
     const outcome = await apply(ack.eventId!);
     expect(outcome).toMatchObject({ state: "failed", applied: 0 });
@@ -94,12 +110,20 @@ describe("webhook ingestion", () => {
   it("lets one bad item in a batch fail alone", async () => {
     const body = JSON.parse(textWebhook({ wamid: wamid(), from: "14155550114", text: "batch one" }));
     const value = body.entry[0].changes[0].value;
-    value.messages.push({ from: "14155550114", timestamp: "1700000000", type: "text", text: { body: "no id" } });
+    value.messages.push({
+      from: "14155550114",
+      timestamp: "1700000000",
+      type: "text",
+      text: { body: "no id" },
+    });
     value.messages.push({ ...value.messages[0], id: wamid(), text: { body: "batch three" } });
     const ack = await acceptWebhook(signed(JSON.stringify(body)));
     const outcome = await apply(ack.eventId!);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ state: "processed", applied: 2 });
-    const texts = await getDb().select({ text: messages.text }).from(messages).where(sql`${messages.text} like 'batch%'`);
+    const texts = await getDb()
+      .select({ text: messages.text })
+      .from(messages)
+      .where(sql`${messages.text} like 'batch%'`);
     expect(texts.map((t) => t.text).sort()).toEqual(["batch one", "batch three"]);
     const [row] = await getDb().select().from(webhookEvents).where(eq(webhookEvents.id, ack.eventId!));
     expect(row?.error).toMatch(/messages\[1\]/);
@@ -107,20 +131,29 @@ describe("webhook ingestion", () => {
 
   it("creates a contact from a username and BSUID with no phone, and links the phone when it appears", async () => {
     const bsuid = "BR.777888999000111";
-    const first = await acceptWebhook(signed(textWebhook({ wamid: wamid(), bsuid, username: "ana.b", text: "oi" })));
+    const first = await acceptWebhook(
+      signed(textWebhook({ wamid: wamid(), bsuid, username: "ana.b", text: "oi" })),
+    );
     await apply(first.eventId!);
-    const second = await acceptWebhook(signed(textWebhook({ wamid: wamid(), bsuid, from: "5511988887777", text: "again" })));
+    const second = await acceptWebhook(
+      signed(textWebhook({ wamid: wamid(), bsuid, from: "5511988887777", text: "again" })),
+    );
     await apply(second.eventId!);
     const rows = await getDb().select().from(contacts).where(eq(contacts.bsuid, bsuid));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ username: "ana.b", phone: "5511988887777", wabaId: NUMBER.wabaId });
-    const [threads] = await getDb().select({ n: count() }).from(conversations).where(eq(conversations.contactId, rows[0]!.id));
+    const [threads] = await getDb()
+      .select({ n: count() })
+      .from(conversations)
+      .where(eq(conversations.contactId, rows[0]!.id));
     expect(threads?.n).toBe(1);
   });
 
   it("orders by Meta's timestamp and opens the 24 h window from it", async () => {
     const at = Math.floor(Date.now() / 1000) - 3600;
-    const ack = await acceptWebhook(signed(textWebhook({ wamid: wamid(), from: "14155550115", text: "timed", timestamp: at })));
+    const ack = await acceptWebhook(
+      signed(textWebhook({ wamid: wamid(), from: "14155550115", text: "timed", timestamp: at })),
+    );
     await apply(ack.eventId!);
     const [row] = await getDb()
       .select({ ts: messages.timestamp, window: conversations.windowExpiresAt })
@@ -190,7 +223,10 @@ function textWebhook(input: {
             field: "messages",
             value: {
               messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550101", phone_number_id: input.phoneNumberId ?? NUMBER.phoneNumberId },
+              metadata: {
+                display_phone_number: "15550101",
+                phone_number_id: input.phoneNumberId ?? NUMBER.phoneNumberId,
+              },
               contacts: [
                 {
                   profile: { name: "Customer", ...(input.username ? { username: input.username } : {}) },

@@ -8,7 +8,9 @@ import { queues } from "@/lib/jobs/queues";
  */
 export async function storeWebhookEvent(rawBody: Uint8Array): Promise<number> {
   const sql = getSql();
-  const [row] = await sql<{ id: string }[]>`insert into webhook_events (body) values (${Buffer.from(rawBody)}) returning id`;
+  const [row] = await sql<
+    { id: string }[]
+  >`insert into webhook_events (body) values (${Buffer.from(rawBody)}) returning id`;
   if (!row) throw new Error("webhook_events insert returned no id");
   return Number(row.id);
 }
@@ -18,6 +20,8 @@ export async function scheduleWebhookApply(eventId: number): Promise<void> {
   try {
     await enqueue(queues.ingestApply, { eventId });
   } catch (error) {
-    console.error(`[ingest] could not enqueue webhook event ${eventId}; recovery will pick it up: ${(error as Error).message}`);
+    console.error(
+      `[ingest] could not enqueue webhook event ${eventId}; recovery will pick it up: ${(error as Error).message}`,
+    );
   }
 }

@@ -1,5 +1,11 @@
 // Rejected webhooks store nothing (DESIGN.md "Ingestion" 1): they are counted and logged, rate-limited.
-type Counters = { unsigned: number; bad_signature: number; too_large: number; lastLogAt: number; suppressed: number };
+type Counters = {
+  unsigned: number;
+  bad_signature: number;
+  too_large: number;
+  lastLogAt: number;
+  suppressed: number;
+};
 
 const globalKey = Symbol.for("tandem.ingest.rejections");
 const store = globalThis as unknown as { [globalKey]?: Counters };
@@ -9,7 +15,10 @@ function counters(): Counters {
   return store[globalKey];
 }
 
-export function recordWebhookRejection(reason: "unsigned" | "bad_signature" | "too_large", remote?: string | null) {
+export function recordWebhookRejection(
+  reason: "unsigned" | "bad_signature" | "too_large",
+  remote?: string | null,
+) {
   const c = counters();
   c[reason] += 1;
   const now = Date.now();

@@ -31,7 +31,11 @@ export function getBoss(): PgBoss | undefined {
   return store[globalKey]?.boss;
 }
 
-export async function enqueue(name: QueueName, data: object, options?: PgBoss.SendOptions): Promise<string | null> {
+export async function enqueue(
+  name: QueueName,
+  data: object,
+  options?: PgBoss.SendOptions,
+): Promise<string | null> {
   const boss = getBoss();
   if (!boss) throw new Error("job queue is not started in this process");
   const id = await boss.send(name, data, options ?? {});

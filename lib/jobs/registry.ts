@@ -19,7 +19,13 @@ const eventIdPayload = z.object({ eventId: z.number().int().positive() });
 
 export const registry: Record<QueueName, Definition> = {
   [queues.ingestApply]: {
-    queue: { name: queues.ingestApply, retryLimit: 10, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
+    queue: {
+      name: queues.ingestApply,
+      retryLimit: 10,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: 120,
+    },
     workers: 2,
     batchSize: 50,
     handle: async (data) => {
@@ -43,10 +49,13 @@ export const registry: Record<QueueName, Definition> = {
 };
 
 /** Cron-like jobs; pg-boss runs each once per tick across all worker processes. */
-export const schedules: { queue: QueueName; cron: string }[] = [{ queue: queues.ingestRecover, cron: "* * * * *" }];
+export const schedules: { queue: QueueName; cron: string }[] = [
+  { queue: queues.ingestRecover, cron: "* * * * *" },
+];
 
 export async function createQueues(boss: PgBoss): Promise<void> {
-  for (const definition of Object.values(registry)) await boss.createQueue(definition.queue.name, definition.queue);
+  for (const definition of Object.values(registry))
+    await boss.createQueue(definition.queue.name, definition.queue);
 }
 
 export async function startWorkers(boss: PgBoss): Promise<void> {
@@ -54,11 +63,15 @@ export async function startWorkers(boss: PgBoss): Promise<void> {
     const ids: string[] = [];
     for (let i = 0; i < definition.workers; i++) {
       ids.push(
-        await boss.work(name, { batchSize: definition.batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-          await runBatch(boss, name, definition, jobs);
-          // A full batch means a backlog: fetch again at once rather than after the polling interval.
-          if (jobs.length === definition.batchSize) wakeWorkers(name);
-        }),
+        await boss.work(
+          name,
+          { batchSize: definition.batchSize, pollingIntervalSeconds: 0.5 },
+          async (jobs) => {
+            await runBatch(boss, name, definition, jobs);
+            // A full batch means a backlog: fetch again at once rather than after the polling interval.
+            if (jobs.length === definition.batchSize) wakeWorkers(name);
+          },
+        ),
       );
     }
     registerWorkers(name, ids);

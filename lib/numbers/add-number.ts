@@ -11,7 +11,12 @@ export async function addNumber({ ctx, input }: { ctx: Ctx; input: AddNumberInpu
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(phoneNumbers).values(data).onConflictDoNothing().returning();
     if (!row) throw new ConflictError(`Phone number id ${data.phoneNumberId} is already connected`);
-    await emitAudit(tx, ctx.actor, { action: "number.added", entityType: "phone_number", entityId: row.id, data });
+    await emitAudit(tx, ctx.actor, {
+      action: "number.added",
+      entityType: "phone_number",
+      entityId: row.id,
+      data,
+    });
     return row;
   });
 }

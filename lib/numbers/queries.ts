@@ -4,8 +4,15 @@ import { phoneNumbers } from "@/lib/db/schema";
 
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
 
-export async function findNumberByMetaId(db: DbOrTx, phoneNumberId: string): Promise<PhoneNumber | undefined> {
-  const [row] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.phoneNumberId, phoneNumberId)).limit(1);
+export async function findNumberByMetaId(
+  db: DbOrTx,
+  phoneNumberId: string,
+): Promise<PhoneNumber | undefined> {
+  const [row] = await db
+    .select()
+    .from(phoneNumbers)
+    .where(eq(phoneNumbers.phoneNumberId, phoneNumberId))
+    .limit(1);
   return row;
 }
 

@@ -24,14 +24,17 @@ type SocketData = { actor: Actor };
  */
 export async function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
   const pool = createPgPool(databaseUrl, 2, "tandem-realtime");
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    path: SOCKET_PATH,
-    serveClient: false,
-    // Other upgrade requests (Next's dev HMR) are handled by Next, not destroyed.
-    destroyUpgrade: false,
-    // The handshake must come from our own pages (R14): no CORS for other origins.
-    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+    httpServer,
+    {
+      path: SOCKET_PATH,
+      serveClient: false,
+      // Other upgrade requests (Next's dev HMR) are handled by Next, not destroyed.
+      destroyUpgrade: false,
+      // The handshake must come from our own pages (R14): no CORS for other origins.
+      allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
+    },
+  );
   io.adapter(createAdapter(pool, { tableName: SOCKET_TABLE }));
 
   io.use(async (socket, next) => {
@@ -77,7 +80,8 @@ export function roomsFor(actor: Actor): string[] {
   const joined = [rooms.user(actor.id)];
   if (actor.role === "admin") joined.push(rooms.all);
   else {
-    for (const teamId of actor.teamIds) if (can(actor, "conversations:read", { teamId })) joined.push(rooms.team(teamId));
+    for (const teamId of actor.teamIds)
+      if (can(actor, "conversations:read", { teamId })) joined.push(rooms.team(teamId));
     if (can(actor, "conversations:read", { teamId: null })) joined.push(rooms.teamless);
   }
   return joined;

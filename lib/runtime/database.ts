@@ -16,10 +16,16 @@ export async function prepareDatabase(env: Env, log: (line: string) => void): Pr
   } catch (error) {
     await embedded?.stop();
     const code = (error as { code?: string }).code;
-    if (env.DATABASE_URL && code && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|28P01|3D000)$/.test(code)) {
+    if (
+      env.DATABASE_URL &&
+      code &&
+      /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|28P01|3D000)$/.test(code)
+    ) {
       const { hostname, port, pathname } = new URL(env.DATABASE_URL);
       const reason = (error as Error).message.replace(/^connect /, "");
-      throw new StartupError(`Cannot use the database at DATABASE_URL (${hostname}:${port || 5432}${pathname}): ${reason}`);
+      throw new StartupError(
+        `Cannot use the database at DATABASE_URL (${hostname}:${port || 5432}${pathname}): ${reason}`,
+      );
     }
     throw error;
   }

@@ -15,7 +15,9 @@ export function resolveSecrets(env: Env, embedded: boolean): Secrets {
     META_APP_SECRET: env.META_APP_SECRET,
     META_VERIFY_TOKEN: env.META_VERIFY_TOKEN,
   };
-  const missing = Object.entries(given).filter(([, v]) => !v).map(([k]) => k);
+  const missing = Object.entries(given)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
   if (missing.length === 0) return given as Secrets;
   if (!embedded) {
     throw new StartupError(`Invalid environment: ${missing.join(", ")} must be set when DATABASE_URL is set`);

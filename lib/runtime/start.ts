@@ -72,7 +72,10 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   const server = createServer((req, res) => {
     if (web) return void web.handle(req, res);
     // Worker processes answer health checks only.
-    if (req.url === "/api/health") return void checkHealth().then((h) => res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h)));
+    if (req.url === "/api/health")
+      return void checkHealth().then((h) =>
+        res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h)),
+      );
     res.writeHead(404).end();
   });
   if (web) {
@@ -85,10 +88,11 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, resolve));
   stops.unshift({
     name: "http",
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
   });
 
   printBanner({ env, simulatorUrl, logins, embedded: database.embedded !== undefined, log });
@@ -103,16 +107,24 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   return { server, shutdown };
 }
 
-function printBanner(input: { env: Env; simulatorUrl?: string; logins: DemoLogin[] | null; embedded: boolean; log: (line: string) => void }) {
+function printBanner(input: {
+  env: Env;
+  simulatorUrl?: string;
+  logins: DemoLogin[] | null;
+  embedded: boolean;
+  log: (line: string) => void;
+}) {
   const { env, log } = input;
   const lines = [``, `Tandem is ready (role ${env.ROLE})`];
   if (env.ROLE !== "worker") lines.push(`  App:        http://localhost:${env.PORT}`);
   else lines.push(`  Health:     http://localhost:${env.PORT}/api/health`);
-  if (input.simulatorUrl) lines.push(`  Simulator:  ${input.simulatorUrl}  (play the customer and the owner's phone)`);
+  if (input.simulatorUrl)
+    lines.push(`  Simulator:  ${input.simulatorUrl}  (play the customer and the owner's phone)`);
   lines.push(`  Database:   ${input.embedded ? `embedded Postgres in ${env.DATA_DIR}` : "DATABASE_URL"}`);
   if (input.logins) {
     lines.push(``, `  Demo logins (shown once; passwords are stored hashed):`);
-    for (const l of input.logins) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(28)} ${l.password}   team: ${l.team}`);
+    for (const l of input.logins)
+      lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(28)} ${l.password}   team: ${l.team}`);
   } else if (input.embedded) {
     lines.push(`  Demo logins were printed on the first start. Set a new password with:`);
     lines.push(`    npm run tandem -- users:set-password --email agent1@tandem.example`);

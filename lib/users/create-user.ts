@@ -12,7 +12,8 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserIn
   const data = createUserInput.parse(input);
   const passwordHash = await hashPassword(data.password);
   return withTransaction(ctx, async (tx) => {
-    if (await findUserByEmail(tx, data.email)) throw new ConflictError(`A user with email ${data.email} already exists`);
+    if (await findUserByEmail(tx, data.email))
+      throw new ConflictError(`A user with email ${data.email} already exists`);
     const [user] = await tx
       .insert(users)
       .values({ email: data.email, name: data.name, role: data.role, passwordHash })

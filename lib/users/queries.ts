@@ -18,14 +18,20 @@ export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRo
  * The actor behind a session, or undefined when the session is no longer valid: user gone, disabled,
  * or its session version bumped since the token was issued (revocation takes effect on the next request).
  */
-export async function loadActor(db: DbOrTx, userId: string, sessionVersion: number): Promise<Actor | undefined> {
+export async function loadActor(
+  db: DbOrTx,
+  userId: string,
+  sessionVersion: number,
+): Promise<Actor | undefined> {
   const [row] = await db
     .select({
       id: users.id,
       role: users.role,
       disabledAt: users.disabledAt,
       sessionVersion: users.sessionVersion,
-      teamIds: sql<string[]>`coalesce(array_agg(${teamMembers.teamId}) filter (where ${teamMembers.teamId} is not null), '{}')`,
+      teamIds: sql<
+        string[]
+      >`coalesce(array_agg(${teamMembers.teamId}) filter (where ${teamMembers.teamId} is not null), '{}')`,
     })
     .from(users)
     .leftJoin(teamMembers, eq(teamMembers.userId, users.id))

@@ -11,5 +11,11 @@ export async function verifyCredentials(email: string, password: string) {
   }
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || user.disabledAt) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+  };
 }

@@ -8,7 +8,12 @@ const fixture = (name: string): unknown =>
 
 describe("normalizeWebhook", () => {
   it("turns an inbound text message into a message.received event with Meta's timestamp", () => {
-    const body = fixture("message-text") as { entry: { id: string; changes: { value: { messages: { id: string; timestamp: string; text: { body: string } }[] } }[] }[] };
+    const body = fixture("message-text") as {
+      entry: {
+        id: string;
+        changes: { value: { messages: { id: string; timestamp: string; text: { body: string } }[] } }[];
+      }[];
+    };
     const message = body.entry[0]!.changes[0]!.value.messages[0]!;
     const { events, failures } = normalizeWebhook(body);
     expect(failures).toEqual([]);
@@ -41,7 +46,14 @@ describe("normalizeWebhook", () => {
   });
 
   it("reports a malformed envelope as one failure, never a throw", () => {
-    for (const bad of [null, 42, "text", {}, { object: "x", entry: "nope" }, { object: "x", entry: [{ id: 1 }] }]) {
+    for (const bad of [
+      null,
+      42,
+      "text",
+      {},
+      { object: "x", entry: "nope" },
+      { object: "x", entry: [{ id: 1 }] },
+    ]) {
       const result = normalizeWebhook(bad);
       expect(result.events).toEqual([]);
       expect(result.failures).toHaveLength(1);
@@ -49,10 +61,16 @@ describe("normalizeWebhook", () => {
   });
 
   it("lets one bad message fail alone among its siblings", () => {
-    const body = structuredClone(fixture("message-text")) as { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] };
+    const body = structuredClone(fixture("message-text")) as {
+      entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+    };
     const messages = body.entry[0]!.changes[0]!.value.messages;
     const good = messages[0]!;
-    messages.push({ ...good, id: undefined }, { ...good, id: "wamid.second", timestamp: "not-a-number" }, { ...good, id: "wamid.third" });
+    messages.push(
+      { ...good, id: undefined },
+      { ...good, id: "wamid.second", timestamp: "not-a-number" },
+      { ...good, id: "wamid.third" },
+    );
     const { events, failures } = normalizeWebhook(body);
     expect(events.map((e) => e.kind === "message.received" && e.wamid)).toEqual([good.id, "wamid.third"]);
     expect(failures.map((f) => f.path)).toEqual([

@@ -17,7 +17,11 @@ export function normalizeWebhook(body: unknown): NormalizeResult {
       if (change.field === "messages") {
         normalizeMessages(entry.id, change.value, path, events, failures);
       } else {
-        events.push({ kind: "unhandled", field: change.field, reason: `field "${change.field}" is not applied yet` });
+        events.push({
+          kind: "unhandled",
+          field: change.field,
+          reason: `field "${change.field}" is not applied yet`,
+        });
       }
     });
   });
@@ -50,7 +54,10 @@ function normalizeMessages(
     const m = message.data;
     const customer = identityOf(m.from, m.from_user_id, m.from_parent_user_id, contacts);
     if (!customer.bsuid && !customer.phone) {
-      failures.push({ path: `${path}.value.messages[${i}]`, reason: "message has neither from nor from_user_id" });
+      failures.push({
+        path: `${path}.value.messages[${i}]`,
+        reason: "message has neither from nor from_user_id",
+      });
       return;
     }
     const typed = (m as Record<string, unknown>)[m.type];

@@ -21,7 +21,13 @@ describe("verifyWebhookSignature", () => {
     ["truncated hex", good.slice(0, -1)],
     ["uppercase hex", `sha256=${good.slice(7).toUpperCase()}`],
     ["no prefix", good.slice(7)],
-    ["re-serialized JSON", `sha256=${crypto.createHmac("sha256", secret).update(JSON.stringify(JSON.parse(body.toString()))).digest("hex")}`],
+    [
+      "re-serialized JSON",
+      `sha256=${crypto
+        .createHmac("sha256", secret)
+        .update(JSON.stringify(JSON.parse(body.toString())))
+        .digest("hex")}`,
+    ],
   ])("rejects %s", (_name, header) => {
     expect(verifyWebhookSignature(body, header, secret)).toBe(false);
   });

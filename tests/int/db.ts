@@ -24,7 +24,7 @@ export function useTestDatabase() {
     });
   });
   afterAll(async () => {
-      await closeDb();
+    await closeDb();
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();

@@ -22,7 +22,10 @@ export async function startServerProcess(
   const log = options.logFile ? fs.createWriteStream(options.logFile) : undefined;
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), options.timeoutMs ?? 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time:\n${output}`)),
+      options.timeoutMs ?? 90_000,
+    );
     const onData = (chunk: Buffer) => {
       log?.write(chunk);
       output += chunk.toString();

@@ -18,7 +18,11 @@ export const contacts = pgTable(
   },
   // Partial: a contact may have only a BSUID (username users) or, in old payloads, only a phone.
   (t) => [
-    uniqueIndex("contacts_waba_bsuid_uq").on(t.wabaId, t.bsuid).where(sql`${t.bsuid} is not null`),
-    uniqueIndex("contacts_waba_phone_uq").on(t.wabaId, t.phone).where(sql`${t.phone} is not null`),
+    uniqueIndex("contacts_waba_bsuid_uq")
+      .on(t.wabaId, t.bsuid)
+      .where(sql`${t.bsuid} is not null`),
+    uniqueIndex("contacts_waba_phone_uq")
+      .on(t.wabaId, t.phone)
+      .where(sql`${t.phone} is not null`),
   ],
 );

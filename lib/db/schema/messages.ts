@@ -13,7 +13,14 @@ export const messageSource = pgEnum("message_source", [
   "history",
   "system",
 ]);
-export const messageStatus = pgEnum("message_status", ["queued", "sent", "delivered", "read", "played", "failed"]);
+export const messageStatus = pgEnum("message_status", [
+  "queued",
+  "sent",
+  "delivered",
+  "read",
+  "played",
+  "failed",
+]);
 
 export const messages = pgTable(
   "messages",

@@ -19,5 +19,9 @@ export const webhookEvents = pgTable(
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
   // The recovery sweep only ever looks at pending rows; a partial index keeps that scan tiny.
-  (t) => [index("webhook_events_pending_idx").on(t.id).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index("webhook_events_pending_idx")
+      .on(t.id)
+      .where(sql`${t.status} = 'pending'`),
+  ],
 );

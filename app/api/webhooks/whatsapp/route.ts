@@ -9,7 +9,10 @@ export function GET(req: NextRequest) {
   const params = req.nextUrl.searchParams;
   const token = getEnv().META_VERIFY_TOKEN;
   if (params.get("hub.mode") === "subscribe" && token && params.get("hub.verify_token") === token) {
-    return new Response(params.get("hub.challenge") ?? "", { status: 200, headers: { "content-type": "text/plain" } });
+    return new Response(params.get("hub.challenge") ?? "", {
+      status: 200,
+      headers: { "content-type": "text/plain" },
+    });
   }
   return new Response("Forbidden", { status: 403 });
 }

@@ -99,7 +99,8 @@ export default tseslint.config(
   },
   {
     files: ["lib/**"],
-    ignores: ["lib/simulator/**"],
+    // Tests may drive the simulator's payload builders; app code never may.
+    ignores: ["lib/simulator/**", "**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [noSimulator] }] },
   },
   {

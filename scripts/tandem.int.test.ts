@@ -1,6 +1,10 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { messages } from "@/lib/db/schema";
+import { storeWebhookEvent } from "@/lib/ingest";
 import { useTestDatabase } from "@/tests/int/db";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -108,5 +112,51 @@ describe("npm run tandem", () => {
       "+1",
     );
     expect(bad.err.trim()).toBe("Error: --waba-id must be Meta's numeric WABA id");
+  });
+});
+
+describe("npm run tandem -- ingest:replay", () => {
+  it("re-applies stored webhooks in a range, idempotently", async () => {
+    expect(
+      tandem("numbers:add", "--waba-id", "777", "--phone-number-id", "778", "--display-number", "+1 555 0778")
+        .code,
+    ).toBe(0);
+    const body = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "777",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                metadata: { phone_number_id: "778" },
+                contacts: [{ wa_id: "15550001", user_id: "US.778" }],
+                messages: [
+                  {
+                    from: "15550001",
+                    from_user_id: "US.778",
+                    id: "wamid.replay1",
+                    timestamp: "1790000000",
+                    type: "text",
+                    text: { body: "stored, never applied" },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    await storeWebhookEvent(Buffer.from(JSON.stringify(body)));
+    const first = tandem("ingest:replay", "--since", "1h");
+    expect(first.err).toBe("");
+    expect(first.out).toMatch(/Replayed 1 stored webhooks since .*; 0 failed\./);
+    const again = tandem("ingest:replay");
+    expect(again.code).toBe(0);
+    expect(await getDb().select().from(messages).where(eq(messages.wamid, "wamid.replay1"))).toHaveLength(1);
+    expect(tandem("ingest:replay", "--since", "yesterday-ish").err.trim()).toBe(
+      "Error: --since must be an ISO date or a duration like 2h",
+    );
   });
 });

@@ -6,6 +6,7 @@ import { systemActor } from "@/lib/auth/actor";
 import { closeDb } from "@/lib/db/client";
 import { getEnv, setRuntimeEnv } from "@/lib/env.js";
 import { AppError } from "@/lib/errors";
+import { replayWebhookEvents } from "@/lib/ingest";
 import { addNumber } from "@/lib/numbers";
 import { prepareDatabase } from "@/lib/runtime/database";
 import { createUser, setPassword } from "@/lib/users";
@@ -15,6 +16,7 @@ const usage = `Usage: npm run tandem -- <command> [options]
   users:create --email <email> --name <name> --role <admin|supervisor|agent> [--password <pw>]
   users:set-password --email <email> [--password <pw>]
   numbers:add --waba-id <id> --phone-number-id <id> --display-number <number> [--coexistence] [--team-id <uuid>]
+  ingest:replay [--since <ISO date or duration like 2h, 3d>] [--until <ISO date>]
 
 Without --password a strong password is generated and printed once.`;
 
@@ -74,6 +76,23 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 };
 
+commands["ingest:replay"] = async (args) => {
+  const { values } = parseArgs({ args, options: { since: { type: "string" }, until: { type: "string" } } });
+  const since = values.since ? parseWhen(values.since, "--since") : undefined;
+  const until = values.until ? parseWhen(values.until, "--until") : undefined;
+  const result = await replayWebhookEvents({
+    ctx: { actor: systemActor("cli") },
+    input: { since, until },
+    onProgress: (p) =>
+      console.log(
+        `  ${p.done}/${p.total} re-applied${p.failed ? `, ${p.failed} failed (see webhook_events.error)` : ""}`,
+      ),
+  });
+  console.log(
+    `Replayed ${result.total} stored webhooks${since ? ` since ${since.toISOString()}` : ""}; ${result.failed} failed.`,
+  );
+};
+
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
@@ -105,6 +124,19 @@ function describe(error: unknown): string {
   if (error instanceof Error && error.message.startsWith("Unknown option"))
     return `${error.message}\n\n${usage}`;
   return (error as Error).message;
+}
+
+/** An ISO date, or a duration back from now: 90m, 2h, 3d. */
+function parseWhen(value: string, flag: string): Date {
+  const duration = /^(\d+)([mhd])$/.exec(value);
+  if (duration) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as "m" | "h" | "d"];
+    return new Date(Date.now() - Number(duration[1]) * unit);
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new AppError("validation_failed", `${flag} must be an ISO date or a duration like 2h`, 422);
+  return date;
 }
 
 function generatedPassword() {

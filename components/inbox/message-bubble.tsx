@@ -22,10 +22,36 @@ export function MessageBubble({ message }: { message: MessageDto }) {
       >
         {label && <p className="mb-0.5 text-[11px] font-medium text-emerald-800">{label}</p>}
         <p className="break-words whitespace-pre-wrap">
-          {message.text ?? <em className="text-slate-500">[{message.type}]</em>}
+          {message.revoked ? (
+            <em className="text-slate-500">This message was deleted</em>
+          ) : (
+            (message.text ?? <em className="text-slate-500">{placeholder(message)}</em>)
+          )}
         </p>
-        <p className="mt-0.5 text-right text-[10px] text-slate-500">{time}</p>
+        <p className="mt-0.5 text-right text-[10px] text-slate-500">
+          {message.edited && !message.revoked && <span className="mr-1">edited</span>}
+          {time}
+          {message.status && outbound && <span className="ml-1">{ticks[message.status]}</span>}
+        </p>
       </div>
     </div>
   );
+}
+
+const ticks: Record<NonNullable<MessageDto["status"]>, string> = {
+  queued: "🕓",
+  sent: "✓",
+  delivered: "✓✓",
+  read: "✓✓ read",
+  played: "✓✓ played",
+  failed: "failed",
+};
+
+/** What to show for content we cannot (or cannot yet) display. */
+function placeholder(message: MessageDto): string {
+  if (message.type === "unavailable") return "Sent from phone: content unavailable";
+  if (message.type === "media_placeholder") return "Media from the imported history (no longer available)";
+  if (message.type === "unsupported")
+    return "The customer sent something WhatsApp does not show here: check the phone";
+  return `[${message.type}]`;
 }

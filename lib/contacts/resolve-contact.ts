@@ -1,25 +1,44 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
-import { contacts } from "@/lib/db/schema";
+import { contactAliases, contacts } from "@/lib/db/schema";
 import type { CustomerIdentity } from "@/lib/whatsapp/events";
+import { phoneVariants } from "./phone-variants";
 
+export type ContactRow = typeof contacts.$inferSelect;
 export type ResolvedContact = { id: string; created: boolean };
 
 /**
- * Finds or creates the contact for a customer identity within one WABA (DESIGN.md "Identity"):
- * by BSUID first, then by phone; when a payload carries both, the missing half is linked.
- * Phone-change merges (a new BSUID for a known contact) arrive as system messages and are a separate verb.
+ * Finds the contact for an identity within one WABA (DESIGN.md "Identity"): by BSUID, then by phone (in
+ * every form Meta may use, see phoneVariants), each also among earlier ids kept as aliases. A phone bound
+ * to another BSUID is another person (a recycled number); merging is identity-change's job.
  */
+export async function findContact(
+  tx: Tx,
+  wabaId: string,
+  who: CustomerIdentity,
+): Promise<ContactRow | undefined> {
+  if (who.bsuid) {
+    const byBsuid = await byField(tx, wabaId, "bsuid", [who.bsuid]);
+    if (byBsuid) return byBsuid;
+  }
+  if (who.phone) {
+    const byPhone = await byField(tx, wabaId, "phone", phoneVariants(who.phone));
+    if (byPhone && (!byPhone.bsuid || !who.bsuid)) return byPhone;
+  }
+  return undefined;
+}
+
+/** Finds or creates the contact, linking whatever half of the identity it did not have yet. */
 export async function resolveContact(
   tx: Tx,
   wabaId: string,
   who: CustomerIdentity,
 ): Promise<ResolvedContact> {
-  const existing = await findExisting(tx, wabaId, who);
+  const existing = await findContact(tx, wabaId, who);
   if (existing) {
     const next = {
-      bsuid: existing.bsuid ?? who.bsuid ?? null,
-      phone: existing.phone ?? (await phoneIfFree(tx, wabaId, who.phone)),
+      bsuid: existing.bsuid ?? (await freeValue(tx, wabaId, "bsuid", who.bsuid)),
+      phone: existing.phone ?? (await freeValue(tx, wabaId, "phone", who.phone)),
       parentBsuid: who.parentBsuid ?? existing.parentBsuid,
       username: who.username ?? existing.username,
       profileName: who.profileName ?? existing.profileName,
@@ -33,10 +52,8 @@ export async function resolveContact(
         .where(eq(contacts.id, existing.id));
     return { id: existing.id, created: false };
   }
-  // A phone held by a contact with another BSUID stays there (a recycled number is a new person; identity
-  // merges arrive as system messages). Concurrent workers may create the same contact: the unique indexes
-  // decide, then we re-read.
-  const phone = await phoneIfFree(tx, wabaId, who.phone);
+  const phone = await freeValue(tx, wabaId, "phone", who.phone);
+  // Concurrent workers may create the same contact: the unique indexes decide, then we re-read.
   const inserted = await tx.execute<{ id: string }>(sql`
     insert into contacts (waba_id, bsuid, parent_bsuid, phone, username, profile_name)
     values (${wabaId}, ${who.bsuid ?? null}, ${who.parentBsuid ?? null}, ${phone},
@@ -45,38 +62,49 @@ export async function resolveContact(
     returning id`);
   const row = inserted[0];
   if (row) return { id: row.id, created: true };
-  const winner = await findExisting(tx, wabaId, { ...who, phone: phone ?? undefined });
+  const winner = await findContact(tx, wabaId, { ...who, phone: phone ?? undefined });
   if (!winner) throw new Error("contact insert conflicted but no contact was found");
   return { id: winner.id, created: false };
 }
 
-async function findExisting(tx: Tx, wabaId: string, who: CustomerIdentity) {
-  if (who.bsuid) {
-    const [byBsuid] = await tx
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.wabaId, wabaId), eq(contacts.bsuid, who.bsuid)))
-      .limit(1);
-    if (byBsuid) return byBsuid;
-  }
-  if (who.phone) {
-    const [byPhone] = await tx
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.wabaId, wabaId), eq(contacts.phone, who.phone)))
-      .limit(1);
-    // A phone already bound to another BSUID is a different identity; merging is the identity verb's job.
-    if (byPhone && (!byPhone.bsuid || !who.bsuid)) return byPhone;
-  }
-  return undefined;
+async function byField(
+  tx: Tx,
+  wabaId: string,
+  kind: "bsuid" | "phone",
+  values: string[],
+): Promise<ContactRow | undefined> {
+  if (values.length === 0) return undefined;
+  const column = kind === "bsuid" ? contacts.bsuid : contacts.phone;
+  const [direct] = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.wabaId, wabaId), inArray(column, values)))
+    .limit(1);
+  if (direct) return direct;
+  const [aliased] = await tx
+    .select({ contact: contacts })
+    .from(contactAliases)
+    .innerJoin(contacts, eq(contacts.id, contactAliases.contactId))
+    .where(
+      and(
+        eq(contactAliases.wabaId, wabaId),
+        eq(contactAliases.kind, kind),
+        inArray(contactAliases.value, values),
+      ),
+    )
+    .limit(1);
+  return aliased?.contact;
 }
 
-async function phoneIfFree(tx: Tx, wabaId: string, phone: string | undefined): Promise<string | null> {
-  if (!phone) return null;
+/** The value if no contact holds it (in any form) yet, else null: never steal another contact's id. */
+async function freeValue(tx: Tx, wabaId: string, kind: "bsuid" | "phone", value: string | undefined) {
+  if (!value) return null;
+  const values = kind === "phone" ? phoneVariants(value) : [value];
+  const column = kind === "bsuid" ? contacts.bsuid : contacts.phone;
   const [taken] = await tx
     .select({ id: contacts.id })
     .from(contacts)
-    .where(and(eq(contacts.wabaId, wabaId), eq(contacts.phone, phone)))
+    .where(and(eq(contacts.wabaId, wabaId), inArray(column, values)))
     .limit(1);
-  return taken ? null : phone;
+  return taken ? null : kind === "phone" ? (values[0] ?? null) : value;
 }

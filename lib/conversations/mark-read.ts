@@ -7,11 +7,12 @@ import { markConversationRead } from "./queries";
 export async function markRead({ ctx, input }: { ctx: Ctx; input: { conversationId: string } }) {
   const conversation = await getConversation({ ctx, input: { id: input.conversationId } });
   if (conversation.unread_count === 0) return;
-  await markConversationRead(dbOf(ctx), conversation.id);
+  const seq = await markConversationRead(dbOf(ctx), conversation.id);
   await publishConversationChanged({
     conversationId: conversation.id,
     teamId: conversation.team_id,
     assigneeId: conversation.assignee_id,
+    seq,
     reason: "read",
   });
 }

@@ -88,8 +88,13 @@ export async function selectMessages(
   };
 }
 
-export async function markConversationRead(db: DbOrTx, id: string) {
-  await db.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, id));
+export async function markConversationRead(db: DbOrTx, id: string): Promise<number> {
+  const [row] = await db
+    .update(conversations)
+    .set({ unreadCount: 0, seq: sql`${conversations.seq} + 1` })
+    .where(eq(conversations.id, id))
+    .returning({ seq: conversations.seq });
+  return row?.seq ?? 0;
 }
 
 type Joined = {

@@ -1,15 +1,39 @@
 import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
-import { resolveContact } from "@/lib/contacts";
-import { recordInboundMessage } from "@/lib/conversations";
+import { changeIdentity, resolveContact, setMarketingPreference, syncAddressBookEntry } from "@/lib/contacts";
+import {
+  addTimelineEvent,
+  applyMessageChange,
+  applyReaction,
+  applyStatus,
+  importHistoryThread,
+  recordMessage,
+  touchConversation,
+  type ConversationTouch,
+} from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
 import { withTransaction, type Ctx } from "@/lib/db/context";
-import { findNumberByMetaId } from "@/lib/numbers";
-import { publishConversationChanged } from "@/lib/realtime/publish";
+import {
+  applyAccountUpdate,
+  findNumberByMetaId,
+  recordAppActivity,
+  recordHistoryDeclined,
+  recordHistoryProgress,
+} from "@/lib/numbers";
+import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
+import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
+import { applyTemplateUpdate } from "@/lib/templates";
 import type { DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 
-type Publication = Parameters<typeof publishConversationChanged>[0];
+type Publication =
+  | {
+      type: "conversation";
+      touch: ConversationTouch;
+      messageId?: string;
+      reason: ConversationChanged["reason"];
+    }
+  | { type: "number"; numberId: string; reason: NumberChanged["reason"] };
 
 export type ApplyOutcome =
   { state: "skipped" } | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
@@ -60,28 +84,155 @@ export async function applyWebhookEvent({
     await finish(tx, input.eventId, state, failures);
     return { state, applied, failures } as const;
   });
-  for (const publication of publications) await publishConversationChanged(publication);
+  for (const publication of publications) await publish(publication);
   return outcome;
 }
 
 async function applyEvent(tx: Tx, event: DomainEvent): Promise<Publication[]> {
   switch (event.kind) {
-    case "message.received": {
-      const number = await findNumberByMetaId(tx, event.phoneNumberId);
-      if (!number) throw new Error(`unknown phone_number_id ${event.phoneNumberId}`);
+    case "message.received":
+    case "echo.received": {
+      const number = await routedNumber(tx, event.phoneNumberId);
       const contact = await resolveContact(tx, number.wabaId, event.customer);
-      const recorded = await recordInboundMessage(tx, {
+      const isEcho = event.kind === "echo.received";
+      const recorded = await recordMessage(tx, {
         numberId: number.id,
         defaultTeamId: number.defaultTeamId,
         contactId: contact.id,
-        event,
+        message: {
+          wamid: event.wamid,
+          direction: isEcho ? "outbound" : "inbound",
+          // The late media copy of a history message stays history: it must not open the window.
+          source: event.origin === "history" ? "history" : isEcho ? "business_app" : "customer",
+          type: event.type,
+          text: event.text,
+          content: event.content,
+          replyToWamid: event.replyToWamid,
+          timestamp: event.timestamp,
+          errors: event.errors,
+        },
       });
+      if (isEcho && event.origin === "live") await recordAppActivity(tx, number.id, event.timestamp);
       if (!recorded.messageId) return [];
-      return [{ ...recorded, reason: "message" }];
+      return [{ type: "conversation", touch: recorded, messageId: recorded.messageId, reason: "message" }];
     }
+    case "status.updated": {
+      await routedNumber(tx, event.phoneNumberId);
+      const touch = await applyStatus(tx, event);
+      return touch ? [{ type: "conversation", touch, reason: "status" }] : [];
+    }
+    case "message.edited":
+    case "message.revoked": {
+      await routedNumber(tx, event.phoneNumberId);
+      const touch = await applyMessageChange(tx, event);
+      return touch ? [{ type: "conversation", touch, reason: "change" }] : [];
+    }
+    case "reaction.received": {
+      await routedNumber(tx, event.phoneNumberId);
+      const touch = await applyReaction(tx, event);
+      return touch ? [{ type: "conversation", touch, reason: "reaction" }] : [];
+    }
+    case "contact.synced": {
+      const number = await routedNumber(tx, event.phoneNumberId);
+      const contactId = await syncAddressBookEntry(tx, number.wabaId, event);
+      return contactId ? await touchContactConversations(tx, contactId, "identity") : [];
+    }
+    case "preference.changed": {
+      const number = await routedNumber(tx, event.phoneNumberId);
+      await setMarketingPreference(tx, number.wabaId, event);
+      return [];
+    }
+    case "identity.changed": {
+      const number = await routedNumber(tx, event.phoneNumberId);
+      const outcome = await changeIdentity(tx, number.wabaId, event);
+      const publications: Publication[] = [];
+      for (const conversationId of outcome.conversationIds) {
+        const touch = await addTimelineEvent(tx, {
+          conversationId,
+          type: "identity_changed",
+          actorType: "customer",
+          data: {
+            reason: event.reason,
+            previous: event.previous,
+            current: event.current,
+            merged: outcome.mergedContactId,
+          },
+          at: event.timestamp,
+          dedupeKey: `${event.key}:${conversationId}`,
+        });
+        if (touch) publications.push({ type: "conversation", touch, reason: "identity" });
+      }
+      return publications;
+    }
+    case "history.chunk": {
+      const number = await routedNumber(tx, event.phoneNumberId);
+      const added = { threads: 0, messages: 0, duplicates: 0 };
+      for (const thread of event.threads) {
+        const contact = await resolveContact(tx, number.wabaId, thread.customer);
+        const imported = await importHistoryThread(tx, {
+          numberId: number.id,
+          defaultTeamId: number.defaultTeamId,
+          contactId: contact.id,
+          messages: thread.messages,
+        });
+        added.threads += 1;
+        added.messages += imported.inserted;
+        added.duplicates += imported.duplicates;
+      }
+      await recordHistoryProgress(tx, number.id, event, added);
+      // History never notifies per conversation (PROTOCOL.md §5.4); admins see the progress.
+      return [{ type: "number", numberId: number.id, reason: "history" }];
+    }
+    case "history.declined": {
+      const number = await routedNumber(tx, event.phoneNumberId);
+      await recordHistoryDeclined(tx, number.id, event);
+      return [{ type: "number", numberId: number.id, reason: "history" }];
+    }
+    case "account.updated": {
+      const numberIds = await applyAccountUpdate(tx, event);
+      return numberIds.map((numberId) => ({ type: "number", numberId, reason: "coexistence" }) as const);
+    }
+    case "template.updated":
+      await applyTemplateUpdate(tx, event);
+      return [];
     case "unhandled":
       return [];
   }
+}
+
+/** Webhooks route on metadata.phone_number_id (PROTOCOL.md §1.4); an unknown number is flagged, not applied. */
+async function routedNumber(tx: Tx, phoneNumberId: string) {
+  const number = phoneNumberId ? await findNumberByMetaId(tx, phoneNumberId) : undefined;
+  if (!number) throw new Error(`unknown phone_number_id ${phoneNumberId || "(none)"}`);
+  return number;
+}
+
+async function touchContactConversations(
+  tx: Tx,
+  contactId: string,
+  reason: "identity",
+): Promise<Publication[]> {
+  const rows = await tx.execute<{ id: string }>(
+    sql`select id from conversations where contact_id = ${contactId}`,
+  );
+  const publications: Publication[] = [];
+  for (const row of rows) {
+    const touch = await touchConversation(tx, row.id);
+    if (touch) publications.push({ type: "conversation", touch, reason });
+  }
+  return publications;
+}
+
+async function publish(publication: Publication) {
+  if (publication.type === "number") {
+    await publishNumberChanged({ number_id: publication.numberId, reason: publication.reason });
+    return;
+  }
+  await publishConversationChanged({
+    ...publication.touch,
+    messageId: publication.messageId,
+    reason: publication.reason,
+  });
 }
 
 // SQLSTATE classes that a retry can cure: connection (08), serialization/deadlock (40), resources (53),

@@ -16,6 +16,8 @@ type Definition = {
 };
 
 const eventIdPayload = z.object({ eventId: z.number().int().positive() });
+// Periodic sweeps leave recent events to their own jobs; the sweep at start-up takes everything pending.
+const recoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(15_000) });
 
 export const registry: Record<QueueName, Definition> = {
   [queues.ingestApply]: {
@@ -37,10 +39,11 @@ export const registry: Record<QueueName, Definition> = {
     queue: { name: queues.ingestRecover, retryLimit: 0, expireInSeconds: 60 },
     workers: 1,
     batchSize: 1,
-    handle: async () => {
+    handle: async (data) => {
+      const { olderThanMs } = parsePayload(recoverPayload, data ?? {});
       const ids = await findStrandedWebhookEvents({
         ctx: { actor: systemActor("ingest-recovery") },
-        input: { olderThanMs: 15_000, limit: 5_000 },
+        input: { olderThanMs, limit: 5_000 },
       });
       for (const eventId of ids) await enqueue(queues.ingestApply, { eventId });
       if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} stranded webhook events`);
@@ -78,7 +81,7 @@ export async function startWorkers(boss: PgBoss): Promise<void> {
   }
   for (const { queue, cron } of schedules) await boss.schedule(queue, cron);
   // Catch up at once on whatever a previous crash left behind, rather than at the next cron tick.
-  await enqueue(queues.ingestRecover, {});
+  await enqueue(queues.ingestRecover, { olderThanMs: 0 });
 }
 
 /** Jobs in a batch succeed or fail one by one; invalid payloads are failed for good, not retried. */

@@ -2,12 +2,18 @@
 
 export type ConversationChanged = {
   conversation_id: string;
+  /** Per-conversation sequence number: a client that sees a gap knows it missed an event and refetches. */
+  seq: number;
   message_id?: string;
-  reason: "message" | "read" | "status" | "assignment";
+  reason: "message" | "read" | "status" | "change" | "reaction" | "identity" | "history" | "assignment";
 };
+
+/** A business number's state changed (Coexistence link, history import progress): admins refetch it. */
+export type NumberChanged = { number_id: string; reason: "coexistence" | "history" | "activity" };
 
 export type ServerToClientEvents = {
   "conversation.changed": (event: ConversationChanged) => void;
+  "number.changed": (event: NumberChanged) => void;
 };
 
 export type ClientToServerEvents = Record<string, never>;
@@ -17,8 +23,6 @@ export const SOCKET_TABLE = "socket_io_attachments";
 export const REALTIME_CHANNEL = "tandem_realtime";
 
 /** What travels over NOTIFY (under its 8000-byte cap): target rooms and a small event. */
-export type RealtimeEnvelope = {
-  rooms: string[];
-  event: "conversation.changed";
-  data: ConversationChanged;
-};
+export type RealtimeEnvelope =
+  | { rooms: string[]; event: "conversation.changed"; data: ConversationChanged }
+  | { rooms: string[]; event: "number.changed"; data: NumberChanged };

@@ -1,5 +1,5 @@
 import { getSql } from "@/lib/db/client";
-import type { ConversationChanged, RealtimeEnvelope } from "./events";
+import type { ConversationChanged, NumberChanged, RealtimeEnvelope } from "./events";
 import { REALTIME_CHANNEL } from "./events";
 import { rooms } from "./rooms";
 
@@ -11,14 +11,27 @@ export async function publishConversationChanged(input: {
   conversationId: string;
   teamId: string | null;
   assigneeId: string | null;
+  seq: number;
   messageId?: string | null;
   reason: ConversationChanged["reason"];
 }): Promise<void> {
-  const data: ConversationChanged = { conversation_id: input.conversationId, reason: input.reason };
+  const data: ConversationChanged = {
+    conversation_id: input.conversationId,
+    seq: input.seq,
+    reason: input.reason,
+  };
   if (input.messageId) data.message_id = input.messageId;
   const targets = [rooms.all, input.teamId ? rooms.team(input.teamId) : rooms.teamless];
   if (input.assigneeId) targets.push(rooms.user(input.assigneeId));
-  const envelope: RealtimeEnvelope = { rooms: targets, event: "conversation.changed", data };
+  await notify({ rooms: targets, event: "conversation.changed", data });
+}
+
+/** Number-level changes go to admins (the all-scope room). */
+export async function publishNumberChanged(data: NumberChanged): Promise<void> {
+  await notify({ rooms: [rooms.all], event: "number.changed", data });
+}
+
+async function notify(envelope: RealtimeEnvelope) {
   try {
     await getSql().notify(REALTIME_CHANNEL, JSON.stringify(envelope));
   } catch (error) {

@@ -57,7 +57,9 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
     try {
       const envelope = JSON.parse(payload) as RealtimeEnvelope;
-      io.local.to(envelope.rooms).emit(envelope.event, envelope.data);
+      const local = io.local.to(envelope.rooms);
+      if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
+      else local.emit("conversation.changed", envelope.data);
     } catch (error) {
       console.error(`[realtime] bad notification: ${(error as Error).message}`);
     }

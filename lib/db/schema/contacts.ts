@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const contacts = pgTable(
   "contacts",
@@ -12,7 +12,12 @@ export const contacts = pgTable(
     phone: text("phone"),
     username: text("username"),
     profileName: text("profile_name"),
+    // From the owner's phone (smb_app_state_sync): shown before the untrusted profile name.
     addressBookName: text("address_book_name"),
+    addressBookSyncedAt: timestamp("address_book_synced_at", { withTimezone: true }),
+    // user_preferences (PROTOCOL.md §4.6): "stop" suppresses marketing to this contact.
+    marketingPreference: text("marketing_preference"),
+    marketingPreferenceAt: timestamp("marketing_preference_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -24,5 +29,28 @@ export const contacts = pgTable(
     uniqueIndex("contacts_waba_phone_uq")
       .on(t.wabaId, t.phone)
       .where(sql`${t.phone} is not null`),
+  ],
+);
+
+export const contactAliasKind = pgEnum("contact_alias_kind", ["bsuid", "parent_bsuid", "phone"]);
+
+// Earlier identities of a contact (old BSUIDs and phones after a change): resolution checks them too,
+// so a late message to an old id lands in the same thread instead of creating a duplicate.
+export const contactAliases = pgTable(
+  "contact_aliases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    wabaId: text("waba_id").notNull(),
+    kind: contactAliasKind("kind").notNull(),
+    value: text("value").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("contact_aliases_waba_kind_value_uq").on(t.wabaId, t.kind, t.value),
+    index("contact_aliases_contact_idx").on(t.contactId),
   ],
 );

@@ -5,5 +5,6 @@ export * from "./conversations";
 export * from "./messages";
 export * from "./numbers";
 export * from "./realtime";
+export * from "./templates";
 export * from "./users";
 export * from "./webhook-events";

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { conversations } from "./conversations";
 import { users } from "./users";
 
@@ -53,4 +64,66 @@ export const messages = pgTable(
     // A thread page is the newest N messages of one conversation.
     index("messages_conversation_ts_idx").on(t.conversationId, sql`${t.timestamp} desc`, t.id),
   ],
+);
+
+export const statusName = pgEnum("status_name", ["sent", "delivered", "read", "played", "failed"]);
+
+/**
+ * Every receipt as received, keyed (wamid, status) so duplicates are no-ops. Not tied to messages by a
+ * foreign key: a status may arrive before its message, and is applied when the message appears.
+ */
+export const messageStatuses = pgTable(
+  "message_statuses",
+  {
+    wamid: text("wamid").notNull(),
+    status: statusName("status").notNull(),
+    timestamp: timestamp("timestamp", { withTimezone: true }).notNull(),
+    error: jsonb("error"),
+    pricing: jsonb("pricing"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.wamid, t.status] })],
+);
+
+/**
+ * Edits and revokes, with the content before and after, newest last: the history of a message's changes.
+ * Keyed by the original's wamid, not a foreign key, so a change that arrives before its message is applied
+ * when the message appears (applied_at stays null until then).
+ */
+export const messageRevisions = pgTable(
+  "message_revisions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    targetWamid: text("target_wamid").notNull(),
+    // The edit/revoke notification's own wamid: the dedupe key for re-delivered changes.
+    changeWamid: text("change_wamid").notNull(),
+    kind: text("kind").notNull(),
+    by: text("by").notNull(),
+    previousText: text("previous_text"),
+    previousContent: jsonb("previous_content"),
+    nextText: text("next_text"),
+    nextContent: jsonb("next_content"),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull(),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("message_revisions_change_wamid_uq").on(t.changeWamid),
+    index("message_revisions_target_idx").on(t.targetWamid),
+  ],
+);
+
+/**
+ * One current reaction per reactor and target (WhatsApp replaces a reaction; an empty emoji removes it).
+ * Keyed by the target wamid so a reaction that arrives before its message still attaches later.
+ */
+export const messageReactions = pgTable(
+  "message_reactions",
+  {
+    targetWamid: text("target_wamid").notNull(),
+    reactor: text("reactor").notNull(),
+    emoji: text("emoji").notNull(),
+    wamid: text("wamid").notNull(),
+    timestamp: timestamp("timestamp", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.targetWamid, t.reactor] })],
 );

@@ -1,0 +1,30 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/lib/db/client";
+import type { StatusUpdated } from "@/lib/whatsapp/events";
+import { STATUS_ORDER_SQL } from "./status-order";
+import { touchConversation, type ConversationTouch } from "./touch-conversation";
+
+/**
+ * Records a receipt once per (wamid, status) and raises the message's status if it ranks higher. A receipt
+ * for a message not stored yet waits in message_statuses and is applied when the message appears.
+ */
+export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<ConversationTouch | null> {
+  const error = event.errors[0] ?? null;
+  const [stored] = await tx.execute<{ wamid: string }>(sql`
+    insert into message_statuses (wamid, status, timestamp, error, pricing)
+    values (${event.wamid}, ${event.status}::status_name, ${event.timestamp.toISOString()}::timestamptz,
+            ${error ? JSON.stringify(error) : null}::jsonb, ${event.pricing ? JSON.stringify(event.pricing) : null}::jsonb)
+    on conflict (wamid, status) do nothing
+    returning wamid`);
+  if (!stored) return null;
+  const order = sql.raw(STATUS_ORDER_SQL);
+  const [message] = await tx.execute<{ conversation_id: string }>(sql`
+    update messages set
+      status = ${event.status}::message_status,
+      error = case when ${event.status} = 'failed' then coalesce(${error ? JSON.stringify(error) : null}::jsonb, error)
+                   else error end
+    where wamid = ${event.wamid}
+      and (status is null or array_position(${order}, status::text) < array_position(${order}, ${event.status}::text))
+    returning conversation_id`);
+  return message ? touchConversation(tx, message.conversation_id) : null;
+}

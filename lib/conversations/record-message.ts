@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/lib/db/client";
+import type { MetaError } from "@/lib/whatsapp/events";
+import { applyPendingChanges } from "./apply-change";
+import { STATUS_ORDER_SQL } from "./status-order";
+
+export type RecordedMessage = {
+  conversationId: string;
+  teamId: string | null;
+  assigneeId: string | null;
+  seq: number;
+  /** Null when the wamid was already stored: a duplicate delivery changes nothing. */
+  messageId: string | null;
+};
+
+export type NewMessage = {
+  wamid: string;
+  direction: "inbound" | "outbound";
+  source: "customer" | "business_app" | "history" | "system";
+  type: string;
+  text: string | null;
+  content: unknown;
+  replyToWamid: string | null;
+  timestamp: Date;
+  errors?: MetaError[];
+  /** For history messages: history_context.status as the initial receipt. */
+  status?: "sent" | "delivered" | "read" | "played" | "failed" | null;
+};
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Stores a message in its conversation (one per contact and number), idempotent on wamid, and moves the
+ * conversation on according to the message's source:
+ * - customer: opens/extends the 24 h window, counts as unread, reopens a resolved conversation;
+ * - business_app (echo): marks the owner as active, never touches the window (PROTOCOL.md §5.2);
+ * - history: nothing but the list position by its original time (§5.4), and a new conversation starts resolved.
+ * Statuses and reactions that arrived before the message are applied now.
+ */
+export async function recordMessage(
+  tx: Tx,
+  input: { numberId: string; defaultTeamId: string | null; contactId: string; message: NewMessage },
+): Promise<RecordedMessage> {
+  const { message } = input;
+  // ISO strings, not Dates: drizzle's postgres.js setup does not serialise Date params in raw SQL.
+  const at = message.timestamp.toISOString();
+  const initialStatus = message.source === "history" ? "resolved" : "open";
+  const [conversation] = await tx.execute<{
+    id: string;
+    team_id: string | null;
+    assignee_id: string | null;
+  }>(sql`
+    insert into conversations (contact_id, phone_number_id, team_id, status)
+    values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, ${initialStatus}::conversation_status)
+    on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
+    returning id, team_id, assignee_id`);
+  if (!conversation) throw new Error("conversation upsert returned no row");
+
+  const error = message.errors?.[0] ?? null;
+  const [inserted] = await tx.execute<{ id: string }>(sql`
+    insert into messages (conversation_id, wamid, direction, source, type, text, content, reply_to_wamid,
+                          timestamp, status, error)
+    values (${conversation.id}, ${message.wamid}, ${message.direction}::message_direction,
+            ${message.source}::message_source, ${message.type}, ${message.text},
+            ${JSON.stringify(message.content ?? null)}::jsonb, ${message.replyToWamid}, ${at}::timestamptz,
+            ${message.status ?? null}::message_status, ${error ? JSON.stringify(error) : null}::jsonb)
+    on conflict (wamid) do nothing
+    returning id`);
+  const base = {
+    conversationId: conversation.id,
+    teamId: conversation.team_id,
+    assigneeId: conversation.assignee_id,
+  };
+  if (!inserted) {
+    // History media arrives later under the same wamid (PROTOCOL.md §5.4): fill in the placeholder.
+    const [filled] = await tx.execute<{ id: string; seq: string }>(sql`
+      with m as (
+        update messages set type = ${message.type}, text = ${message.text},
+          content = ${JSON.stringify(message.content ?? null)}::jsonb
+        where wamid = ${message.wamid} and type = 'media_placeholder' and ${message.type} <> 'media_placeholder'
+        returning id, conversation_id
+      )
+      update conversations c set seq = seq + 1 from m where c.id = m.conversation_id
+      returning m.id, c.seq`);
+    return { ...base, seq: Number(filled?.seq ?? 0), messageId: filled?.id ?? null };
+  }
+
+  if (message.direction === "outbound") await applyEarlyStatuses(tx, message.wamid);
+  await applyPendingChanges(tx, message.wamid);
+
+  const isCustomer = message.source === "customer";
+  const isEcho = message.source === "business_app";
+  const windowExpiresAt = new Date(message.timestamp.getTime() + WINDOW_MS).toISOString();
+  // Timestamps only move forward: a late, older message must not rewind the list order or the window.
+  const [updated] = await tx.execute<{ seq: string }>(sql`
+    update conversations set
+      last_message_preview = case when last_message_at is null or last_message_at <= ${at}::timestamptz
+                                  then ${preview(message)} else last_message_preview end,
+      last_message_at = greatest(last_message_at, ${at}::timestamptz),
+      last_inbound_at = case when ${isCustomer} then greatest(last_inbound_at, ${at}::timestamptz) else last_inbound_at end,
+      window_expires_at = case when ${isCustomer} then greatest(window_expires_at, ${windowExpiresAt}::timestamptz)
+                               else window_expires_at end,
+      unread_count = unread_count + case when ${isCustomer} then 1 else 0 end,
+      status = case when ${isCustomer} and status in ('resolved', 'snoozed') then 'open'::conversation_status
+                    else status end,
+      owner_active_at = case when ${isEcho} then greatest(owner_active_at, ${at}::timestamptz) else owner_active_at end,
+      seq = seq + 1,
+      updated_at = now()
+    where id = ${conversation.id}
+    returning seq`);
+  return { ...base, seq: Number(updated?.seq ?? 0), messageId: inserted.id };
+}
+
+/** Receipts that arrived before their message (PROTOCOL.md §1.3): the highest one wins now. */
+async function applyEarlyStatuses(tx: Tx, wamid: string) {
+  const order = sql.raw(STATUS_ORDER_SQL);
+  await tx.execute(sql`
+    update messages m set status = best.status::text::message_status, error = coalesce(best.error, m.error)
+    from (
+      select status, error from message_statuses where wamid = ${wamid}
+      order by array_position(${order}, status::text) desc
+      limit 1
+    ) best
+    where m.wamid = ${wamid}
+      and (m.status is null or array_position(${order}, m.status::text) < array_position(${order}, best.status::text))`);
+}
+
+function preview(message: NewMessage): string {
+  const text = message.text?.trim();
+  if (text) return text.slice(0, 140);
+  if (message.source === "business_app" && message.type === "unavailable") return "[sent from phone]";
+  return `[${message.type}]`;
+}

@@ -1,0 +1,1 @@
+export { applyTemplateUpdate } from "./apply-template-update";

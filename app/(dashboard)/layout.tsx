@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { auth, signOut } from "@/lib/auth/config";
 import { currentActor } from "@/lib/auth/current-actor";
@@ -17,7 +18,17 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <Providers>
       <div className="flex h-full flex-col">
         <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
-          <span className="font-semibold tracking-tight text-emerald-800">Tandem</span>
+          <nav className="flex items-center gap-4 text-sm">
+            <span className="font-semibold tracking-tight text-emerald-800">Tandem</span>
+            <Link href="/inbox" className="text-slate-600 hover:text-slate-900">
+              Inbox
+            </Link>
+            {actor.role !== "agent" && (
+              <Link href="/admin/numbers" className="text-slate-600 hover:text-slate-900">
+                Numbers
+              </Link>
+            )}
+          </nav>
           <div className="flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="current-user">
               {session?.user?.name ?? session?.user?.email} · {actor.role}

@@ -20,6 +20,9 @@ export function LiveUpdates() {
     });
     socket.on("disconnect", () => setState("reconnecting"));
     socket.on("connect_error", () => setState("reconnecting"));
+    socket.on("number.changed", () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
+    });
     socket.on("conversation.changed", (event) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });

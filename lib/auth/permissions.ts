@@ -7,6 +7,7 @@ export const permissions = [
   "conversations:reply",
   "conversations:assign",
   "users:manage",
+  "numbers:read",
   "numbers:manage",
   "audit:read",
   // Only the system (webhook ingestion) holds this; no user role does.
@@ -16,7 +17,7 @@ export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions.filter((p) => p !== "ingest:apply"),
-  supervisor: ["conversations:read", "conversations:reply", "conversations:assign", "audit:read"],
+  supervisor: ["conversations:read", "conversations:reply", "conversations:assign", "numbers:read", "audit:read"],
   agent: ["conversations:read", "conversations:reply"],
 };
 

@@ -4,4 +4,5 @@ export const queryKeys = {
     list: (view: string) => ["conversations", "list", view] as const,
   },
   messages: (conversationId: string) => ["messages", conversationId] as const,
+  numbers: ["numbers"] as const,
 };

@@ -5,4 +5,5 @@ export {
   recordHistoryDeclined,
   recordHistoryProgress,
 } from "./coexistence";
+export { listNumbersForAdmin } from "./list-numbers";
 export { findNumberByMetaId, listNumbers, type PhoneNumber } from "./queries";

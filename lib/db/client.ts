@@ -8,11 +8,16 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 type Handle = { url: string; sql: postgres.Sql; db: Db };
+type Pool = "main" | "receive";
 
 // Cached on globalThis, not in module scope: Next bundles route handlers into their own module graph,
 // and server.ts, jobs and route handlers in one process should share one pool.
 const globalKey = Symbol.for("tandem.db");
-const store = globalThis as unknown as { [globalKey]?: Handle };
+const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Handle>> };
+
+// Connections per pool. The webhook ack has its own small pool so it never queues behind long worker
+// transactions (a history chunk) in the same process (BENCHMARKS.md T2, T6).
+const POOL_SIZE: Record<Pool, number> = { main: 10, receive: 4 };
 
 export function databaseUrl(): string {
   const url = getEnv().DATABASE_URL;
@@ -25,28 +30,30 @@ export function getDb(): Db {
 }
 
 /** The raw postgres.js client, for the few hot paths that are one fixed statement (webhook receive). */
-export function getSql(): postgres.Sql {
-  return handle().sql;
+export function getSql(pool: Pool = "main"): postgres.Sql {
+  return handle(pool).sql;
 }
 
 export async function closeDb(): Promise<void> {
-  const current = store[globalKey];
+  const handles = store[globalKey] ?? {};
   delete store[globalKey];
-  await current?.sql.end({ timeout: 5 });
+  await Promise.all(Object.values(handles).map((h) => h.sql.end({ timeout: 5 })));
 }
 
-function handle(): Handle {
+function handle(pool: Pool = "main"): Handle {
   const url = databaseUrl();
-  const current = store[globalKey];
+  const pools = (store[globalKey] ??= {});
+  const current = pools[pool];
   if (current && current.url === url) return current;
+  if (current) void current.sql.end({ timeout: 5 });
   const sql = postgres(url, {
-    max: 10,
+    max: POOL_SIZE[pool],
     onnotice: () => {},
     // A restarted Postgres must not leave us with dead sockets forever (BENCHMARKS.md R4).
     idle_timeout: 60,
     connect_timeout: 10,
   });
   const created = { url, sql, db: drizzle(sql, { schema }) };
-  store[globalKey] = created;
+  pools[pool] = created;
   return created;
 }

@@ -7,7 +7,7 @@ import { queues } from "@/lib/jobs/queues";
  * the webhook may be acknowledged; everything after it is recoverable from this row.
  */
 export async function storeWebhookEvent(rawBody: Uint8Array): Promise<number> {
-  const sql = getSql();
+  const sql = getSql("receive");
   const [row] = await sql<
     { id: string }[]
   >`insert into webhook_events (body) values (${Buffer.from(rawBody)}) returning id`;

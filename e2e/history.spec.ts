@@ -4,10 +4,19 @@ import { readState } from "./state";
 const state = readState();
 const admin = state.logins.find((l) => l.role === "admin")!;
 
-test("an admin watches the history import progress live, and imported chats stay out of the open queue", async ({ page, request }) => {
+test("an admin watches the history import progress live, and imported chats stay out of the open queue", async ({
+  page,
+  request,
+}) => {
   const sim = `${state.simulatorURL}/sim/api`;
   for (const name of ["Hist One", "Hist Two", "Hist Three"]) {
-    expect((await request.post(`${sim}/customers`, { data: { name, phone: `4420700${Math.floor(Math.random() * 1e6)}` } })).ok()).toBe(true);
+    expect(
+      (
+        await request.post(`${sim}/customers`, {
+          data: { name, phone: `4420700${Math.floor(Math.random() * 1e6)}` },
+        })
+      ).ok(),
+    ).toBe(true);
   }
   await page.goto(`${state.baseURL}/sign-in`);
   await page.getByLabel("Email").fill(admin.email);
@@ -18,7 +27,9 @@ test("an admin watches the history import progress live, and imported chats stay
   const progress = page.getByTestId("history-progress").first();
   await expect(progress).toContainText("Not started");
 
-  const run = await request.post(`${sim}/history`, { data: { days: 120, messagesPerThread: 6, threadsPerChunk: 2 } });
+  const run = await request.post(`${sim}/history`, {
+    data: { days: 120, messagesPerThread: 6, threadsPerChunk: 2 },
+  });
   expect(run.ok()).toBe(true);
   // No reload: the number.changed nudge refetches the panel as chunks are applied.
   await expect(progress).toContainText("Complete · 100%", { timeout: 20_000 });

@@ -29,8 +29,12 @@ const schema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like "v25.0"')
     .default("v25.0"),
+  /** Cloud API bearer token; optional against a loopback simulator (lib/whatsapp/client.ts). */
+  META_ACCESS_TOKEN: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SEED_DEMO: flag.optional(),
+  /** Where downloaded media lives: local disk under DATA_DIR/media, or S3-compatible storage. */
+  MEDIA_STORAGE: z.enum(["local", "s3"], { error: "must be one of local, s3" }).default("local"),
   SIMULATOR_PORT: port.default(3100),
   /** Webhook bodies above this are refused with 413 before being buffered (Meta's max is 3 MB). */
   WEBHOOK_MAX_BYTES: z.coerce

@@ -17,7 +17,13 @@ export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions.filter((p) => p !== "ingest:apply"),
-  supervisor: ["conversations:read", "conversations:reply", "conversations:assign", "numbers:read", "audit:read"],
+  supervisor: [
+    "conversations:read",
+    "conversations:reply",
+    "conversations:assign",
+    "numbers:read",
+    "audit:read",
+  ],
   agent: ["conversations:read", "conversations:reply"],
 };
 

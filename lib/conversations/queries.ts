@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { contacts, conversations, messages, phoneNumbers } from "@/lib/db/schema";
+import { contacts, conversations, media, messages, phoneNumbers } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
-import type { ConversationSummary, MessageDto, Page } from "./schemas";
+import type { ConversationSummary, MessageDto, MessageMedia, Page } from "./schemas";
 
 /** Row-level scope (DESIGN.md "Roles"): admins all; others their teams and their own; supervisors also teamless. */
 export function conversationScope(actor: Actor): SQL | undefined {
@@ -82,8 +82,22 @@ export async function selectMessages(
     .limit(params.limit + 1);
   const page = rows.slice(0, params.limit);
   const oldest = rows.length > params.limit ? page[page.length - 1] : undefined;
+  // One query for the page's media, not one per message.
+  const mediaRows =
+    page.length > 0
+      ? await db
+          .select()
+          .from(media)
+          .where(
+            inArray(
+              media.messageId,
+              page.map((m) => m.id),
+            ),
+          )
+      : [];
+  const mediaByMessage = new Map(mediaRows.map((row) => [row.messageId, toMessageMedia(row)]));
   return {
-    data: page.reverse().map(toMessageDto),
+    data: page.reverse().map((m) => toMessageDto(m, mediaByMessage.get(m.id))),
     next_cursor: oldest ? encodeCursor({ at: oldest.timestamp.toISOString(), id: oldest.id }) : null,
   };
 }
@@ -131,7 +145,7 @@ function toSummary({ c, contact, number }: Joined): ConversationSummary {
   };
 }
 
-function toMessageDto(m: typeof messages.$inferSelect): MessageDto {
+function toMessageDto(m: typeof messages.$inferSelect, mediaDto?: MessageMedia): MessageDto {
   return {
     id: m.id,
     wamid: m.wamid,
@@ -148,5 +162,18 @@ function toMessageDto(m: typeof messages.$inferSelect): MessageDto {
     edited: m.editedAt !== null,
     revoked: m.revokedAt !== null,
     reply_to: m.replyToWamid,
+    ...(mediaDto ? { media: mediaDto } : {}),
+  };
+}
+
+function toMessageMedia(row: typeof media.$inferSelect): MessageMedia {
+  return {
+    id: row.id,
+    state: row.state,
+    mime_type: row.mimeType,
+    size: row.fileSize,
+    filename: row.filename,
+    error: row.error,
+    url: `/api/v1/media/${row.id}`,
   };
 }

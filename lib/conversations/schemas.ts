@@ -46,6 +46,20 @@ export type MessageDto = {
   edited: boolean;
   revoked: boolean;
   reply_to: string | null;
+  /** Our copy of the message's media; absent for messages without downloadable media. */
+  media?: MessageMedia;
+};
+
+export type MessageMedia = {
+  id: string;
+  state: "pending" | "stored" | "unavailable" | "too_large";
+  mime_type: string | null;
+  size: number | null;
+  filename: string | null;
+  /** Why the media is unavailable, in plain words; null otherwise. */
+  error: string | null;
+  /** Served only to actors who may read the conversation; 404 with the reason until stored. */
+  url: string;
 };
 
 export type Page<T> = { data: T[]; next_cursor: string | null };

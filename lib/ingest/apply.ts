@@ -13,6 +13,7 @@ import {
 } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
 import { withTransaction, type Ctx } from "@/lib/db/context";
+import { recordMessageMedia, scheduleMediaDownload } from "@/lib/media";
 import {
   applyAccountUpdate,
   findNumberByMetaId,
@@ -35,6 +36,9 @@ type Publication =
     }
   | { type: "number"; numberId: string; reason: NumberChanged["reason"] };
 
+/** Jobs to enqueue after commit, like publications: a job must never look for uncommitted rows. */
+type AfterCommitJob = { type: "media.download"; mediaId: string };
+
 export type ApplyOutcome =
   { state: "skipped" } | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
 
@@ -51,6 +55,7 @@ export async function applyWebhookEvent({
 }): Promise<ApplyOutcome> {
   assertCan(ctx.actor, "ingest:apply");
   const publications: Publication[] = [];
+  const jobs: AfterCommitJob[] = [];
   const outcome = await withTransaction(ctx, async (tx) => {
     // SKIP LOCKED: a concurrent worker already applying this row owns it; this job has nothing to do.
     const [row] = await tx.execute<{ body: Buffer; status: string }>(
@@ -71,8 +76,10 @@ export async function applyWebhookEvent({
     let applied = 0;
     for (const [index, event] of events.entries()) {
       try {
-        const published = await tx.transaction((savepoint) => applyEvent(savepoint, event));
+        const eventJobs: AfterCommitJob[] = [];
+        const published = await tx.transaction((savepoint) => applyEvent(savepoint, event, eventJobs));
         publications.push(...published);
+        jobs.push(...eventJobs);
         applied += 1;
       } catch (error) {
         // A deadlock or lost connection is not the event's fault: fail the job so it is retried whole.
@@ -85,10 +92,11 @@ export async function applyWebhookEvent({
     return { state, applied, failures } as const;
   });
   for (const publication of publications) await publish(publication);
+  for (const job of jobs) await scheduleMediaDownload(job.mediaId);
   return outcome;
 }
 
-async function applyEvent(tx: Tx, event: DomainEvent): Promise<Publication[]> {
+async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): Promise<Publication[]> {
   switch (event.kind) {
     case "message.received":
     case "echo.received": {
@@ -114,6 +122,15 @@ async function applyEvent(tx: Tx, event: DomainEvent): Promise<Publication[]> {
       });
       if (isEcho && event.origin === "live") await recordAppActivity(tx, number.id, event.timestamp);
       if (!recorded.messageId) return [];
+      // New media, or a history placeholder's late media: a pending row now, its download after commit.
+      const mediaId = await recordMessageMedia(tx, {
+        messageId: recorded.messageId,
+        type: event.type,
+        content: event.content,
+        origin: event.origin,
+        timestamp: event.timestamp,
+      });
+      if (mediaId) jobs.push({ type: "media.download", mediaId });
       return [{ type: "conversation", touch: recorded, messageId: recorded.messageId, reason: "message" }];
     }
     case "status.updated": {

@@ -2,5 +2,7 @@
 export const queues = {
   ingestApply: "ingest.apply",
   ingestRecover: "ingest.recover",
+  mediaDownload: "media.download",
+  mediaRecover: "media.recover",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

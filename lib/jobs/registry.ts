@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { NonRetryableError } from "@/lib/errors";
 import { applyWebhookEvent, findStrandedWebhookEvents } from "@/lib/ingest";
+import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { enqueue, registerWorkers, wakeWorkers } from "./boss";
 import { queues, type QueueName } from "./queues";
 
@@ -18,6 +19,9 @@ type Definition = {
 const eventIdPayload = z.object({ eventId: z.number().int().positive() });
 // Periodic sweeps leave recent events to their own jobs; the sweep at start-up takes everything pending.
 const recoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(15_000) });
+const mediaIdPayload = z.object({ mediaId: z.uuid() });
+// Pending media younger than this still has its own job (or its retries) on the way.
+const mediaRecoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(120_000) });
 
 export const registry: Record<QueueName, Definition> = {
   [queues.ingestApply]: {
@@ -49,11 +53,43 @@ export const registry: Record<QueueName, Definition> = {
       if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} stranded webhook events`);
     },
   },
+  [queues.mediaDownload]: {
+    queue: {
+      name: queues.mediaDownload,
+      // The row counts attempts too and gives up on the last one; one queued job per media row.
+      retryLimit: MEDIA_DOWNLOAD_ATTEMPTS - 1,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: 600,
+      policy: "stately",
+    },
+    workers: 2,
+    batchSize: 4,
+    handle: async (data) => {
+      const input = parsePayload(mediaIdPayload, data);
+      await downloadMedia({ ctx: { actor: systemActor("media") }, input });
+    },
+  },
+  [queues.mediaRecover]: {
+    queue: { name: queues.mediaRecover, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async (data) => {
+      const { olderThanMs } = parsePayload(mediaRecoverPayload, data ?? {});
+      const ids = await findPendingMedia({
+        ctx: { actor: systemActor("media-recovery") },
+        input: { olderThanMs, limit: 1_000 },
+      });
+      for (const mediaId of ids) await enqueue(queues.mediaDownload, { mediaId }, { singletonKey: mediaId });
+      if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} pending media downloads`);
+    },
+  },
 };
 
 /** Cron-like jobs; pg-boss runs each once per tick across all worker processes. */
 export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.ingestRecover, cron: "* * * * *" },
+  { queue: queues.mediaRecover, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {
@@ -84,21 +120,29 @@ export async function startWorkers(boss: PgBoss): Promise<void> {
   await enqueue(queues.ingestRecover, { olderThanMs: 0 });
 }
 
+// Jobs of one batch run this many at a time: enough to overlap round trips, few enough to leave
+// pool connections for everything else in the process.
+const BATCH_CONCURRENCY = 4;
+
 /** Jobs in a batch succeed or fail one by one; invalid payloads are failed for good, not retried. */
 async function runBatch(boss: PgBoss, name: string, definition: Definition, jobs: PgBoss.Job<unknown>[]) {
-  await Promise.all(
-    jobs.map(async (job) => {
-      try {
-        await definition.handle(job.data);
-      } catch (error) {
-        const err = error as Error;
-        console.error(`[jobs] ${name} ${job.id} failed: ${err.message}`);
-        // Cancelled jobs are never retried; failed ones are, up to the queue's retryLimit with backoff.
-        if (error instanceof NonRetryableError) await boss.cancel(name, job.id);
-        else await boss.fail(name, job.id, { message: err.message });
-      }
-    }),
-  );
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(BATCH_CONCURRENCY, jobs.length) }, async () => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) await runJob(boss, name, definition, job);
+  });
+  await Promise.all(lanes);
+}
+
+async function runJob(boss: PgBoss, name: string, definition: Definition, job: PgBoss.Job<unknown>) {
+  try {
+    await definition.handle(job.data);
+  } catch (error) {
+    const err = error as Error;
+    console.error(`[jobs] ${name} ${job.id} failed: ${err.message}`);
+    // Cancelled jobs are never retried; failed ones are, up to the queue's retryLimit with backoff.
+    if (error instanceof NonRetryableError) await boss.cancel(name, job.id);
+    else await boss.fail(name, job.id, { message: err.message });
+  }
 }
 
 function parsePayload<T>(schema: z.ZodType<T>, data: unknown): T {

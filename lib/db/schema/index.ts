@@ -2,6 +2,7 @@
 export * from "./audit";
 export * from "./contacts";
 export * from "./conversations";
+export * from "./media";
 export * from "./messages";
 export * from "./numbers";
 export * from "./realtime";

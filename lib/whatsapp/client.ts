@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import { Readable, Transform, pipeline } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { getEnv } from "@/lib/env.js";
+import { UpstreamError } from "@/lib/errors";
+
+// A small typed Graph API client (PROTOCOL.md §7, §8). No database: callers pass what it needs.
+
+const META_GRAPH_BASE = "https://graph.facebook.com";
+const SIMULATOR_TOKEN = "simulator-token";
+
+export type MediaInfo = {
+  id: string;
+  url: string;
+  mimeType: string | null;
+  /** Hex in GET /{media_id}; webhooks carry base64. `verifySha256` accepts both. */
+  sha256: string | null;
+  fileSize: number | null;
+};
+
+export type MediaDownload = {
+  /** Bytes as they arrive; errors with MediaTooLargeError past maxBytes, or UpstreamError on a sha256 mismatch. */
+  stream: Readable;
+  contentType: string | null;
+  contentLength: number | null;
+};
+
+export type GraphClient = {
+  getMediaInfo(mediaId: string, options?: { phoneNumberId?: string }): Promise<MediaInfo>;
+  downloadMedia(
+    url: string,
+    options: { maxBytes: number; sha256?: (string | null | undefined)[] },
+  ): Promise<MediaDownload>;
+};
+
+/** A file over the caller's size cap: never retried. */
+export class MediaTooLargeError extends UpstreamError {
+  readonly limit: number;
+  constructor(limit: number, size?: number) {
+    super(
+      size === undefined
+        ? `Media exceeds ${limit} bytes`
+        : `Media is ${size} bytes, over the ${limit} byte limit`,
+      false,
+      { details: { limit, ...(size === undefined ? {} : { size }) } },
+    );
+    this.limit = limit;
+  }
+}
+
+/** Codes worth retrying (PROTOCOL.md §7): throughput, unknown/transient errors, API-call rate limits. */
+const RETRYABLE_CODES = new Set([1, 2, 4, 17, 341, 80007, 130429, 131000]);
+
+export function createGraphClient(
+  options: {
+    accessToken?: string;
+    fetch?: typeof fetch;
+    timeoutMs?: number;
+    downloadTimeoutMs?: number;
+  } = {},
+): GraphClient {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const downloadTimeoutMs = options.downloadTimeoutMs ?? 300_000;
+
+  async function request(url: string, timeout: number): Promise<Response> {
+    const token = options.accessToken ?? resolveAccessToken();
+    try {
+      return await doFetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeout),
+        redirect: "follow",
+      });
+    } catch (error) {
+      throw new UpstreamError(`Graph API request failed: ${(error as Error).message}`, true, {
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    async getMediaInfo(mediaId, { phoneNumberId } = {}) {
+      const url = new URL(`${graphBase()}/${encodeURIComponent(mediaId)}`);
+      if (phoneNumberId) url.searchParams.set("phone_number_id", phoneNumberId);
+      const res = await request(url.toString(), timeoutMs);
+      const body = await readJson(res);
+      if (!res.ok) throw graphError(res.status, body);
+      const info = body as Record<string, unknown> | null;
+      if (!info || typeof info.url !== "string")
+        throw new UpstreamError("Graph API returned media info without a url", true, {
+          details: { status: res.status },
+        });
+      return {
+        id: typeof info.id === "string" ? info.id : mediaId,
+        url: info.url,
+        mimeType: typeof info.mime_type === "string" ? info.mime_type : null,
+        sha256: typeof info.sha256 === "string" ? info.sha256 : null,
+        fileSize: toNumber(info.file_size),
+      };
+    },
+
+    async downloadMedia(url, { maxBytes, sha256 = [] }) {
+      const res = await request(url, downloadTimeoutMs);
+      if (!res.ok) throw graphError(res.status, await readJson(res));
+      const contentLength = toNumber(res.headers.get("content-length"));
+      if (contentLength !== null && contentLength > maxBytes) {
+        await res.body?.cancel();
+        throw new MediaTooLargeError(maxBytes, contentLength);
+      }
+      if (!res.body) throw new UpstreamError("Media download returned no body", true);
+      const expected = sha256.filter((s): s is string => Boolean(s));
+      const hash = createHash("sha256");
+      let size = 0;
+      const guard = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          // Stop reading as soon as the cap is passed: a lying content-length must not fill the disk.
+          if (size > maxBytes) return done(new MediaTooLargeError(maxBytes));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+        flush(done) {
+          const digest = hash.digest();
+          const bad = expected.find((value) => !sameDigest(digest, value));
+          // A mismatch is most likely a truncated transfer: worth another try.
+          if (bad) return done(new UpstreamError("Downloaded media does not match its sha256", true));
+          done();
+        },
+      });
+      const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+      pipeline(source, guard, () => {});
+      return { stream: guard, contentType: res.headers.get("content-type"), contentLength };
+    },
+  };
+}
+
+/**
+ * META_ACCESS_TOKEN, or the simulator's token when the Graph base is on loopback (demo mode).
+ * Per-number encrypted tokens replace this in a later issue.
+ */
+export function resolveAccessToken(): string {
+  const env = getEnv();
+  if (env.META_ACCESS_TOKEN) return env.META_ACCESS_TOKEN;
+  if (isLoopback(graphBase())) return SIMULATOR_TOKEN;
+  throw new UpstreamError("META_ACCESS_TOKEN is not set", false);
+}
+
+/** Maps a Graph error response to an UpstreamError whose `retryable` tells the job runner what to do. */
+export function graphError(status: number, body: unknown): UpstreamError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const code = typeof error?.code === "number" ? error.code : undefined;
+  const subcode = typeof error?.error_subcode === "number" ? error.error_subcode : undefined;
+  const data = isRecord(error?.error_data) ? error.error_data : undefined;
+  const message =
+    (typeof error?.message === "string" && error.message) ||
+    (typeof data?.details === "string" && data.details) ||
+    `HTTP ${status}`;
+  const details = {
+    status,
+    ...(code === undefined ? {} : { graphCode: code }),
+    ...(subcode === undefined ? {} : { graphSubcode: subcode }),
+  };
+  return new UpstreamError(`Graph API error: ${message}`, isRetryable(status, code, error?.is_transient), {
+    details,
+  });
+}
+
+function isRetryable(status: number, code: number | undefined, transient: unknown): boolean {
+  // Auth and permission problems (190, 0, 10, 200–299) need an admin, never a blind retry.
+  if (code !== undefined && (code === 190 || code === 0 || code === 10 || (code >= 200 && code <= 299)))
+    return false;
+  if (status === 401 || status === 403) return false;
+  if (code !== undefined && RETRYABLE_CODES.has(code)) return true;
+  if (transient === true) return true;
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/** Compares a digest with an expected value given as hex (GET /{media_id}) or base64 (webhooks). */
+export function sameDigest(digest: Buffer, expected: string): boolean {
+  const value = expected.trim();
+  if (/^[0-9a-f]{64}$/i.test(value)) return digest.equals(Buffer.from(value, "hex"));
+  return digest.equals(Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
+}
+
+function graphBase(): string {
+  const env = getEnv();
+  const base = (env.GRAPH_API_BASE ?? META_GRAPH_BASE).replace(/\/+$/, "");
+  return `${base}/${env.GRAPH_API_VERSION}`;
+}
+
+function isLoopback(base: string): boolean {
+  const host = new URL(base).hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text().catch(() => "");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toNumber(value: unknown): number | null {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

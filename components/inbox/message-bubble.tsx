@@ -1,4 +1,4 @@
-import type { MessageDto } from "@/lib/conversations/schemas";
+import type { MessageDto, MessageMedia } from "@/lib/conversations/schemas";
 
 const sourceLabel: Record<MessageDto["source"], string | null> = {
   customer: null,
@@ -21,6 +21,7 @@ export function MessageBubble({ message }: { message: MessageDto }) {
         data-source={message.source}
       >
         {label && <p className="mb-0.5 text-[11px] font-medium text-emerald-800">{label}</p>}
+        {message.media && !message.revoked && <MediaView media={message.media} />}
         <p className="break-words whitespace-pre-wrap">
           {message.revoked ? (
             <em className="text-slate-500">This message was deleted</em>
@@ -54,4 +55,23 @@ function placeholder(message: MessageDto): string {
   if (message.type === "unsupported")
     return "The customer sent something WhatsApp does not show here: check the phone";
   return `[${message.type}]`;
+}
+
+function MediaView({ media }: { media: MessageMedia }) {
+  if (media.state === "pending") return <p className="text-xs text-slate-500">Downloading media…</p>;
+  if (media.state !== "stored") {
+    return <p className="text-xs text-amber-800">Media unavailable{media.error ? `: ${media.error}` : ""}</p>;
+  }
+  if (media.mime_type?.startsWith("image/")) {
+    return <img src={media.url} alt={media.filename ?? "image"} className="mb-1 max-h-64 rounded" />;
+  }
+  if (media.mime_type?.startsWith("audio/")) return <audio controls src={media.url} className="mb-1" />;
+  if (media.mime_type?.startsWith("video/"))
+    return <video controls src={media.url} className="mb-1 max-h-64 rounded" />;
+  return (
+    <a href={media.url} className="mb-1 block text-sm text-emerald-800 underline">
+      {media.filename ?? "Download file"}
+      {media.size ? ` (${Math.ceil(media.size / 1024)} KB)` : ""}
+    </a>
+  );
 }

@@ -30,6 +30,15 @@ test("a customer played in the simulator reaches the agent's inbox live, signed 
   // No phone (username only): the thread header shows the username instead.
   await expect(page.getByText("@sim.customer")).toBeVisible();
 
+  // The owner answers from the WhatsApp Business app: the echo appears inline, marked as sent from the phone.
+  const echo = await request.post(`${sim}/owner/send`, {
+    data: { customerId: customer.id, type: "text", text: "Sí, quedan 3 en talla M" },
+  });
+  expect(echo.ok()).toBe(true);
+  const fromPhone = page.getByTestId("message").filter({ hasText: "Sí, quedan 3 en talla M" });
+  await expect(fromPhone).toContainText("Sent from phone");
+  await expect(fromPhone.locator("[data-source]")).toHaveAttribute("data-source", "business_app");
+
   const deliveries = await (await request.get(`${sim}/deliveries?field=messages`)).json();
   const list = (Array.isArray(deliveries) ? deliveries : deliveries.deliveries) as {
     attempts: { status: number }[];

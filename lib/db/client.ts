@@ -17,7 +17,7 @@ const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Hand
 
 // Connections per pool. The webhook ack has its own small pool so it never queues behind long worker
 // transactions (a history chunk) in the same process (BENCHMARKS.md T2, T6).
-const POOL_SIZE: Record<Pool, number> = { main: 10, receive: 4 };
+const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4 };
 
 export function databaseUrl(): string {
   const url = getEnv().DATABASE_URL;

@@ -122,7 +122,7 @@ export async function startWorkers(boss: PgBoss): Promise<void> {
 
 // Jobs of one batch run this many at a time: enough to overlap round trips, few enough to leave
 // pool connections for everything else in the process.
-const BATCH_CONCURRENCY = 4;
+const BATCH_CONCURRENCY = 8;
 
 /** Jobs in a batch succeed or fail one by one; invalid payloads are failed for good, not retried. */
 async function runBatch(boss: PgBoss, name: string, definition: Definition, jobs: PgBoss.Job<unknown>[]) {

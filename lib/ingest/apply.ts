@@ -56,7 +56,7 @@ export async function applyWebhookEvent({
   assertCan(ctx.actor, "ingest:apply");
   const publications: Publication[] = [];
   const jobs: AfterCommitJob[] = [];
-  const outcome = await withTransaction(ctx, async (tx) => {
+  const outcome = await withTransaction(ctx, async (tx): Promise<ApplyOutcome> => {
     // SKIP LOCKED: a concurrent worker already applying this row owns it; this job has nothing to do.
     const [row] = await tx.execute<{ body: Buffer; status: string }>(
       sql`select body, status from webhook_events where id = ${input.eventId} for update skip locked`,
@@ -73,6 +73,21 @@ export async function applyWebhookEvent({
     }
 
     const { events, failures } = normalizeWebhook(body);
+    const only = events[0];
+    if (events.length === 1 && failures.length === 0 && only && !ctx.db) {
+      // Most webhooks carry one event: no savepoint needed. If it fails for good, the transaction is
+      // rolled back and the failure recorded in a second one (below).
+      try {
+        const eventJobs: AfterCommitJob[] = [];
+        publications.push(...(await applyEvent(tx, only, eventJobs)));
+        jobs.push(...eventJobs);
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
+        throw new EventFailed([{ path: `events[0] ${only.kind}`, reason: (error as Error).message }]);
+      }
+      await finish(tx, input.eventId, "processed", []);
+      return { state: "processed", applied: 1, failures: [] } as const;
+    }
     let applied = 0;
     for (const [index, event] of events.entries()) {
       try {
@@ -90,6 +105,12 @@ export async function applyWebhookEvent({
     const state = failures.length > 0 && applied === 0 ? "failed" : "processed";
     await finish(tx, input.eventId, state, failures);
     return { state, applied, failures } as const;
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof EventFailed)) throw error;
+    await withTransaction(ctx, (tx) => finish(tx, input.eventId, "failed", error.failures, { onlyIfPending: true }));
+    publications.length = 0;
+    jobs.length = 0;
+    return { state: "failed", applied: 0, failures: error.failures } as const;
   });
   for (const publication of publications) await publish(publication);
   for (const job of jobs) await scheduleMediaDownload(job.mediaId);
@@ -252,6 +273,13 @@ async function publish(publication: Publication) {
   });
 }
 
+/** The single event of a webhook failed for good: carries the reason out of the rolled-back transaction. */
+class EventFailed extends Error {
+  constructor(readonly failures: NormalizeFailure[]) {
+    super(failures[0]?.reason ?? "event failed");
+  }
+}
+
 // SQLSTATE classes that a retry can cure: connection (08), serialization/deadlock (40), resources (53),
 // operator intervention such as a restart (57).
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
@@ -269,7 +297,13 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return false;
 }
 
-async function finish(tx: Tx, eventId: number, state: "processed" | "failed", failures: NormalizeFailure[]) {
+async function finish(
+  tx: Tx,
+  eventId: number,
+  state: "processed" | "failed",
+  failures: NormalizeFailure[],
+  options: { onlyIfPending?: boolean } = {},
+) {
   const error =
     failures.length > 0
       ? failures
@@ -280,5 +314,5 @@ async function finish(tx: Tx, eventId: number, state: "processed" | "failed", fa
   await tx.execute(sql`
     update webhook_events
     set status = ${state}, error = ${error}, attempts = attempts + 1, processed_at = now()
-    where id = ${eventId}`);
+    where id = ${eventId} and (${!options.onlyIfPending} or status = 'pending')`);
 }

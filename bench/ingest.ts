@@ -9,6 +9,8 @@ import { BENCH_SECRET, biz, fmt, rawInsertRate, startBench } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+// Unset: closed loop, as fast as the clients get answers (the ack ceiling). Set: open loop at that rate.
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const WARMUP_SECONDS = 5;
 const people: Person[] = Array.from({ length: 300 }, (_, i) => ({
   name: `Mix Customer ${i}`,
@@ -52,12 +54,13 @@ function makeBody(i: number): string {
 
 const bench = await startBench("ingest");
 console.log(
-  `\nMix 75 % statuses / 20 % inbound / 5 % echoes, ${CONCURRENCY} clients, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${os.cpus().length} cores`,
+  `\nMix 75 % statuses / 20 % inbound / 5 % echoes, ${CONCURRENCY} clients, ${RATE ? `open loop at ${RATE} req/s` : "closed loop"}, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${os.cpus().length} cores`,
 );
 await runLoad({
   url: bench.url,
   secret: BENCH_SECRET,
   concurrency: CONCURRENCY,
+  rate: RATE,
   durationMs: WARMUP_SECONDS * 1000,
   makeBody: (i) => makeBody(i + 5_000_000),
 });
@@ -66,6 +69,7 @@ const tandem = await runLoad({
   url: bench.url,
   secret: BENCH_SECRET,
   concurrency: CONCURRENCY,
+  rate: RATE,
   durationMs: SECONDS * 1000,
   makeBody,
 });

@@ -12,7 +12,7 @@ import {
   type ConversationTouch,
 } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
-import { withTransaction, type Ctx } from "@/lib/db/context";
+import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { recordMessageMedia, scheduleMediaDownload } from "@/lib/media";
 import {
   applyAccountUpdate,
@@ -43,8 +43,8 @@ export type ApplyOutcome =
   { state: "skipped" } | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
 
 /**
- * Applies one stored webhook: parse, normalize, apply each domain event in its own savepoint so one bad
- * item fails alone, record the outcome on the row, then publish after commit. Safe to run twice.
+ * Applies one stored webhook by id (replays, tests, the demo seed). Safe to run twice: a row that is not
+ * pending, or that another worker holds, is skipped.
  */
 export async function applyWebhookEvent({
   ctx,
@@ -54,21 +54,61 @@ export async function applyWebhookEvent({
   input: { eventId: number };
 }): Promise<ApplyOutcome> {
   assertCan(ctx.actor, "ingest:apply");
+  return applyClaimed(ctx, (tx) =>
+    tx.execute<ClaimedRow>(
+      sql`select id, body, status from webhook_events where id = ${input.eventId} for update skip locked`,
+    ),
+  );
+}
+
+/**
+ * The workers' loop body: claims the oldest pending webhook no other worker holds (SKIP LOCKED) and applies
+ * it in the same transaction. Returns null when there is nothing to do.
+ */
+export async function applyNextWebhookEvent({
+  ctx,
+}: {
+  ctx: Ctx;
+}): Promise<(ApplyOutcome & { eventId: number }) | null> {
+  assertCan(ctx.actor, "ingest:apply");
+  let claimed: number | null = null;
+  const outcome = await applyClaimed(ctx, async (tx) => {
+    const rows = await tx.execute<ClaimedRow>(sql`
+      select id, body, status from webhook_events
+      where status = 'pending' and (retry_at is null or retry_at <= now())
+      order by id limit 1
+      for update skip locked`);
+    claimed = rows[0] ? Number(rows[0].id) : null;
+    return rows;
+  });
+  return claimed === null ? null : { ...outcome, eventId: claimed };
+}
+
+type ClaimedRow = { id: string; body: Buffer; status: string };
+
+// A webhook whose apply keeps failing for transient reasons is given up after this many tries.
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Parse, normalize, apply each domain event (in its own savepoint when there are several, so one bad item
+ * fails alone), record the outcome on the row, then publish after commit.
+ */
+async function applyClaimed(ctx: Ctx, claim: (tx: Tx) => Promise<ClaimedRow[]>): Promise<ApplyOutcome> {
   const publications: Publication[] = [];
   const jobs: AfterCommitJob[] = [];
+  let eventId: number | null = null;
   const outcome = await withTransaction(ctx, async (tx): Promise<ApplyOutcome> => {
-    // SKIP LOCKED: a concurrent worker already applying this row owns it; this job has nothing to do.
-    const [row] = await tx.execute<{ body: Buffer; status: string }>(
-      sql`select body, status from webhook_events where id = ${input.eventId} for update skip locked`,
-    );
+    const [row] = await claim(tx);
     if (!row || row.status !== "pending") return { state: "skipped" } as const;
+    eventId = Number(row.id);
+    const id = eventId;
 
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(row.body));
     } catch (error) {
       const failures = [{ path: "$", reason: `body is not valid JSON: ${(error as Error).message}` }];
-      await finish(tx, input.eventId, "failed", failures);
+      await finish(tx, id, "failed", failures);
       return { state: "failed", applied: 0, failures } as const;
     }
 
@@ -85,7 +125,7 @@ export async function applyWebhookEvent({
         if (isTransientDatabaseError(error)) throw error;
         throw new EventFailed([{ path: `events[0] ${only.kind}`, reason: (error as Error).message }]);
       }
-      await finish(tx, input.eventId, "processed", []);
+      await finish(tx, id, "processed", []);
       return { state: "processed", applied: 1, failures: [] } as const;
     }
     let applied = 0;
@@ -97,24 +137,41 @@ export async function applyWebhookEvent({
         jobs.push(...eventJobs);
         applied += 1;
       } catch (error) {
-        // A deadlock or lost connection is not the event's fault: fail the job so it is retried whole.
+        // A deadlock or lost connection is not the event's fault: the whole webhook is tried again.
         if (isTransientDatabaseError(error)) throw error;
         failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
       }
     }
     const state = failures.length > 0 && applied === 0 ? "failed" : "processed";
-    await finish(tx, input.eventId, state, failures);
+    await finish(tx, id, state, failures);
     return { state, applied, failures } as const;
   }).catch(async (error: unknown) => {
-    if (!(error instanceof EventFailed)) throw error;
-    await withTransaction(ctx, (tx) => finish(tx, input.eventId, "failed", error.failures, { onlyIfPending: true }));
     publications.length = 0;
     jobs.length = 0;
-    return { state: "failed", applied: 0, failures: error.failures } as const;
+    if (eventId === null) throw error;
+    const id = eventId;
+    if (error instanceof EventFailed) {
+      await withTransaction(ctx, (tx) => finish(tx, id, "failed", error.failures, { onlyIfPending: true }));
+      return { state: "failed", applied: 0, failures: error.failures } as const;
+    }
+    if (!isTransientDatabaseError(error)) throw error;
+    await scheduleRetry(ctx, id, error as Error);
+    return { state: "skipped" } as const;
   });
   for (const publication of publications) await publish(publication);
   for (const job of jobs) await scheduleMediaDownload(job.mediaId);
   return outcome;
+}
+
+/** Backs off a transiently failing webhook (1 s, 2 s, 4 s … capped at 5 min), failing it after MAX_ATTEMPTS. */
+async function scheduleRetry(ctx: Ctx, eventId: number, error: Error) {
+  await dbOf(ctx).execute(sql`
+    update webhook_events set
+      attempts = attempts + 1,
+      retry_at = now() + make_interval(secs => least(300, power(2, attempts))),
+      status = case when attempts + 1 >= ${MAX_ATTEMPTS} then 'failed'::webhook_event_status else status end,
+      error = ${`transient failure (attempt recorded): ${error.message}`.slice(0, 4000)}
+    where id = ${eventId} and status = 'pending'`);
 }
 
 async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): Promise<Publication[]> {

@@ -1,7 +1,5 @@
 // Queue names, shared by senders (route handlers, verbs) and the worker registry.
 export const queues = {
-  ingestApply: "ingest.apply",
-  ingestRecover: "ingest.recover",
   mediaDownload: "media.download",
   mediaRecover: "media.recover",
 } as const;

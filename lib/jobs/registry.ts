@@ -2,7 +2,6 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { NonRetryableError } from "@/lib/errors";
-import { applyWebhookEvent, findStrandedWebhookEvents } from "@/lib/ingest";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { enqueue, registerWorkers, wakeWorkers } from "./boss";
 import { queues, type QueueName } from "./queues";
@@ -16,43 +15,11 @@ type Definition = {
   handle: (data: unknown) => Promise<void>;
 };
 
-const eventIdPayload = z.object({ eventId: z.number().int().positive() });
-// Periodic sweeps leave recent events to their own jobs; the sweep at start-up takes everything pending.
-const recoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(15_000) });
 const mediaIdPayload = z.object({ mediaId: z.uuid() });
 // Pending media younger than this still has its own job (or its retries) on the way.
 const mediaRecoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(120_000) });
 
 export const registry: Record<QueueName, Definition> = {
-  [queues.ingestApply]: {
-    queue: {
-      name: queues.ingestApply,
-      retryLimit: 10,
-      retryDelay: 1,
-      retryBackoff: true,
-      expireInSeconds: 120,
-    },
-    workers: 2,
-    batchSize: 50,
-    handle: async (data) => {
-      const input = parsePayload(eventIdPayload, data);
-      await applyWebhookEvent({ ctx: { actor: systemActor("ingest") }, input });
-    },
-  },
-  [queues.ingestRecover]: {
-    queue: { name: queues.ingestRecover, retryLimit: 0, expireInSeconds: 60 },
-    workers: 1,
-    batchSize: 1,
-    handle: async (data) => {
-      const { olderThanMs } = parsePayload(recoverPayload, data ?? {});
-      const ids = await findStrandedWebhookEvents({
-        ctx: { actor: systemActor("ingest-recovery") },
-        input: { olderThanMs, limit: 5_000 },
-      });
-      for (const eventId of ids) await enqueue(queues.ingestApply, { eventId });
-      if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} stranded webhook events`);
-    },
-  },
   [queues.mediaDownload]: {
     queue: {
       name: queues.mediaDownload,
@@ -86,9 +53,10 @@ export const registry: Record<QueueName, Definition> = {
   },
 };
 
+const RETIRED_QUEUES = ["ingest.recover", "ingest.apply"];
+
 /** Cron-like jobs; pg-boss runs each once per tick across all worker processes. */
 export const schedules: { queue: QueueName; cron: string }[] = [
-  { queue: queues.ingestRecover, cron: "* * * * *" },
   { queue: queues.mediaRecover, cron: "* * * * *" },
 ];
 
@@ -115,9 +83,11 @@ export async function startWorkers(boss: PgBoss): Promise<void> {
     }
     registerWorkers(name, ids);
   }
+  // Webhooks are applied by lib/jobs/ingest-drain.ts now, not by per-event jobs: drop the old schedule.
+  for (const retired of RETIRED_QUEUES) await boss.unschedule(retired).catch(() => {});
   for (const { queue, cron } of schedules) await boss.schedule(queue, cron);
-  // Catch up at once on whatever a previous crash left behind, rather than at the next cron tick.
-  await enqueue(queues.ingestRecover, { olderThanMs: 0 });
+  // Catch up at once on downloads a previous crash left behind, rather than at the next cron tick.
+  await enqueue(queues.mediaRecover, { olderThanMs: 0 });
 }
 
 // Jobs of one batch run this many at a time: enough to overlap round trips, few enough to leave

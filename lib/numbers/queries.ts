@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { phoneNumbers } from "@/lib/db/schema";
-import { getEnv } from "@/lib/env.js";
 
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
 

@@ -5,6 +5,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { startBoss, stopBoss } from "@/lib/jobs/boss";
+import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
 import { createQueues, startWorkers } from "@/lib/jobs/registry";
 import { listNumbers } from "@/lib/numbers";
 import { attachRealtime } from "@/lib/realtime/server";
@@ -66,7 +67,11 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   await createQueues(boss);
   stops.unshift({ name: "database pool", stop: closeDb });
   stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
-  if (isWorker) await startWorkers(boss);
+  if (isWorker) {
+    await startWorkers(boss);
+    startIngestDrain();
+    stops.unshift({ name: "ingest", stop: stopIngestDrain });
+  }
 
   const web = env.ROLE === "worker" ? undefined : await createWeb();
   const server = createServer((req, res) => {

@@ -16,9 +16,11 @@ export const webhookEvents = pgTable(
     status: webhookEventStatus("status").notNull().default("pending"),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
+    // After a transient failure (deadlock, lost connection) the row waits until then before the next try.
+    retryAt: timestamp("retry_at", { withTimezone: true }),
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
-  // The recovery sweep only ever looks at pending rows; a partial index keeps that scan tiny.
+  // Workers claim the oldest pending row; a partial index keeps that scan tiny whatever the table size.
   (t) => [
     index("webhook_events_pending_idx")
       .on(t.id)

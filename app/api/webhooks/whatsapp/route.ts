@@ -1,6 +1,7 @@
-import { after, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { getEnv } from "@/lib/env.js";
-import { acceptWebhook, scheduleWebhookApply } from "@/lib/ingest";
+import { acceptWebhook } from "@/lib/ingest";
+import { wakeIngestDrain } from "@/lib/jobs/ingest-drain";
 
 export const dynamic = "force-dynamic";
 
@@ -17,12 +18,9 @@ export function GET(req: NextRequest) {
   return new Response("Forbidden", { status: 403 });
 }
 
-/** Verify, store, acknowledge; the apply job is enqueued after the response (recovery covers a crash here). */
+/** Verify, store, acknowledge; workers claim stored rows (a worker in this process is woken at once). */
 export async function POST(req: NextRequest) {
   const ack = await acceptWebhook(req);
-  if (ack.eventId !== undefined) {
-    const eventId = ack.eventId;
-    after(() => scheduleWebhookApply(eventId));
-  }
+  if (ack.eventId !== undefined) wakeIngestDrain();
   return new Response(ack.message, { status: ack.status, headers: { "content-type": "text/plain" } });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "webhook_events" ADD COLUMN "retry_at" timestamp with time zone;

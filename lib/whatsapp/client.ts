@@ -135,6 +135,51 @@ export function createGraphClient(
 }
 
 /**
+ * One JSON Graph call: `path` is relative to the versioned base (e.g. `123/messages`). Returns the parsed
+ * body on 2xx; throws the mapped UpstreamError (graphError) otherwise, or a retryable one on network failure.
+ */
+export async function graphJson<T = unknown>(
+  path: string,
+  init: {
+    method?: "GET" | "POST" | "DELETE";
+    json?: unknown;
+    body?: BodyInit;
+    query?: Record<string, string | number | undefined>;
+    headers?: Record<string, string>;
+    accessToken?: string;
+    timeoutMs?: number;
+    fetch?: typeof fetch;
+  } = {},
+): Promise<T> {
+  const url = new URL(`${graphBase()}/${path.replace(/^\/+/, "")}`);
+  for (const [key, value] of Object.entries(init.query ?? {}))
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${init.accessToken ?? resolveAccessToken()}`,
+    ...init.headers,
+  };
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.json);
+  }
+  let res: Response;
+  try {
+    res = await (init.fetch ?? fetch)(url, {
+      method: init.method ?? (body === undefined ? "GET" : "POST"),
+      headers,
+      body,
+      signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+    });
+  } catch (error) {
+    throw new UpstreamError(`Graph API request failed: ${(error as Error).message}`, true, { cause: error });
+  }
+  const parsed = await readJson(res);
+  if (!res.ok) throw graphError(res.status, parsed);
+  return parsed as T;
+}
+
+/**
  * META_ACCESS_TOKEN, or the simulator's token when the Graph base is on loopback (demo mode).
  * Per-number encrypted tokens replace this in a later issue.
  */

@@ -28,6 +28,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
                 Numbers
               </Link>
             )}
+            {actor.role !== "agent" && (
+              <Link href="/admin/templates" className="text-slate-600 hover:text-slate-900">
+                Templates
+              </Link>
+            )}
           </nav>
           <div className="flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="current-user">

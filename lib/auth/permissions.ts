@@ -9,6 +9,8 @@ export const permissions = [
   "users:manage",
   "numbers:read",
   "numbers:manage",
+  "templates:read",
+  "templates:manage",
   "audit:read",
   // Only the system (webhook ingestion) holds this; no user role does.
   "ingest:apply",
@@ -22,9 +24,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     "conversations:reply",
     "conversations:assign",
     "numbers:read",
+    "templates:read",
     "audit:read",
   ],
-  agent: ["conversations:read", "conversations:reply"],
+  // Agents read templates to pick one when the 24-hour window is closed.
+  agent: ["conversations:read", "conversations:reply", "templates:read"],
 };
 
 /** Object scope of a check: the team that owns the object and the user it is assigned to. */

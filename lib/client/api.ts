@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The rest of the error body, e.g. `field` and `issues` on a 422. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -24,11 +26,14 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (body as { error?: { code?: string; message?: string } & Record<string, unknown> } | null)
+      ?.error;
+    const { code, message, ...details } = error ?? {};
     throw new ApiError(
       response.status,
-      error?.code ?? "http_error",
-      error?.message ?? `Request failed (${response.status})`,
+      code ?? "http_error",
+      message ?? `Request failed (${response.status})`,
+      details,
     );
   }
   return body as T;

@@ -5,4 +5,5 @@ export const queryKeys = {
   },
   messages: (conversationId: string) => ["messages", conversationId] as const,
   numbers: ["numbers"] as const,
+  templates: (filters: Record<string, string>) => ["templates", filters] as const,
 };

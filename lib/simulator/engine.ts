@@ -664,7 +664,8 @@ export class Engine {
 
   makeTemplate(wabaId: string, body: Record<string, unknown>): Template {
     const t: Template = {
-      id: newNumericId(16),
+      // 15 digits: webhooks carry the id as a JSON number, and 16 digits can pass 2^53 and lose precision.
+      id: newNumericId(15),
       wabaId,
       name: String(body.name),
       language: normaliseLanguage(String(body.language)),

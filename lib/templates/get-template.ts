@@ -1,0 +1,12 @@
+import { assertCan } from "@/lib/auth/permissions";
+import { dbOf, type Ctx } from "@/lib/db/context";
+import { NotFoundError } from "@/lib/errors";
+import { selectTemplate, toTemplateDto } from "./queries";
+import type { TemplateDto } from "./schemas";
+
+export async function getTemplate({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<TemplateDto> {
+  assertCan(ctx.actor, "templates:read");
+  const row = /^[0-9a-f-]{36}$/i.test(input.id) ? await selectTemplate(dbOf(ctx), input.id) : undefined;
+  if (!row) throw new NotFoundError("Template");
+  return toTemplateDto(row);
+}

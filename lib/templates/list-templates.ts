@@ -1,0 +1,20 @@
+import { assertCan } from "@/lib/auth/permissions";
+import { dbOf, type Ctx } from "@/lib/db/context";
+import { ValidationError } from "@/lib/errors";
+import { decodeListCursor, selectTemplates } from "./queries";
+import { listTemplatesInput, type ListTemplatesInput, type TemplateDto } from "./schemas";
+
+/** Templates of every WABA (or one), alphabetical; deleted ones only when `status=DELETED` is asked for. */
+export async function listTemplates({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ListTemplatesInput;
+}): Promise<{ data: TemplateDto[]; next_cursor: string | null }> {
+  assertCan(ctx.actor, "templates:read");
+  const params = listTemplatesInput.parse(input);
+  const cursor = params.cursor ? decodeListCursor(params.cursor) : undefined;
+  if (params.cursor && !cursor) throw new ValidationError("cursor is not valid", { field: "cursor" });
+  return selectTemplates(dbOf(ctx), { ...params, cursor });
+}

@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { StatusUpdated } from "@/lib/whatsapp/events";
 import { STATUS_ORDER_SQL } from "./status-order";
+
+/** Prefix of biz_opaque_callback_data on our sends; shared with lib/messaging (which imports it from here). */
+export const CALLBACK_PREFIX = "tandem:";
 import { touchConversation, type ConversationTouch } from "./touch-conversation";
 
 /**
@@ -17,6 +20,7 @@ export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<Convers
     on conflict (wamid, status) do nothing
     returning wamid`);
   if (!stored) return null;
+  await linkCallback(tx, event);
   const order = sql.raw(STATUS_ORDER_SQL);
   const [message] = await tx.execute<{ conversation_id: string }>(sql`
     update messages set
@@ -27,4 +31,18 @@ export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<Convers
       and (status is null or array_position(${order}, status::text) < array_position(${order}, ${event.status}::text))
     returning conversation_id`);
   return message ? touchConversation(tx, message.conversation_id) : null;
+}
+
+/**
+ * Our sends carry `tandem:<message id>` as biz_opaque_callback_data. If the worker died after Meta accepted
+ * a send but before it stored the wamid, the first status links them here, so the sweep never resends it.
+ */
+async function linkCallback(tx: Tx, event: StatusUpdated) {
+  const data = event.bizOpaqueCallbackData;
+  const id = data?.startsWith(CALLBACK_PREFIX) ? data.slice(CALLBACK_PREFIX.length) : null;
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return;
+  await tx.execute(sql`
+    update messages set wamid = ${event.wamid}
+    where id = ${id} and wamid is null and direction = 'outbound'
+      and not exists (select 1 from messages other where other.wamid = ${event.wamid})`);
 }

@@ -1,10 +1,11 @@
 export { applyMessageChange } from "./apply-change";
 export { applyReaction } from "./apply-reaction";
-export { applyStatus } from "./apply-status";
+export { applyStatus, CALLBACK_PREFIX } from "./apply-status";
 export { getConversation } from "./get-conversation";
 export { importHistoryThread, type ImportedThread } from "./import-history";
 export { listConversations } from "./list-conversations";
 export { listMessages } from "./list-messages";
 export { markRead } from "./mark-read";
-export { recordMessage, type NewMessage, type RecordedMessage } from "./record-message";
+export { applyEarlyStatuses, recordMessage, type NewMessage, type RecordedMessage } from "./record-message";
 export { addTimelineEvent, touchConversation, type ConversationTouch } from "./touch-conversation";
+export { selectMessageDto } from "./queries";

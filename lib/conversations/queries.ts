@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-o
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { contacts, conversations, media, messages, phoneNumbers } from "@/lib/db/schema";
+import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
 import type { ConversationSummary, MessageDto, MessageMedia, Page } from "./schemas";
 
@@ -102,6 +103,14 @@ export async function selectMessages(
   };
 }
 
+/** One message as the API returns it (after a send, or to re-read it). */
+export async function selectMessageDto(db: DbOrTx, id: string): Promise<MessageDto | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
+  if (!row) return undefined;
+  const [mediaRow] = await db.select().from(media).where(eq(media.messageId, id)).limit(1);
+  return toMessageDto(row, mediaRow ? toMessageMedia(mediaRow) : undefined);
+}
+
 export async function markConversationRead(db: DbOrTx, id: string): Promise<number> {
   const [row] = await db
     .update(conversations)
@@ -157,12 +166,29 @@ function toMessageDto(m: typeof messages.$inferSelect, mediaDto?: MessageMedia):
     content: m.content,
     timestamp: m.timestamp.toISOString(),
     status: m.status,
-    error: (m.error as MessageDto["error"]) ?? null,
+    error: errorDto(m.error),
     author: m.authorId,
     edited: m.editedAt !== null,
     revoked: m.revokedAt !== null,
     reply_to: m.replyToWamid,
     ...(mediaDto ? { media: mediaDto } : {}),
+  };
+}
+
+/**
+ * Whatever failed the message (our send worker's mapped error, or Meta's error object from a failed status)
+ * is shown through one mapping, so the stored status and what agents read always agree.
+ */
+function errorDto(stored: unknown): MessageDto["error"] {
+  if (!stored || typeof stored !== "object") return null;
+  const code = (stored as { code?: unknown }).code;
+  const info = describeSendError(typeof code === "number" ? code : Number(code) || null);
+  return {
+    code: String(code ?? info.code),
+    title: info.title,
+    hint: info.hint,
+    retryable: info.retryable,
+    action: info.action,
   };
 }
 

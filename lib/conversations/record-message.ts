@@ -112,7 +112,7 @@ export async function recordMessage(
 }
 
 /** Receipts that arrived before their message (PROTOCOL.md §1.3): the highest one wins now. */
-async function applyEarlyStatuses(tx: Tx, wamid: string) {
+export async function applyEarlyStatuses(tx: Tx, wamid: string) {
   const order = sql.raw(STATUS_ORDER_SQL);
   await tx.execute(sql`
     update messages m set status = best.status::text::message_status, error = coalesce(best.error, m.error)

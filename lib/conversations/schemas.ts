@@ -41,7 +41,14 @@ export type MessageDto = {
   content: unknown;
   timestamp: string;
   status: "queued" | "sent" | "delivered" | "read" | "played" | "failed" | null;
-  error: { code: string; title: string; hint: string } | null;
+  /** Why it failed, in words for agents; `action` is what the UI offers (retry, pick a template...). */
+  error: {
+    code: string;
+    title: string;
+    hint: string;
+    retryable: boolean;
+    action: "retry" | "template" | "reconnect" | "none";
+  } | null;
   author: string | null;
   edited: boolean;
   revoked: boolean;

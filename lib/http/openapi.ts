@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { outboundMessageInput } from "@/lib/messaging/schemas";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -29,6 +31,7 @@ const errors = {
     content: { "application/json": { schema: error } },
   },
 };
+const message = { $ref: "#/components/schemas/Message" };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const cursorParams = [
   { name: "cursor", in: "query", schema: { type: "string" } },
@@ -73,6 +76,93 @@ export const openApiDocument = {
           ...errors,
         },
       },
+      post: {
+        summary:
+          "Send a message (queued, then sent by the send queue). Free text needs the 24 h window open; outside it, send a template",
+        parameters: [
+          idParam,
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            description:
+              "Any 1–200 visible ASCII characters. The same key again returns the first message (200).",
+            schema: { type: "string", maxLength: 200 },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/SendMessage" } } },
+        },
+        responses: {
+          "201": { description: "Queued", content: { "application/json": { schema: message } } },
+          "200": {
+            description: "Replay of an earlier request with this key",
+            content: { "application/json": { schema: message } },
+          },
+          "409": {
+            description: "The Idempotency-Key was used for a different message",
+            content: { "application/json": { schema: error } },
+          },
+          "429": {
+            description: "You are sending too fast",
+            content: { "application/json": { schema: error } },
+          },
+          ...errors,
+          "422": {
+            description:
+              "Invalid input (the message names the field), or refused before reaching Meta: window_closed, template_unavailable, marketing_opted_out, no_recipient",
+            content: { "application/json": { schema: error } },
+          },
+        },
+      },
+    },
+    "/api/v1/conversations/{id}/typing": {
+      post: {
+        summary:
+          "Show the customer a typing indicator (and mark their messages read); it clears on reply or after 25 s",
+        parameters: [idParam],
+        responses: { "200": { description: "Done" }, ...errors },
+      },
+    },
+    "/api/v1/uploads": {
+      post: {
+        summary:
+          "Upload a file to attach to a message: the raw bytes as the body, its type as Content-Type, ?filename=. Returns the id to send as media_id",
+        parameters: [{ name: "filename", in: "query", schema: { type: "string" } }],
+        requestBody: { required: true, content: { "*/*": { schema: { type: "string", format: "binary" } } } },
+        responses: {
+          "200": {
+            description: "Stored",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    id: { type: "string", format: "uuid" },
+                    kind: { enum: ["image", "video", "audio", "document", "sticker"] },
+                    mime_type: { type: "string" },
+                    filename: { type: ["string", "null"] },
+                    size: { type: "integer" },
+                  },
+                },
+              },
+            },
+          },
+          "413": {
+            description: "Over WhatsApp's size limit for this kind",
+            content: { "application/json": { schema: error } },
+          },
+          ...errors,
+        },
+      },
+    },
+    "/api/v1/numbers/{id}/resume-sending": {
+      post: {
+        summary:
+          "Resume a number whose sending was paused by a token or account error, re-queuing held messages (admins)",
+        parameters: [idParam],
+        responses: { "200": { description: "How many messages were re-queued" }, ...errors },
+      },
     },
     "/api/v1/conversations/{id}/read": {
       post: {
@@ -87,6 +177,86 @@ export const openApiDocument = {
         responses: { "200": { description: "Numbers" }, ...errors },
       },
     },
+    "/api/v1/templates": {
+      get: {
+        summary: "Message templates, alphabetical; DELETED ones only with status=DELETED (every role)",
+        parameters: [
+          { name: "waba_id", in: "query", schema: { type: "string" } },
+          { name: "status", in: "query", schema: { type: "string", example: "APPROVED" } },
+          { name: "category", in: "query", schema: { enum: ["UTILITY", "MARKETING", "AUTHENTICATION"] } },
+          { name: "q", in: "query", description: "Part of the name", schema: { type: "string" } },
+          ...cursorParams,
+        ],
+        responses: {
+          "200": { description: "A page", content: { "application/json": { schema: page("Template") } } },
+          ...errors,
+        },
+      },
+      post: {
+        summary: "Create a template and submit it to Meta for review (admins); it starts PENDING",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateCreate" } } },
+        },
+        responses: {
+          "201": {
+            description: "Created, as Meta returned it",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Template" } } },
+          },
+          "409": {
+            description: "A template with this name and language exists",
+            content: { "application/json": { schema: error } },
+          },
+          "502": {
+            description: "Meta refused or failed",
+            content: { "application/json": { schema: error } },
+          },
+          ...errors,
+        },
+      },
+    },
+    "/api/v1/templates/sync": {
+      post: {
+        summary: "Pull templates from Meta (admins): one WABA, or every WABA that has a number",
+        parameters: [{ name: "waba_id", in: "query", schema: { type: "string" } }],
+        responses: {
+          "200": {
+            description: "Counts; templates Meta no longer has are marked DELETED",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    added: { type: "integer" },
+                    updated: { type: "integer" },
+                    removed: { type: "integer" },
+                    wabas: { type: "array", items: { type: "object" } },
+                  },
+                },
+              },
+            },
+          },
+          "502": {
+            description: "Meta refused or failed",
+            content: { "application/json": { schema: error } },
+          },
+          ...errors,
+        },
+      },
+    },
+    "/api/v1/templates/{id}": {
+      get: {
+        summary: "One template",
+        parameters: [idParam],
+        responses: {
+          "200": {
+            description: "The template",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Template" } } },
+          },
+          ...errors,
+        },
+      },
+    },
     "/api/v1/media/{id}": {
       get: {
         summary: "A message's media file, if you may read its conversation",
@@ -97,6 +267,78 @@ export const openApiDocument = {
   },
   components: {
     schemas: {
+      // Generated from the same zod schema the server validates with, so the two cannot drift.
+      SendMessage: z.toJSONSchema(outboundMessageInput, { io: "input", unrepresentable: "any" }),
+      Template: {
+        type: "object",
+        required: ["id", "waba_id", "template_id", "name", "language", "status", "category", "components"],
+        properties: {
+          id: { type: "string", format: "uuid" },
+          waba_id: { type: "string" },
+          template_id: { type: "string", description: "Meta's id" },
+          name: { type: ["string", "null"] },
+          language: { type: ["string", "null"], example: "en_US" },
+          status: { type: ["string", "null"], example: "APPROVED" },
+          category: { type: ["string", "null"], enum: ["UTILITY", "MARKETING", "AUTHENTICATION", null] },
+          quality: { type: ["string", "null"], enum: ["GREEN", "YELLOW", "RED", "UNKNOWN", null] },
+          reason: { type: ["string", "null"] },
+          parameter_format: { enum: ["POSITIONAL", "NAMED"] },
+          components: { type: "array", items: { type: "object" }, description: "As Meta stores them" },
+          updated_at: { type: "string", format: "date-time" },
+        },
+      },
+      TemplateCreate: {
+        type: "object",
+        required: ["name", "language", "category", "components"],
+        description:
+          "Checked against Meta's rules before it is sent; a 422 names the first bad field and lists all",
+        properties: {
+          waba_id: { type: "string", description: "Optional when one WABA is connected" },
+          name: { type: "string", pattern: "^[a-z0-9_]+$", maxLength: 512 },
+          language: { type: "string", example: "en_US" },
+          category: { enum: ["UTILITY", "MARKETING", "AUTHENTICATION"] },
+          parameter_format: { enum: ["POSITIONAL", "NAMED"], default: "POSITIONAL" },
+          components: {
+            type: "object",
+            required: ["body"],
+            properties: {
+              header: {
+                type: "object",
+                description:
+                  "{format: TEXT, text (≤60, ≤1 variable), example} or {format: IMAGE|VIDEO|DOCUMENT, handle}",
+              },
+              body: {
+                type: "object",
+                required: ["text"],
+                properties: {
+                  text: { type: "string", maxLength: 1024 },
+                  examples: {
+                    type: "object",
+                    additionalProperties: { type: "string" },
+                    description: 'An example per variable: {"1": "Maria"} or {"first_name": "Maria"}',
+                  },
+                },
+              },
+              footer: { type: "object", properties: { text: { type: "string", maxLength: 60 } } },
+              buttons: {
+                type: "array",
+                maxItems: 10,
+                items: {
+                  type: "object",
+                  required: ["type", "text"],
+                  properties: {
+                    type: { enum: ["QUICK_REPLY", "URL", "PHONE_NUMBER"] },
+                    text: { type: "string", maxLength: 25 },
+                    url: { type: "string", description: "URL buttons; one variable, at the end" },
+                    example: { type: "string", description: "URL buttons with a variable" },
+                    phone_number: { type: "string" },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       Conversation: {
         type: "object",
         required: [

@@ -2,5 +2,7 @@
 export const queues = {
   mediaDownload: "media.download",
   mediaRecover: "media.recover",
+  messageSend: "message.send",
+  messageMarkRead: "message.mark-read",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

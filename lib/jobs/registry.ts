@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
+import { deliverMessage, markReadOnWhatsApp } from "@/lib/messaging";
 import { enqueue, registerWorkers, wakeWorkers } from "./boss";
 import { queues, type QueueName } from "./queues";
 
@@ -15,11 +16,39 @@ type Definition = {
   handle: (data: unknown) => Promise<void>;
 };
 
+const messageIdPayload = z.object({ messageId: z.uuid() });
+const markReadPayload = z.object({ conversationId: z.uuid(), typing: z.boolean().default(false) });
 const mediaIdPayload = z.object({ mediaId: z.uuid() });
 // Pending media younger than this still has its own job (or its retries) on the way.
 const mediaRecoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(120_000) });
 
 export const registry: Record<QueueName, Definition> = {
+  [queues.messageSend]: {
+    // The outbound_sends row carries attempts and backoff; pg-boss retries only our own crashes (DB errors).
+    queue: {
+      name: queues.messageSend,
+      retryLimit: 5,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: 120,
+    },
+    workers: 2,
+    batchSize: 8,
+    handle: async (data) => {
+      const input = parsePayload(messageIdPayload, data);
+      await deliverMessage({ ctx: { actor: systemActor("send") }, input });
+    },
+  },
+  [queues.messageMarkRead]: {
+    // Read receipts are a courtesy: a few quick retries, then dropped.
+    queue: { name: queues.messageMarkRead, retryLimit: 2, retryDelay: 2, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 8,
+    handle: async (data) => {
+      const input = parsePayload(markReadPayload, data);
+      await markReadOnWhatsApp({ ctx: { actor: systemActor("send") }, input });
+    },
+  },
   [queues.mediaDownload]: {
     queue: {
       name: queues.mediaDownload,

@@ -9,7 +9,10 @@ export type ConversationChanged = {
 };
 
 /** A business number's state changed (Coexistence link, history import progress): admins refetch it. */
-export type NumberChanged = { number_id: string; reason: "coexistence" | "history" | "activity" };
+export type NumberChanged = {
+  number_id: string;
+  reason: "coexistence" | "history" | "activity" | "sending";
+};
 
 export type ServerToClientEvents = {
   "conversation.changed": (event: ConversationChanged) => void;

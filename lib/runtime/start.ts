@@ -6,6 +6,8 @@ import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { startBoss, stopBoss } from "@/lib/jobs/boss";
 import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
+import { startSendSweep } from "@/lib/messaging";
+import { systemActor } from "@/lib/auth/actor";
 import { createQueues, startWorkers } from "@/lib/jobs/registry";
 import { listNumbers } from "@/lib/numbers";
 import { attachRealtime } from "@/lib/realtime/server";
@@ -71,6 +73,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     await startWorkers(boss);
     startIngestDrain();
     stops.unshift({ name: "ingest", stop: stopIngestDrain });
+    stops.unshift({ name: "send sweep", stop: startSendSweep({ actor: systemActor("send-sweep") }) });
   }
 
   const web = env.ROLE === "worker" ? undefined : await createWeb();

@@ -35,6 +35,9 @@ export const conversations = pgTable(
     lastMessagePreview: text("last_message_preview"),
     lastInboundAt: timestamp("last_inbound_at", { withTimezone: true }),
     windowExpiresAt: timestamp("window_expires_at", { withTimezone: true }),
+    // Click-to-WhatsApp referral (PROTOCOL.md §9): answered within 24 h, everything is free until then.
+    referralAt: timestamp("referral_at", { withTimezone: true }),
+    firstReplyAfterReferralAt: timestamp("first_reply_after_referral_at", { withTimezone: true }),
     unreadCount: integer("unread_count").notNull().default(0),
     // Bumped on every change and sent with each live event, so a client can tell it missed one.
     seq: bigint("seq", { mode: "number" }).notNull().default(0),

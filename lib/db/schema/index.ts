@@ -5,6 +5,7 @@ export * from "./conversations";
 export * from "./media";
 export * from "./messages";
 export * from "./numbers";
+export * from "./outbound";
 export * from "./realtime";
 export * from "./templates";
 export * from "./users";

@@ -56,9 +56,16 @@ export const messages = pgTable(
     timestamp: timestamp("timestamp", { withTimezone: true }).notNull(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    // The client's Idempotency-Key for messages we send: a retried or double-submitted send finds this row.
+    idempotencyKey: text("idempotency_key"),
+    // Hash of the send request, so a key reused for a different message is refused rather than ignored.
+    requestHash: text("request_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex("messages_idempotency_key_uq")
+      .on(t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
     // Idempotency key for every webhook carrying a message (duplicates are normal, PROTOCOL.md §1.3).
     uniqueIndex("messages_wamid_uq").on(t.wamid),
     // A thread page is the newest N messages of one conversation.

@@ -32,6 +32,11 @@ export const phoneNumbers = pgTable("phone_numbers", {
   historyCounts: jsonb("history_counts").$type<HistoryCounts>(),
   historyUpdatedAt: timestamp("history_updated_at", { withTimezone: true }),
   contactSyncAt: timestamp("contact_sync_at", { withTimezone: true }),
+  // Messages per second this number may send; null = Meta's default (20 on Coexistence, 80 otherwise).
+  sendRateLimit: integer("send_rate_limit"),
+  // Set when Meta refuses our token or permissions (190, 0, 10, 200–299): the queue holds until fixed.
+  sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true }),
+  sendingPausedReason: jsonb("sending_paused_reason"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

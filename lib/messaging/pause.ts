@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import { emitAudit } from "@/lib/audit/emit-audit";
+import { systemActor } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/permissions";
+import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { NotFoundError } from "@/lib/errors";
+import { publishNumberChanged } from "@/lib/realtime/publish";
+import { graphJson } from "@/lib/whatsapp/client";
+import { scheduleSend } from "./schedule";
+import type { SendErrorInfo } from "@/lib/whatsapp/send-errors";
+
+/**
+ * Meta refused our token or permissions (190, 0, 10, 200–299, account locks): every further send from this
+ * number would fail the same way, so its queue holds (messages stay queued, nothing is lost) and admins
+ * are alerted. Other numbers keep flowing. Idempotent: the first failure pauses, later ones just hold.
+ */
+export async function pauseNumberSending({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { numberId: string; error: SendErrorInfo };
+}) {
+  const paused = await withTransaction(ctx, async (tx) => {
+    const [row] = await tx.execute<{ display_number: string }>(sql`
+      update phone_numbers set sending_paused_at = now(), sending_paused_reason = ${JSON.stringify(input.error)}::jsonb
+      where id = ${input.numberId} and sending_paused_at is null
+      returning display_number`);
+    if (!row) return false;
+    await tx.execute(sql`
+      update outbound_sends set state = 'held' where phone_number_id = ${input.numberId} and state = 'queued'`);
+    await tx.execute(sql`
+      insert into admin_alerts (phone_number_id, kind, message, data)
+      values (${input.numberId}, 'sending_paused',
+              ${`Sending from ${row.display_number} is paused: ${input.error.title}. ${input.error.hint}`},
+              ${JSON.stringify({ code: input.error.code })}::jsonb)`);
+    await emitAudit(tx, ctx.actor, {
+      action: "number.sending_paused",
+      entityType: "phone_number",
+      entityId: input.numberId,
+      data: { code: input.error.code },
+    });
+    return true;
+  });
+  if (paused) {
+    console.warn(
+      `[messaging] sending paused for number ${input.numberId}: ${input.error.code} ${input.error.title}`,
+    );
+    await publishNumberChanged({ number_id: input.numberId, reason: "sending" });
+  }
+}
+
+/** Lifts the pause (an admin fixed the token, or the probe found it working) and re-queues held messages. */
+export async function resumeNumberSending({ ctx, input }: { ctx: Ctx; input: { numberId: string } }) {
+  assertCan(ctx.actor, "numbers:manage");
+  if (!/^[0-9a-f-]{36}$/i.test(input.numberId)) throw new NotFoundError("Number");
+  const held = await withTransaction(ctx, async (tx) => {
+    const [row] = await tx.execute<{ id: string }>(sql`
+      update phone_numbers set sending_paused_at = null, sending_paused_reason = null
+      where id = ${input.numberId} returning id`);
+    if (!row) throw new NotFoundError("Number");
+    await tx.execute(sql`
+      update admin_alerts set resolved_at = now()
+      where phone_number_id = ${input.numberId} and kind = 'sending_paused' and resolved_at is null`);
+    const rows = await tx.execute<{ message_id: string }>(sql`
+      update outbound_sends set state = 'queued', next_attempt_at = now()
+      where phone_number_id = ${input.numberId} and state = 'held'
+      returning message_id`);
+    await emitAudit(tx, ctx.actor, {
+      action: "number.sending_resumed",
+      entityType: "phone_number",
+      entityId: input.numberId,
+      data: { requeued: rows.length },
+    });
+    return rows.map((r) => r.message_id);
+  });
+  for (const messageId of held) await scheduleSend(messageId);
+  await publishNumberChanged({ number_id: input.numberId, reason: "sending" });
+  return { requeued: held.length };
+}
+
+/**
+ * For each paused number, asks Meta whether the token works again (a cheap read of the number); if it does,
+ * sending resumes. Runs from the periodic send sweep, so a fixed token is noticed within a minute.
+ */
+export async function probePausedNumbers({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { pausedForMs?: number };
+}): Promise<string[]> {
+  // Give an admin's fix (or Meta) a moment: probing right after the pause would only fail again.
+  const pausedFor = `${input.pausedForMs ?? 20_000} milliseconds`;
+  const paused = await dbOf(ctx).execute<{ id: string; pnid: string }>(sql`
+    select id, phone_number_id as pnid from phone_numbers
+    where sending_paused_at is not null and sending_paused_at < now() - ${pausedFor}::interval`);
+  const resumed: string[] = [];
+  for (const number of paused) {
+    try {
+      await graphJson(`${number.pnid}`, { query: { fields: "id" }, timeoutMs: 10_000 });
+    } catch {
+      continue;
+    }
+    await resumeNumberSending({
+      ctx: { ...ctx, actor: systemActor("send-probe") },
+      input: { numberId: number.id },
+    });
+    resumed.push(number.id);
+  }
+  return resumed;
+}

@@ -1,0 +1,327 @@
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import { emitAudit } from "@/lib/audit/emit-audit";
+import { assertCan } from "@/lib/auth/permissions";
+import { getConversation, selectMessageDto } from "@/lib/conversations";
+import type { MessageDto } from "@/lib/conversations/schemas";
+import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
+import type { Tx } from "@/lib/db/client";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { publishConversationChanged } from "@/lib/realtime/publish";
+import { limiterKeys, reserveSlot } from "./rate-limiter";
+import { describeSendError } from "@/lib/whatsapp/send-errors";
+import { outboundMessageInput, previewText, type OutboundMessageInput } from "./send-payload";
+import { scheduleSend } from "./schedule";
+import {
+  buildTemplateComponents,
+  checkTemplateSendable,
+  type TemplateMediaRef,
+  type TemplateSendInput,
+} from "./template-params";
+
+export type SendResult = { message: MessageDto; replayed: boolean };
+
+/** A send refused before it reaches Meta, with the agent-facing explanation (e.g. the window is closed). */
+export class SendRefusedError extends AppError {
+  constructor(code: string, message: string, details: Record<string, unknown>) {
+    super(code, message, 422, { details });
+  }
+}
+
+export class TooManySendsError extends AppError {
+  constructor(retryAfterMs: number) {
+    super("rate_limited", "You are sending too fast; wait a moment", 429, {
+      details: { retry_after_ms: retryAfterMs },
+    });
+  }
+}
+
+// An agent may type bursts, but not script 100 sends/s (BENCHMARKS.md R15): 5/s sustained, 20 in a burst.
+const USER_SEND_INTERVAL_MS = 200;
+const USER_SEND_BURST = 20;
+
+/**
+ * Queues a message to the conversation's customer (DESIGN.md "Outbound"): validates everything Meta would
+ * refuse that we can know (window, template, consent), stores the message `queued` with the client's
+ * idempotency key, and hands it to the send queue. The same key again returns the first message.
+ */
+export async function sendMessage({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { conversationId: string; idempotencyKey?: string | null; message: unknown };
+}): Promise<SendResult> {
+  const conversation = await getConversation({ ctx, input: { id: input.conversationId } });
+  assertCan(ctx.actor, "conversations:reply", {
+    teamId: conversation.team_id,
+    assigneeId: conversation.assignee_id,
+  });
+  const parsed = outboundMessageInput.safeParse(input.message);
+  if (!parsed.success) throw parsed.error;
+  const message = parsed.data;
+  const key = normalizeKey(input.idempotencyKey);
+  const requestHash = hashRequest(conversation.id, message);
+
+  const existing = await findByKey(ctx, key, requestHash, conversation.id);
+  if (existing) return { message: existing, replayed: true };
+
+  if (ctx.actor.type === "user") {
+    const slot = await reserveSlot(dbOf(ctx), {
+      key: limiterKeys.user(ctx.actor.id),
+      intervalMs: USER_SEND_INTERVAL_MS,
+      burst: USER_SEND_BURST,
+      maxWaitMs: 0,
+    });
+    if (!slot.ok) throw new TooManySendsError(slot.retryAfterMs);
+  }
+
+  const actor = ctx.actor;
+  const outcome = await withTransaction(ctx, async (tx) => {
+    const target = await loadTarget(tx, conversation.id);
+    const resolved = await checkSendable(tx, target, message);
+    if ("refused" in resolved) return resolved;
+    const source = actor.type === "user" ? "agent" : "bot";
+    const [row] = await tx.execute<{ id: string }>(sql`
+      insert into messages (conversation_id, direction, source, type, text, content, reply_to_wamid, timestamp,
+                            status, author_id, idempotency_key, request_hash)
+      values (${conversation.id}, 'outbound', ${source}::message_source, ${message.type},
+              ${message.type === "text" ? message.text : previewText(message)}, ${JSON.stringify(message)}::jsonb,
+              ${resolved.replyToWamid}, clock_timestamp(), 'queued', ${actor.type === "user" ? actor.id : null},
+              ${key}, ${requestHash})
+      on conflict (idempotency_key) where idempotency_key is not null do nothing
+      returning id`);
+    // A concurrent request with the same key won the insert: answer with its message.
+    if (!row) return { raced: true as const };
+    await tx.execute(sql`
+      insert into outbound_sends (message_id, phone_number_id, input, recipient_phone, recipient_bsuid,
+                                  priority, state, created_by)
+      values (${row.id}, ${target.number_id}, ${JSON.stringify(message)}::jsonb, ${target.phone}, ${target.bsuid},
+              ${source === "agent" ? 0 : 1}, ${target.sending_paused ? "held" : "queued"}::send_state,
+              ${actor.type === "user" ? actor.id : null})`);
+    if (resolved.upload) await attachUpload(tx, row.id, resolved.upload);
+    const [touched] = await tx.execute<{ seq: string }>(sql`
+      update conversations set
+        last_message_at = greatest(last_message_at, clock_timestamp()),
+        last_message_preview = ${previewText(message)},
+        first_reply_after_referral_at = case
+          when referral_at is not null and first_reply_after_referral_at is null then clock_timestamp()
+          else first_reply_after_referral_at end,
+        seq = seq + 1, updated_at = now()
+      where id = ${conversation.id}
+      returning seq`);
+    if (message.type === "template")
+      await emitAudit(tx, actor, {
+        action: "message.template_sent",
+        entityType: "message",
+        entityId: row.id,
+        data: { template_id: message.template_id, conversation_id: conversation.id },
+      });
+    return { messageId: row.id, seq: Number(touched?.seq ?? 0), held: target.sending_paused };
+  });
+
+  if ("refused" in outcome) {
+    if (outcome.audit)
+      await withTransaction(ctx, (tx) =>
+        emitAudit(tx, actor, {
+          action: "message.send_refused",
+          entityType: "conversation",
+          entityId: conversation.id,
+          data: { reason: outcome.code },
+        }),
+      );
+    throw new SendRefusedError(outcome.code, outcome.message, outcome.details);
+  }
+  if ("raced" in outcome) {
+    const winner = await findByKey(ctx, key, requestHash, conversation.id);
+    if (!winner) throw new ConflictError("The same Idempotency-Key is being sent; retry shortly");
+    return { message: winner, replayed: true };
+  }
+  if (!outcome.held) await scheduleSend(outcome.messageId);
+  await publishConversationChanged({
+    conversationId: conversation.id,
+    teamId: conversation.team_id,
+    assigneeId: conversation.assignee_id,
+    seq: outcome.seq,
+    reason: "message",
+  });
+  const dto = await selectMessageDto(dbOf(ctx), outcome.messageId);
+  if (!dto) throw new NotFoundError("Message");
+  return { message: dto, replayed: false };
+}
+
+type Target = {
+  conversation_id: string;
+  number_id: string;
+  waba_id: string;
+  window_expires_at: string | null;
+  phone: string | null;
+  bsuid: string | null;
+  marketing_preference: string | null;
+  sending_paused: boolean;
+};
+
+async function loadTarget(tx: Tx, conversationId: string): Promise<Target> {
+  const [row] = await tx.execute<Target>(sql`
+    select c.id as conversation_id, n.id as number_id, n.waba_id, c.window_expires_at, ct.phone, coalesce(ct.bsuid, ct.parent_bsuid) as bsuid,
+           ct.marketing_preference, n.sending_paused_at is not null as sending_paused
+    from conversations c
+    join phone_numbers n on n.id = c.phone_number_id
+    join contacts ct on ct.id = c.contact_id
+    where c.id = ${conversationId}
+    for update of c`);
+  if (!row) throw new NotFoundError("Conversation");
+  return row;
+}
+
+type Refusal = {
+  refused: true;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  audit?: boolean;
+};
+type Checked = { replyToWamid: string | null; upload: Upload | null };
+type Upload = {
+  id: string;
+  storage_key: string;
+  mime_type: string;
+  filename: string | null;
+  file_size: number;
+};
+
+/** Everything we can refuse before Meta would: a closed window, an unsendable template, no consent. */
+async function checkSendable(
+  tx: Tx,
+  target: Target,
+  message: OutboundMessageInput,
+): Promise<Checked | Refusal> {
+  if (!target.phone && !target.bsuid)
+    return refusal("no_recipient", "This contact has neither a phone number nor a WhatsApp user id", {});
+  if (message.type !== "template" && !windowOpen(target.window_expires_at)) {
+    const info = describeSendError(131047);
+    return refusal("window_closed", `${info.title}. ${info.hint}`, { send_error: info, field: "type" });
+  }
+  if (message.type === "template") {
+    const [template] = await tx.execute<{
+      name: string;
+      language: string;
+      category: string;
+      status: string;
+      components: unknown;
+    }>(sql`select name, language, category, status, components from templates
+           where id = ${message.template_id} and waba_id = ${target.waba_id}`);
+    if (!template)
+      throw new ValidationError("template_id does not name a template of this number", {
+        field: "template_id",
+      });
+    const sendable = checkTemplateSendable(template);
+    if (!sendable.ok) {
+      const info = describeSendError(sendable.code);
+      return refusal("template_unavailable", `${info.title}. ${info.hint}`, {
+        send_error: info,
+        field: "template_id",
+      });
+    }
+    const built = buildTemplateComponents(template, toTemplateSendInput(message, { id: "pending-upload" }));
+    if (!built.ok) throw new ValidationError(`${built.field}: ${built.message}`, { field: built.field });
+    if (template.category === "MARKETING" && target.marketing_preference === "stop") {
+      const info = describeSendError(131050);
+      return {
+        ...refusal("marketing_opted_out", `${info.title}. ${info.hint}`, { send_error: info }),
+        audit: true,
+      };
+    }
+  }
+  const replyToId = message.type === "reaction" ? message.message_id : message.reply_to;
+  let replyToWamid: string | null = null;
+  if (replyToId) {
+    const [quoted] = await tx.execute<{ wamid: string | null }>(sql`
+      select wamid from messages where id = ${replyToId} and conversation_id = ${target.conversation_id}`);
+    const field = message.type === "reaction" ? "message_id" : "reply_to";
+    if (!quoted)
+      throw new ValidationError(`${field} does not name a message in this conversation`, { field });
+    if (!quoted.wamid) throw new ValidationError(`${field} names a message that is not sent yet`, { field });
+    replyToWamid = quoted.wamid;
+  }
+  let upload: Upload | null = null;
+  const uploadId =
+    message.type === "template" ? message.header?.media_id : "media_id" in message ? message.media_id : null;
+  if (uploadId) {
+    const [row] = await tx.execute<Upload>(sql`
+      select id, storage_key, mime_type, filename, file_size from outbound_uploads where id = ${uploadId}`);
+    if (!row) throw new ValidationError("media_id does not name an uploaded file", { field: "media_id" });
+    upload = row;
+  }
+  return { replyToWamid, upload };
+}
+
+/**
+ * The API's template fields → what template-params builds from. A header file we uploaded is referred to by
+ * `uploadedRef` (a placeholder while validating, Meta's media id at send time).
+ */
+export function toTemplateSendInput(
+  message: Extract<OutboundMessageInput, { type: "template" }>,
+  uploadedRef: TemplateMediaRef,
+): TemplateSendInput {
+  const header = message.header;
+  return {
+    variables: message.variables,
+    buttons: message.buttons,
+    header: header
+      ? {
+          text: header.text,
+          filename: header.filename,
+          location: header.location,
+          media: header.media_id ? uploadedRef : header.link ? { link: header.link } : undefined,
+        }
+      : undefined,
+  };
+}
+
+function refusal(code: string, message: string, details: Record<string, unknown>): Refusal {
+  return { refused: true, code, message, details };
+}
+
+export function windowOpen(expiresAt: string | Date | null): boolean {
+  return expiresAt !== null && new Date(expiresAt).getTime() > Date.now();
+}
+
+/** The thread shows outbound media from our own copy; `upload:` marks a file Meta has no id for yet. */
+async function attachUpload(tx: Tx, messageId: string, upload: Upload) {
+  await tx.execute(sql`
+    insert into media (message_id, meta_media_id, mime_type, filename, file_size, storage_key, state, stored_at)
+    values (${messageId}, ${`upload:${upload.id}`}, ${upload.mime_type}, ${upload.filename}, ${upload.file_size},
+            ${upload.storage_key}, 'stored', now())`);
+}
+
+async function findByKey(
+  ctx: Ctx,
+  key: string,
+  requestHash: string,
+  conversationId: string,
+): Promise<MessageDto | undefined> {
+  const [row] = await dbOf(ctx).execute<{
+    id: string;
+    request_hash: string | null;
+    conversation_id: string;
+  }>(sql`
+    select id, request_hash, conversation_id from messages where idempotency_key = ${key}`);
+  if (!row) return undefined;
+  if (row.request_hash !== requestHash || row.conversation_id !== conversationId)
+    throw new ConflictError("This Idempotency-Key was already used for a different message");
+  return selectMessageDto(dbOf(ctx), row.id);
+}
+
+function normalizeKey(key: string | null | undefined): string {
+  if (key === undefined || key === null || key === "") return crypto.randomUUID();
+  if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key))
+    throw new ValidationError("Idempotency-Key must be 1–200 visible ASCII characters", {
+      field: "Idempotency-Key",
+    });
+  return key;
+}
+
+function hashRequest(conversationId: string, message: OutboundMessageInput): string {
+  return crypto.createHash("sha256").update(conversationId).update(JSON.stringify(message)).digest("hex");
+}

@@ -1,0 +1,493 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { systemActor, type Actor } from "@/lib/auth/actor";
+import { listMessages, selectMessageDto } from "@/lib/conversations";
+import { getDb } from "@/lib/db/client";
+import { setRuntimeEnv } from "@/lib/env.js";
+import { ConflictError } from "@/lib/errors";
+import { addNumber } from "@/lib/numbers";
+import { startSimulator, type Simulator } from "@/lib/simulator/server";
+import { createTeam } from "@/lib/teams";
+import { createUser } from "@/lib/users";
+import { graphJson } from "@/lib/whatsapp/client";
+import { TEST_APP_SECRET, useTestDatabase } from "@/tests/int/db";
+import { startWebhookBridge } from "@/tests/int/webhook-bridge";
+import {
+  deliverMessage,
+  probePausedNumbers,
+  sendMessage,
+  SendRefusedError,
+  sweepSends,
+  type DeliverOutcome,
+} from "./index";
+import { describeSendError } from "@/lib/whatsapp/send-errors";
+import { buildSendBody } from "./send-payload";
+
+useTestDatabase();
+const system = { actor: systemActor("test") };
+const numberA = { wabaId: "400000000000061", phoneNumberId: "160000000000061", displayNumber: "15550160061" };
+const numberB = { wabaId: "400000000000061", phoneNumberId: "160000000000062", displayNumber: "15550160062" };
+
+let sim: Simulator;
+let bridge: Awaited<ReturnType<typeof startWebhookBridge>>;
+let agent: Actor;
+const ids: Record<"A" | "B", string> = { A: "", B: "" };
+let phoneSeq = 0;
+
+beforeAll(async () => {
+  bridge = await startWebhookBridge();
+  sim = await startSimulator({
+    port: 0,
+    appWebhookUrl: bridge.url,
+    appSecret: TEST_APP_SECRET,
+    accessToken: "simulator-token",
+    numbers: [
+      { ...numberA, coexistence: true },
+      { ...numberB, coexistence: false },
+    ],
+    config: { statusStepMs: 20 },
+    log: () => {},
+  });
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "tandem-send-"));
+  setRuntimeEnv({ GRAPH_API_BASE: sim.url, DATA_DIR: dataDir });
+  const team = await createTeam({ ctx: system, input: { name: "Send team" } });
+  for (const [key, n] of [
+    ["A", numberA],
+    ["B", numberB],
+  ] as const) {
+    const row = await addNumber({
+      ctx: system,
+      input: { ...n, coexistence: key === "A", defaultTeamId: team.id },
+    });
+    ids[key] = row.id;
+  }
+  const user = await createUser({
+    ctx: system,
+    input: {
+      email: "sender@example.com",
+      name: "Sam Sender",
+      role: "agent",
+      password: "correct horse battery",
+    },
+  });
+  agent = { type: "user", id: user.id, role: "agent", teamIds: [team.id] };
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  await bridge?.stop();
+});
+
+beforeEach(async () => {
+  // Each test starts with an idle queue, no paused number and fresh limiters.
+  await getDb().execute(
+    sql`update outbound_sends set state = 'failed' where state in ('queued', 'held', 'sending')`,
+  );
+  await getDb().execute(sql`update phone_numbers set sending_paused_at = null, sending_paused_reason = null`);
+  await getDb().execute(sql`delete from send_rate_limits`);
+  await getDb().execute(sql`update admin_alerts set resolved_at = now() where resolved_at is null`);
+  sim.state.faults = [];
+  sim.state.config.throughputOverride = undefined;
+  sim.state.config.pairRate = { burst: 45, refillMs: 6000 };
+});
+
+/** A customer writes to the number (opening the window) and we have their conversation. */
+async function customerConversation(options: { number?: "A" | "B"; ageMs?: number } = {}) {
+  const number = options.number === "B" ? numberB : numberA;
+  const phone = `4477009${String(100000 + phoneSeq++).slice(-6)}`;
+  const customer = sim.state.addCustomer({ name: `Customer ${phone}`, phone });
+  sim.state.customerSend(customer.id, {
+    type: "text",
+    text: "Hello?",
+    numberId: number.phoneNumberId,
+    ...(options.ageMs ? { ageMs: options.ageMs } : {}),
+  });
+  const row = await waitFor(async () => {
+    const [found] = await getDb().execute<{ id: string }>(sql`
+      select c.id from conversations c join contacts ct on ct.id = c.contact_id where ct.phone = ${phone}`);
+    return found;
+  });
+  return { conversationId: row.id, customer, phone };
+}
+
+/** Polls until `check` returns something truthy (webhooks arrive asynchronously), for at most 5 s. */
+async function waitFor<T>(check: () => Promise<T | undefined | null | false>): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs the send worker over everything that is due, like the queue's workers would. */
+async function drain(lanes = 1): Promise<DeliverOutcome[]> {
+  const outcomes: DeliverOutcome[] = [];
+  const lane = async () => {
+    for (;;) {
+      const [row] = await getDb().execute<{ message_id: string }>(sql`
+        update outbound_sends set next_attempt_at = next_attempt_at
+        where message_id = (select message_id from outbound_sends where state = 'queued' and next_attempt_at <= now()
+                            order by next_attempt_at limit 1 for update skip locked)
+        returning message_id`);
+      if (!row) return;
+      outcomes.push(await deliverMessage({ ctx: system, input: { messageId: row.message_id } }));
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return outcomes;
+}
+
+const sendsFor = (key: string) => sim.state.sendsByIdempotencyKey.get(key) ?? 0;
+const messageRequests = (pnid: string) =>
+  sim.state.requests.filter(
+    (r) =>
+      r.method === "POST" &&
+      r.path.endsWith(`/${pnid}/messages`) &&
+      r.body &&
+      (r.body as { type?: string }).type,
+  );
+async function sendState(messageId: string) {
+  const [row] = await getDb().execute<{
+    state: string;
+    attempts: number;
+    next_attempt_at: Date;
+    last_error: unknown;
+  }>(
+    sql`select state, attempts, next_attempt_at, last_error from outbound_sends where message_id = ${messageId}`,
+  );
+  return row!;
+}
+
+describe("sending a message", () => {
+  it("queues with the idempotency key, calls Meta once, and follows the status webhooks to read", async () => {
+    const { conversationId, phone } = await customerConversation();
+    const sent = await sendMessage({
+      ctx: { actor: agent },
+      input: { conversationId, idempotencyKey: "key-basic-1", message: { type: "text", text: "Hi there" } },
+    });
+    expect(sent.replayed).toBe(false);
+    expect(sent.message).toMatchObject({
+      status: "queued",
+      wamid: null,
+      source: "agent",
+      author: agent.type === "user" ? agent.id : null,
+    });
+
+    expect(await drain()).toEqual(["accepted"]);
+    const request = messageRequests(numberA.phoneNumberId).at(-1)!;
+    expect(request.headers["idempotency-key"]).toBe("key-basic-1");
+    expect(request.body).toEqual({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: phone,
+      type: "text",
+      text: { body: "Hi there", preview_url: false },
+      biz_opaque_callback_data: `tandem:${sent.message.id}`,
+    });
+    const after = await waitFor(async () => {
+      const dto = await selectMessageDto(getDb(), sent.message.id);
+      return dto?.status === "read" && dto;
+    });
+    expect(after.wamid).toMatch(/^wamid\./);
+    expect(await sendState(sent.message.id)).toMatchObject({ state: "accepted", attempts: 1 });
+  });
+
+  it("sends once for one key: three retries in a row and three concurrent submits", async () => {
+    const { conversationId } = await customerConversation();
+    const send = (key: string) =>
+      sendMessage({
+        ctx: { actor: agent },
+        input: { conversationId, idempotencyKey: key, message: { type: "text", text: "Only once" } },
+      });
+    const sequential = [await send("key-seq"), await send("key-seq"), await send("key-seq")];
+    expect(sequential.map((r) => r.replayed)).toEqual([false, true, true]);
+    expect(new Set(sequential.map((r) => r.message.id)).size).toBe(1);
+    const concurrent = await Promise.all([send("key-par"), send("key-par"), send("key-par")]);
+    expect(new Set(concurrent.map((r) => r.message.id)).size).toBe(1);
+    expect(concurrent.filter((r) => !r.replayed)).toHaveLength(1);
+
+    await drain();
+    await drain();
+    expect(sendsFor("key-seq")).toBe(1);
+    expect(sendsFor("key-par")).toBe(1);
+    const page = await listMessages({ ctx: { actor: agent }, input: { conversationId } });
+    expect(page.data.filter((m) => m.text === "Only once")).toHaveLength(2);
+  });
+
+  it("refuses a key reused for a different message", async () => {
+    const { conversationId } = await customerConversation();
+    const input = (text: string) => ({
+      conversationId,
+      idempotencyKey: "key-reuse",
+      message: { type: "text", text },
+    });
+    await sendMessage({ ctx: { actor: agent }, input: input("first") });
+    await expect(sendMessage({ ctx: { actor: agent }, input: input("second") })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it("refuses free text outside the 24 h window before calling Meta, and explains it", async () => {
+    const { conversationId } = await customerConversation({ ageMs: 25 * 60 * 60 * 1000 });
+    const before = messageRequests(numberA.phoneNumberId).length;
+    const attempt = sendMessage({
+      ctx: { actor: agent },
+      input: { conversationId, idempotencyKey: "key-window", message: { type: "text", text: "Too late" } },
+    });
+    await expect(attempt).rejects.toBeInstanceOf(SendRefusedError);
+    await expect(attempt).rejects.toMatchObject({
+      code: "window_closed",
+      status: 422,
+      message: expect.stringContaining(describeSendError(131047).title),
+    });
+    expect(messageRequests(numberA.phoneNumberId).length).toBe(before);
+    const [count] = await getDb().execute<{ n: number }>(
+      sql`select count(*)::int as n from messages where idempotency_key = 'key-window'`,
+    );
+    expect(count?.n).toBe(0);
+  });
+});
+
+describe("crashes around the Graph call (R5)", () => {
+  it("a worker that died before calling Meta: the sweep re-queues it and it is sent once", async () => {
+    const { conversationId } = await customerConversation();
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-crash-before",
+        message: { type: "text", text: "crash before" },
+      },
+    });
+    // The claim a dead worker leaves: sending, lease long gone, no wamid.
+    await getDb().execute(sql`
+      update outbound_sends set state = 'sending', attempts = 1, lease_until = now() - interval '1 minute'
+      where message_id = ${message.id}`);
+    expect((await sweepSends({ ctx: system })).requeued).toBe(1);
+    expect(await drain()).toEqual(["accepted"]);
+    expect(sendsFor("key-crash-before")).toBe(1);
+  });
+
+  it("a worker that died after Meta accepted: the status links the wamid and nothing is sent again", async () => {
+    const { conversationId, phone } = await customerConversation();
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-crash-after",
+        message: { type: "text", text: "crash after" },
+      },
+    });
+    await getDb().execute(sql`
+      update outbound_sends set state = 'sending', attempts = 1, lease_until = now() - interval '1 minute'
+      where message_id = ${message.id}`);
+    // The call the worker made before it died; its answer was lost with it.
+    const accepted = await graphJson<{ messages: { id: string }[] }>(`${numberA.phoneNumberId}/messages`, {
+      method: "POST",
+      json: buildSendBody({
+        message: { type: "text", text: "crash after" },
+        recipient: { phone, bsuid: null },
+        callbackData: `tandem:${message.id}`,
+      }),
+      headers: { "idempotency-key": "key-crash-after" },
+    });
+    await waitFor(async () => (await selectMessageDto(getDb(), message.id))?.wamid);
+    const sweep = await sweepSends({ ctx: system });
+    expect(sweep).toMatchObject({ relinked: 1, requeued: 0 });
+    expect(await drain()).toEqual([]);
+    expect(sendsFor("key-crash-after")).toBe(1);
+    const dto = await selectMessageDto(getDb(), message.id);
+    expect(dto?.wamid).toBe(accepted.messages[0]!.id);
+    await waitFor(async () => (await selectMessageDto(getDb(), message.id))?.status === "read");
+  });
+});
+
+describe("Meta's errors", () => {
+  const permanent = [131026, 131051, 131049, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 131062];
+  it.each(permanent)(
+    "%i fails the message with the mapped explanation, stored and shown alike",
+    async (code) => {
+      const { conversationId } = await customerConversation();
+      sim.state.addFault({ code, numberId: numberA.phoneNumberId, count: 1 });
+      const { message } = await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId,
+          idempotencyKey: `key-err-${code}`,
+          message: { type: "text", text: `error ${code}` },
+        },
+      });
+      expect(await drain()).toEqual(["failed"]);
+      const info = describeSendError(code);
+      const dto = await selectMessageDto(getDb(), message.id);
+      expect(dto?.status).toBe("failed");
+      expect(dto?.error).toMatchObject({ code: String(code), title: info.title, hint: info.hint });
+      expect(await sendState(message.id)).toMatchObject({ state: "failed" });
+    },
+  );
+
+  it.each([131048, 133010, 368, 131031])(
+    "%i (account-level) holds the number's queue instead of failing",
+    async (code) => {
+      const { conversationId } = await customerConversation();
+      sim.state.addFault({ code, numberId: numberA.phoneNumberId, count: 1 });
+      const { message } = await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId,
+          idempotencyKey: `key-acct-${code}`,
+          message: { type: "text", text: `acct ${code}` },
+        },
+      });
+      expect(await drain()).toEqual(["held"]);
+      expect((await sendState(message.id)).state).toBe("held");
+      const [number] = await getDb().execute<{ reason: { code: number } }>(
+        sql`select sending_paused_reason as reason from phone_numbers where id = ${ids.A}`,
+      );
+      expect(number?.reason.code).toBe(code);
+    },
+  );
+
+  it("an asynchronous failure (failed status webhook) is shown with the same mapping", async () => {
+    const { conversationId } = await customerConversation();
+    sim.state.addFault({ code: 131049, numberId: numberA.phoneNumberId, count: 1, async: true });
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: { conversationId, idempotencyKey: "key-async", message: { type: "text", text: "async fail" } },
+    });
+    expect(await drain()).toEqual(["accepted"]);
+    const dto = await waitFor(async () => {
+      const found = await selectMessageDto(getDb(), message.id);
+      return found?.status === "failed" && found;
+    });
+    expect(dto?.error).toMatchObject({ code: "131049", title: describeSendError(131049).title });
+  });
+
+  it("retries transient errors with backoff instead of failing", async () => {
+    const { conversationId } = await customerConversation();
+    sim.state.addFault({ code: 131000, numberId: numberA.phoneNumberId, count: 1 });
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-transient",
+        message: { type: "text", text: "transient" },
+      },
+    });
+    expect(await drain()).toEqual(["retry"]);
+    const state = await sendState(message.id);
+    expect(state.state).toBe("queued");
+    expect(new Date(state.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 500);
+    await getDb().execute(
+      sql`update outbound_sends set next_attempt_at = now() where message_id = ${message.id}`,
+    );
+    expect(await drain()).toEqual(["accepted"]);
+    expect(sendsFor("key-transient")).toBe(1);
+  });
+
+  it("190 pauses only that number's queue, alerts admins, and resumes once the token works", async () => {
+    const a = await customerConversation({ number: "A" });
+    const b = await customerConversation({ number: "B" });
+    sim.state.addFault({ code: 190, numberId: numberA.phoneNumberId, count: 1 });
+    const onA = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: a.conversationId,
+        idempotencyKey: "key-190-a",
+        message: { type: "text", text: "A" },
+      },
+    });
+    const onA2 = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: a.conversationId,
+        idempotencyKey: "key-190-a2",
+        message: { type: "text", text: "A2" },
+      },
+    });
+    const onB = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: b.conversationId,
+        idempotencyKey: "key-190-b",
+        message: { type: "text", text: "B" },
+      },
+    });
+    // The first refusal pauses the number: its other queued message is held without another Graph call.
+    const outcomes = await drain();
+    expect(outcomes.sort()).toEqual(["accepted", "held"]);
+    expect((await sendState(onA.message.id)).state).toBe("held");
+    expect((await sendState(onA2.message.id)).state).toBe("held");
+    expect((await sendState(onB.message.id)).state).toBe("accepted");
+    const [alert] = await getDb().execute<{ message: string }>(sql`
+      select message from admin_alerts where phone_number_id = ${ids.A} and kind = 'sending_paused' and resolved_at is null`);
+    expect(alert?.message).toContain(describeSendError(190).title);
+    expect((await selectMessageDto(getDb(), onA.message.id))?.status).toBe("queued");
+
+    // The fault is gone (the token works again): the probe resumes the number and the held messages go out.
+    expect(await probePausedNumbers({ ctx: system, input: { pausedForMs: 0 } })).toEqual([ids.A]);
+    expect(await drain()).toEqual(["accepted", "accepted"]);
+    expect(sendsFor("key-190-a")).toBe(1);
+    expect(sendsFor("key-190-a2")).toBe(1);
+  });
+
+  it("131056 (pair rate) backs off only that recipient; others are sent at once", async () => {
+    sim.state.config.pairRate = { burst: 1, refillMs: 6000 };
+    const x = await customerConversation();
+    const y = await customerConversation();
+    const send = (conversationId: string, key: string) =>
+      sendMessage({
+        ctx: { actor: agent },
+        input: { conversationId, idempotencyKey: key, message: { type: "text", text: key } },
+      });
+    await send(x.conversationId, "key-pair-x1");
+    const x2 = await send(x.conversationId, "key-pair-x2");
+    const y1 = await send(y.conversationId, "key-pair-y1");
+    const outcomes = await drain();
+    expect(outcomes.sort()).toEqual(["accepted", "accepted", "retry"]);
+    const state = await sendState(x2.message.id);
+    expect(state).toMatchObject({ state: "queued", attempts: 1 });
+    expect((state.last_error as { code: number }).code).toBe(131056);
+    expect(new Date(state.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 5_000);
+    expect((await sendState(y1.message.id)).state).toBe("accepted");
+  });
+});
+
+describe("the per-number limiter", () => {
+  it("never exceeds the number's limit in any 1 s window across concurrent workers, and Meta never says 130429", async () => {
+    sim.state.config.throughputOverride = 5;
+    await getDb().execute(sql`update phone_numbers set send_rate_limit = 5 where id = ${ids.B}`);
+    const conversations = [];
+    for (let i = 0; i < 15; i++) conversations.push(await customerConversation({ number: "B" }));
+    const start = sim.state.requests.length;
+    for (const [i, c] of conversations.entries())
+      await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId: c.conversationId,
+          idempotencyKey: `key-limit-${i}`,
+          message: { type: "text", text: `n${i}` },
+        },
+      });
+    // Three lanes with their own claims stand in for three worker processes sharing the database.
+    let outcomes: DeliverOutcome[] = [];
+    while (outcomes.filter((o) => o === "accepted").length < 15) {
+      outcomes = outcomes.concat(await drain(3));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const sends = sim.state.requests
+      .slice(start)
+      .filter((r) => r.method === "POST" && r.path.endsWith(`/${numberB.phoneNumberId}/messages`));
+    expect(sends.filter((r) => r.status !== 200)).toEqual([]);
+    const times = sends.map((r) => r.at).sort((p, q) => p - q);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(5);
+    // Paced, not starved: 15 sends at 5/s take about 3 s.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(2_000);
+  }, 30_000);
+});

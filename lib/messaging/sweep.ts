@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import { dbOf, type Ctx } from "@/lib/db/context";
+import { probePausedNumbers } from "./pause";
+import { scheduleSend } from "./schedule";
+
+// A claimed send whose lease lapsed this long ago with no wamid linked is taken as never sent. Meta's
+// `sent` status (which carries our callback data) comes within seconds, so a send that did reach Meta is
+// linked long before this; resending earlier would risk a second customer-visible message (R5).
+const LAPSED_GRACE_MS = 10_000;
+// A queued row this overdue has lost its job (enqueue failed, or the worker died before claiming it).
+const OVERDUE_MS = 15_000;
+
+export type SweepResult = { requeued: number; relinked: number; resumed: number };
+
+/**
+ * Finds sends a crash left behind and puts them back on the queue, so no message stays queued for more than
+ * two minutes (R5): lapsed claims whose Graph call never reached Meta, and queued rows whose job was lost.
+ * Safe to run in many processes at once (SKIP LOCKED; a duplicate job is a no-op at claim time).
+ */
+export async function sweepSends({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
+  const db = dbOf(ctx);
+  const grace = `${LAPSED_GRACE_MS} milliseconds`;
+  const overdue = `${OVERDUE_MS} milliseconds`;
+  // Lapsed claims where Meta's status already linked the wamid: the send happened, record it.
+  const relinked = await db.execute<{ message_id: string }>(sql`
+    update outbound_sends s set state = 'accepted', lease_until = null, settled_at = now()
+    from messages m
+    where m.id = s.message_id and s.state = 'sending' and s.lease_until < clock_timestamp() and m.wamid is not null
+    returning s.message_id`);
+  const lapsed = await db.execute<{ message_id: string }>(sql`
+    update outbound_sends s set state = 'queued', lease_until = null, next_attempt_at = clock_timestamp()
+    where s.message_id in (
+      select s2.message_id from outbound_sends s2 join messages m on m.id = s2.message_id
+      where s2.state = 'sending' and s2.lease_until < clock_timestamp() - ${grace}::interval and m.wamid is null
+      for update of s2 skip locked limit 500)
+    returning s.message_id`);
+  const lost = await db.execute<{ message_id: string }>(sql`
+    update outbound_sends s set next_attempt_at = clock_timestamp()
+    where s.message_id in (
+      select message_id from outbound_sends
+      where state = 'queued' and next_attempt_at < clock_timestamp() - ${overdue}::interval
+      for update skip locked limit 1000)
+    returning s.message_id`);
+  for (const { message_id } of [...lapsed, ...lost]) await scheduleSend(message_id);
+  if (lapsed.length > 0)
+    console.warn(`[messaging] re-queued ${lapsed.length} sends whose worker died before Meta accepted them`);
+  const resumed = await probePausedNumbers({ ctx });
+  return { requeued: lapsed.length + lost.length, relinked: relinked.length, resumed: resumed.length };
+}
+
+const SWEEP_INTERVAL_MS = 10_000;
+
+/** The sweep loop of a worker process; returns its stop function (part of graceful shutdown). */
+export function startSendSweep(ctx: Ctx, intervalMs = SWEEP_INTERVAL_MS): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sweepSends({ ctx })
+      .catch((error: Error) => console.error(`[messaging] send sweep failed: ${error.message}`))
+      .finally(() => (running = null));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -116,6 +116,21 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/messages/{id}/retry": {
+      post: {
+        summary:
+          "Send a failed message again when its error offers a retry; the same message goes back to queued",
+        parameters: [idParam],
+        responses: {
+          "200": { description: "Queued again", content: { "application/json": { schema: message } } },
+          "409": {
+            description: "Not failed, or already accepted by WhatsApp",
+            content: { "application/json": { schema: error } },
+          },
+          ...errors,
+        },
+      },
+    },
     "/api/v1/conversations/{id}/typing": {
       post: {
         summary:

@@ -5,3 +5,4 @@ export { defaultRateLimit, limiterKeys, reserveSlot } from "./rate-limiter";
 export { sendMessage, SendRefusedError, TooManySendsError, type SendResult } from "./send-message";
 export { startSendSweep, sweepSends, type SweepResult } from "./sweep";
 export { kindFor, uploadFile, type UploadDto } from "./upload";
+export { retrySend } from "./retry-send";

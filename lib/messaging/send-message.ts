@@ -19,6 +19,9 @@ import {
   type TemplateSendInput,
 } from "./template-params";
 
+// Agents first, then bots, then campaigns when a number is at its limit.
+const SEND_PRIORITY = { agent: 0, bot: 1, campaign: 2 } as const;
+
 export type SendResult = { message: MessageDto; replayed: boolean };
 
 /** A send refused before it reaches Meta, with the agent-facing explanation (e.g. the window is closed). */
@@ -50,7 +53,13 @@ export async function sendMessage({
   input,
 }: {
   ctx: Ctx;
-  input: { conversationId: string; idempotencyKey?: string | null; message: unknown };
+  input: {
+    conversationId: string;
+    idempotencyKey?: string | null;
+    message: unknown;
+    /** Who the message is from when the system sends it (bots, campaigns); users always send as `agent`. */
+    source?: "bot" | "campaign";
+  };
 }): Promise<SendResult> {
   const conversation = await getConversation({ ctx, input: { id: input.conversationId } });
   assertCan(ctx.actor, "conversations:reply", {
@@ -81,7 +90,7 @@ export async function sendMessage({
     const target = await loadTarget(tx, conversation.id);
     const resolved = await checkSendable(tx, target, message);
     if ("refused" in resolved) return resolved;
-    const source = actor.type === "user" ? "agent" : "bot";
+    const source = actor.type === "user" ? "agent" : (input.source ?? "bot");
     const [row] = await tx.execute<{ id: string }>(sql`
       insert into messages (conversation_id, direction, source, type, text, content, reply_to_wamid, timestamp,
                             status, author_id, idempotency_key, request_hash)
@@ -97,7 +106,7 @@ export async function sendMessage({
       insert into outbound_sends (message_id, phone_number_id, input, recipient_phone, recipient_bsuid,
                                   priority, state, created_by)
       values (${row.id}, ${target.number_id}, ${JSON.stringify(message)}::jsonb, ${target.phone}, ${target.bsuid},
-              ${source === "agent" ? 0 : 1}, ${target.sending_paused ? "held" : "queued"}::send_state,
+              ${SEND_PRIORITY[source]}, ${target.sending_paused ? "held" : "queued"}::send_state,
               ${actor.type === "user" ? actor.id : null})`);
     if (resolved.upload) await attachUpload(tx, row.id, resolved.upload);
     const [touched] = await tx.execute<{ seq: string }>(sql`

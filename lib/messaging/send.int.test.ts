@@ -18,6 +18,7 @@ import { startWebhookBridge } from "@/tests/int/webhook-bridge";
 import {
   deliverMessage,
   probePausedNumbers,
+  retrySend,
   sendMessage,
   SendRefusedError,
   sweepSends,
@@ -388,6 +389,43 @@ describe("Meta's errors", () => {
     );
     expect(await drain()).toEqual(["accepted"]);
     expect(sendsFor("key-transient")).toBe(1);
+  });
+
+  it("after the automatic retries run out the agent can retry the same message, which is then sent once", async () => {
+    const { conversationId } = await customerConversation();
+    sim.state.addFault({ code: 131000, numberId: numberA.phoneNumberId, count: 1 });
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: { conversationId, idempotencyKey: "key-manual-retry", message: { type: "text", text: "again" } },
+    });
+    // As if the earlier automatic attempts had already failed.
+    await getDb().execute(sql`update outbound_sends set attempts = 7 where message_id = ${message.id}`);
+    expect(await drain()).toEqual(["failed"]);
+    const failed = await selectMessageDto(getDb(), message.id);
+    expect(failed?.error).toMatchObject({ code: "131000", action: "retry" });
+
+    const retried = await retrySend({ ctx: { actor: agent }, input: { messageId: message.id } });
+    expect(retried).toMatchObject({ id: message.id, status: "queued", error: null });
+    expect(await drain()).toEqual(["accepted"]);
+    expect(sendsFor("key-manual-retry")).toBe(1);
+    await expect(
+      retrySend({ ctx: { actor: agent }, input: { messageId: message.id } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("a failure a retry cannot fix offers no retry", async () => {
+    const { conversationId } = await customerConversation();
+    sim.state.addFault({ code: 132001, numberId: numberA.phoneNumberId, count: 1 });
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: { conversationId, idempotencyKey: "key-no-retry", message: { type: "text", text: "nope" } },
+    });
+    expect(await drain()).toEqual(["failed"]);
+    await expect(
+      retrySend({ ctx: { actor: agent }, input: { messageId: message.id } }),
+    ).rejects.toMatchObject({
+      code: "not_retryable",
+    });
   });
 
   it("190 pauses only that number's queue, alerts admins, and resumes once the token works", async () => {

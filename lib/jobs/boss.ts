@@ -1,5 +1,5 @@
 import PgBoss from "pg-boss";
-import { databaseUrl } from "@/lib/db/client";
+import { databaseUrl, getSql } from "@/lib/db/client";
 import type { QueueName } from "./queues";
 
 type Handle = { boss: PgBoss; url: string; workers: Map<string, string[]> };
@@ -39,8 +39,22 @@ export async function enqueue(
   const boss = getBoss();
   if (!boss) throw new Error("job queue is not started in this process");
   const id = await boss.send(name, data, options ?? {});
-  wakeWorkers(name);
+  const delayed = options?.startAfter !== undefined;
+  if (!delayed) wakeWorkers(name);
+  // Workers in other processes would otherwise find it only at their next poll (up to 0.5 s, T5d).
+  if (!delayed && !store[globalKey]?.workers.get(name)?.length)
+    await getSql()
+      .notify(JOBS_CHANNEL, name)
+      .catch(() => {});
   return id;
+}
+
+const JOBS_CHANNEL = "tandem_jobs";
+
+/** Worker processes wake their local workers when another process enqueues (see `enqueue`). */
+export async function listenForJobs(): Promise<() => Promise<void>> {
+  const subscription = await getSql().listen(JOBS_CHANNEL, (queue) => wakeWorkers(queue as QueueName));
+  return () => subscription.unlisten();
 }
 
 /** Remembers this process's workers for a queue, so new work can wake them instead of waiting a poll. */

@@ -4,13 +4,21 @@ import { queues } from "@/lib/jobs/queues";
 /**
  * Wakes the send queue for one message. The outbound_sends row is the truth; if this enqueue is lost
  * (crash, no queue in this process), the send sweep finds the row and enqueues it again.
+ * `priority` is the row's (0 agent, 1 bot, 2 campaign): pg-boss runs higher numbers first, so it is inverted.
  */
-export async function scheduleSend(messageId: string, startAfterMs = 0): Promise<void> {
+export async function scheduleSend(
+  messageId: string,
+  options: { startAfterMs?: number; priority?: number } = {},
+): Promise<void> {
+  const startAfterMs = options.startAfterMs ?? 0;
   try {
     await enqueue(
       queues.messageSend,
       { messageId },
-      startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : undefined,
+      {
+        priority: 2 - (options.priority ?? 0),
+        ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
+      },
     );
   } catch (error) {
     console.error(

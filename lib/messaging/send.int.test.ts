@@ -254,6 +254,59 @@ describe("sending a message", () => {
   });
 });
 
+describe("Coexistence: the owner's phone and the API in one thread", () => {
+  it("an echo that arrives before the API send's `sent` lands inline, and the send still reaches read", async () => {
+    const { conversationId, customer } = await customerConversation();
+    sim.state.config.statusStepMs = 1500;
+    try {
+      const { message } = await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId,
+          idempotencyKey: "key-echo-race",
+          message: { type: "text", text: "From Tandem" },
+        },
+      });
+      expect(await drain()).toEqual(["accepted"]);
+      // The owner answers on the phone before Meta's first status for our send comes back (in the next
+      // second: Meta's timestamps have one-second precision, so within one second the order is a tie).
+      await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+      const echo = sim.state.ownerSend(customer.id, {
+        type: "text",
+        text: "From the phone",
+        numberId: numberA.phoneNumberId,
+      });
+      const [windowBefore] = await getDb().execute<{ window_expires_at: Date }>(
+        sql`select window_expires_at from conversations where id = ${conversationId}`,
+      );
+      const thread = await waitFor(async () => {
+        const page = await listMessages({ ctx: { actor: agent }, input: { conversationId } });
+        const sent = page.data.find((m) => m.id === message.id);
+        const fromPhone = page.data.find((m) => m.wamid === echo.id);
+        return sent?.status === "read" && fromPhone ? page.data : undefined;
+      });
+      const fromPhone = thread.find((m) => m.wamid === echo.id)!;
+      expect(fromPhone).toMatchObject({
+        direction: "outbound",
+        source: "business_app",
+        text: "From the phone",
+      });
+      const ours = thread.find((m) => m.id === message.id)!;
+      expect(ours).toMatchObject({ source: "agent", status: "read" });
+      // Meta's timestamps order the thread: our send first, then the owner's reply.
+      expect(thread.indexOf(ours)).toBeLessThan(thread.indexOf(fromPhone));
+      const [after] = await getDb().execute<{ window_expires_at: Date; owner_active_at: Date | null }>(
+        sql`select window_expires_at, owner_active_at from conversations where id = ${conversationId}`,
+      );
+      expect(after?.window_expires_at).toEqual(windowBefore?.window_expires_at);
+      expect(after?.owner_active_at).not.toBeNull();
+      expect(sendsFor("key-echo-race")).toBe(1);
+    } finally {
+      sim.state.config.statusStepMs = 20;
+    }
+  });
+});
+
 describe("crashes around the Graph call (R5)", () => {
   it("a worker that died before calling Meta: the sweep re-queues it and it is sent once", async () => {
     const { conversationId } = await customerConversation();

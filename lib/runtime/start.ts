@@ -4,9 +4,10 @@ import { setRuntimeEnv, type Env } from "@/lib/env.js";
 import { closeDb, getDb } from "@/lib/db/client";
 import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
-import { startBoss, stopBoss } from "@/lib/jobs/boss";
+import { listenForJobs, startBoss, stopBoss } from "@/lib/jobs/boss";
 import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
 import { startSendSweep } from "@/lib/messaging";
+import { syncTemplates } from "@/lib/templates";
 import { systemActor } from "@/lib/auth/actor";
 import { createQueues, startWorkers } from "@/lib/jobs/registry";
 import { listNumbers } from "@/lib/numbers";
@@ -33,6 +34,15 @@ export type StartOptions = {
   startSimulator?: (input: SimulatorInput) => Promise<{ url: string; stop: () => Promise<void> }>;
   log?: (line: string) => void;
 };
+
+async function syncDemoTemplates(log: (line: string) => void) {
+  try {
+    const result = await syncTemplates({ ctx: { actor: systemActor("demo-seed") }, input: {} });
+    if (result.added > 0) log(`Templates: ${result.added} synced from the simulator's WABA`);
+  } catch (error) {
+    log(`Templates: sync from the simulator failed (${(error as Error).message}); use Admin → Templates → Sync`);
+  }
+}
 
 /** Boots one Tandem process for its ROLE and returns an idempotent, bounded shutdown. */
 export async function startTandem({ env, createWeb, startSimulator, log = console.log }: StartOptions) {
@@ -62,6 +72,8 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     simulatorUrl = sim.url;
     runtimeEnv = setRuntimeEnv({ GRAPH_API_BASE: sim.url });
     stops.unshift({ name: "simulator", stop: sim.stop });
+    // The demo's templates live in the simulator's WABA, as they would at Meta: pull them in once.
+    if (seedDemoData) await syncDemoTemplates(log);
   }
 
   const isWorker = env.ROLE !== "web";
@@ -71,6 +83,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
   if (isWorker) {
     await startWorkers(boss);
+    stops.unshift({ name: "job wake-ups", stop: await listenForJobs() });
     startIngestDrain();
     stops.unshift({ name: "ingest", stop: stopIngestDrain });
     stops.unshift({ name: "send sweep", stop: startSendSweep({ actor: systemActor("send-sweep") }) });

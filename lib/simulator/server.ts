@@ -157,9 +157,11 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
   );
+  // When the request was handled (and its rate limits checked), not when handling finished.
+  const at = Date.now();
   const out = await handleGraph(engine, { method, path, query: u.searchParams, headers, rawBody });
   engine.logRequest({
-    at: Date.now(),
+    at,
     method,
     path: u.pathname,
     query: Object.fromEntries(u.searchParams),

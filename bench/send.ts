@@ -1,0 +1,314 @@
+// `npm run bench:send`: the outbound queue against its own ceiling, the configured per-number limit
+// (BENCHMARKS.md T5–T5d). Three worker processes (ROLE=worker) share one Postgres and send to the simulator,
+// which enforces Meta's throughput rule itself and answers 130429 above it. Phases:
+//   limit 5, 20 and 80 msg/s: a backlog drained for BENCH_SECONDS each → sustained rate, the busiest 1 s
+//   window (must never exceed the limit), 130429 count;
+//   latency: sends at half the limit → enqueue → Graph request start p50/p95;
+//   campaign: BENCH_CAMPAIGN (10,000) template-free campaign sends at 80 msg/s → duration vs floor.
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import postgres from "postgres";
+import { systemActor } from "@/lib/auth/actor";
+import { closeDb } from "@/lib/db/client";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { runMigrations } from "@/lib/db/migrate";
+import { setRuntimeEnv } from "@/lib/env.js";
+import { startBoss, stopBoss } from "@/lib/jobs/boss";
+import { sendMessage } from "@/lib/messaging";
+import { addNumber } from "@/lib/numbers";
+import { freePort } from "@/lib/runtime/free-port";
+import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
+import { BENCH_SECRET, fmt, percentile, root } from "./support";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CAMPAIGN = Number(process.env.BENCH_CAMPAIGN ?? 10_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 3);
+const ENQUEUE_CONCURRENCY = 8;
+const ctx = { actor: systemActor("bench") };
+const SIM_NUMBERS = [5, 20, 80].map((limit) => ({
+  wabaId: "300000000000001",
+  phoneNumberId: `1300000000000${String(limit).padStart(2, "0")}`,
+  displayNumber: `1555013${String(limit).padStart(4, "0")}`,
+  coexistence: limit !== 80,
+}));
+
+type SimRequest = {
+  id: number;
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  body?: { type?: string; biz_opaque_callback_data?: string };
+  response?: { error?: { code?: number } };
+};
+
+let simUrl = "";
+async function simApi(method: "GET" | "POST", route: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${simUrl}/sim/api${route}`, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`simulator ${method} ${route}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function startSimulatorProcess() {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "lib/simulator/main.ts",
+      "--port",
+      String(port),
+      "--app-url",
+      "http://127.0.0.1:9/unused",
+      "--secret",
+      BENCH_SECRET,
+      "--token",
+      "simulator-token",
+      "--numbers",
+      JSON.stringify(SIM_NUMBERS),
+      "--empty",
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("Cloud API simulator on")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+  simUrl = `http://127.0.0.1:${port}`;
+  return { url: simUrl, child };
+}
+
+type Number_ = { id: string; pnid: string };
+
+async function main() {
+  const dataDir = path.join(root, ".test-data", "bench-send");
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const pg = await startEmbeddedPostgres({ dataDir });
+  await runMigrations(pg.url);
+  // The simulator runs in its own process, as Meta would: its clock and its 130429 check must not share an
+  // event loop with the enqueueing side of the benchmark.
+  const sim = await startSimulatorProcess();
+  // Statuses are not what this measures; leaving them out keeps CPU for the send path.
+  await simApi("POST", "/config", { statusPlan: [] });
+  setRuntimeEnv({
+    DATABASE_URL: pg.url,
+    GRAPH_API_BASE: sim.url,
+    AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
+  });
+  const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
+
+  const numbers: Record<5 | 20 | 80, Number_> = {
+    5: { id: "", pnid: "" },
+    20: { id: "", pnid: "" },
+    80: { id: "", pnid: "" },
+  };
+  for (const limit of [5, 20, 80] as const) {
+    const pnid = `1300000000000${String(limit).padStart(2, "0")}`;
+    const row = await addNumber({
+      ctx,
+      input: {
+        wabaId: "300000000000001",
+        phoneNumberId: pnid,
+        displayNumber: `1555013${String(limit).padStart(4, "0")}`,
+        coexistence: limit !== 80,
+      },
+    });
+    if (limit === 5) await sql`update phone_numbers set send_rate_limit = 5 where id = ${row.id}`;
+    numbers[limit] = { id: row.id, pnid };
+  }
+
+  const workers = [];
+  for (let i = 0; i < WORKERS; i++) {
+    const { child } = await startServerProcess({
+      NODE_ENV: "production",
+      ROLE: "worker",
+      DATABASE_URL: pg.url,
+      PORT: String(await freePort()),
+      META_APP_SECRET: BENCH_SECRET,
+      META_VERIFY_TOKEN: "bench-verify-token",
+      AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
+      SEED_DEMO: "0",
+      GRAPH_API_BASE: sim.url,
+    });
+    workers.push(child);
+  }
+  await startBoss({ worker: false });
+  console.log(`bench:send — ${WORKERS} worker processes on one Postgres; simulator enforces Meta's limits\n`);
+
+  let customerSeq = 0;
+  /** Conversations with an open window on a number, straight into the tables (the ingest path is benched elsewhere). */
+  async function conversations(number: Number_, count: number): Promise<string[]> {
+    const rows = Array.from({ length: count }, () => ({
+      phone: `4478${String(customerSeq++).padStart(8, "0")}`,
+    }));
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      const contacts = await sql<{ id: string }[]>`
+        insert into contacts ${sql(batch.map((r) => ({ waba_id: "300000000000001", phone: r.phone })))} returning id`;
+      const convs = await sql<{ id: string }[]>`
+        insert into conversations ${sql(
+          contacts.map((c) => ({
+            contact_id: c.id,
+            phone_number_id: number.id,
+            window_expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+          })),
+        )} returning id`;
+      ids.push(...convs.map((c) => c.id));
+    }
+    return ids;
+  }
+
+  /** Queues one text per conversation through the real verb, `ENQUEUE_CONCURRENCY` at a time, optionally paced. */
+  async function enqueue(conversationIds: string[], source: "bot" | "campaign", perSecond?: number) {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: ENQUEUE_CONCURRENCY }, async () => {
+        for (let i = next++; i < conversationIds.length; i = next++) {
+          if (perSecond) {
+            const due = started + (i / perSecond) * 1000;
+            const wait = due - performance.now();
+            if (wait > 0) await sleep(wait);
+          }
+          await sendMessage({
+            ctx,
+            input: {
+              conversationId: conversationIds[i]!,
+              idempotencyKey: crypto.randomUUID(),
+              message: { type: "text", text: `Bench message ${i}` },
+              source,
+            },
+          });
+        }
+      }),
+    );
+  }
+
+  async function waitSettled(count: number, since: number, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await sql<{ open: number }[]>`
+        select count(*)::int as open from outbound_sends where created_at >= ${new Date(since).toISOString()}
+          and state in ('queued', 'sending')`;
+      if (row!.open === 0) return;
+      if (Date.now() > deadline) throw new Error(`${row!.open} of ${count} sends still open`);
+      await sleep(200);
+    }
+  }
+
+  let lastRequestId = 0;
+  const requests: SimRequest[] = [];
+  /** The simulator's log of Graph calls, fetched incrementally (it keeps only the newest 20,000). */
+  async function sends(pnid: string, since: number): Promise<SimRequest[]> {
+    const fresh = (await simApi("GET", `/requests?since=${lastRequestId}&path=/messages`)) as SimRequest[];
+    for (const r of fresh) {
+      lastRequestId = Math.max(lastRequestId, r.id);
+      const { type, biz_opaque_callback_data } = r.body ?? {};
+      requests.push({ ...r, body: { type, biz_opaque_callback_data } });
+    }
+    return requests.filter(
+      (r) => r.at >= since && r.method === "POST" && r.path.endsWith(`/${pnid}/messages`) && r.body?.type,
+    );
+  }
+
+  const results: string[] = [];
+  for (const limit of [5, 20, 80] as const) {
+    const number = numbers[limit];
+    const total = Math.ceil(limit * SECONDS);
+    const ids = await conversations(number, total);
+    const since = Date.now();
+    await enqueue(ids, "campaign");
+    await waitSettled(total, since, SECONDS * 4000 + 60_000);
+    const log = await sends(number.pnid, since);
+    const ok = log
+      .filter((r) => r.status === 200)
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+    const limited = log.filter(
+      (r) => (r.response as { error?: { code?: number } })?.error?.code === 130429,
+    ).length;
+    // Steady state: from the first send to the last, excluding the final partial second.
+    const span = (ok.at(-1)! - ok[0]!) / 1000;
+    const rate = (ok.length - 1) / span;
+    let busiest = 0;
+    for (let i = 0, j = 0; i < ok.length; i++) {
+      while (ok[i]! - ok[j]! >= 1000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    results.push(
+      `T5  limit ${String(limit).padStart(2)} msg/s: ${fmt(ok.length)} sent in ${fmt(span, 1)} s = ${fmt(rate, 2)} msg/s, ratio ${fmt(rate / limit, 3)}; busiest 1 s window ${busiest} (limit ${limit}); 130429 × ${limited}`,
+    );
+    console.log(results.at(-1));
+  }
+
+  // T5d: under the limit, how long from the API call to the Graph request.
+  {
+    const number = numbers[20];
+    const ids = await conversations(number, 10 * Math.min(SECONDS, 20));
+    const since = Date.now();
+    await enqueue(ids, "bot", 10);
+    await waitSettled(ids.length, since, 60_000);
+    const created = new Map(
+      (
+        await sql<{ id: string; created_at: Date }[]>`
+          select id, created_at from messages where created_at >= ${new Date(since).toISOString()} and direction = 'outbound'`
+      ).map((m) => [m.id, m.created_at.getTime()]),
+    );
+    const latencies = (await sends(number.pnid, since))
+      .map((r) => {
+        const cb = (r.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data ?? "";
+        const at = created.get(cb.replace("tandem:", ""));
+        return at === undefined ? null : r.at - at;
+      })
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    results.push(
+      `T5d enqueue → Graph request at 10 msg/s (limit 20): p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, max ${fmt(latencies.at(-1) ?? 0)} ms (n=${latencies.length})`,
+    );
+    console.log(results.at(-1));
+  }
+
+  // T5b: a campaign of CAMPAIGN recipients on the 80 msg/s number.
+  if (CAMPAIGN > 0) {
+    const number = numbers[80];
+    const ids = await conversations(number, CAMPAIGN);
+    const since = Date.now();
+    await enqueue(ids, "campaign");
+    await waitSettled(CAMPAIGN, since, (CAMPAIGN / 80) * 3000 + 60_000);
+    const ok = (await sends(number.pnid, since)).filter((r) => r.status === 200);
+    const duration = (Math.max(...ok.map((r) => r.at)) - since) / 1000;
+    const floor = CAMPAIGN / 80;
+    results.push(
+      `T5b campaign of ${fmt(CAMPAIGN)} at 80 msg/s: ${fmt(duration, 1)} s (floor ${fmt(floor, 1)} s, ratio ${fmt(floor / duration, 3)}), ${fmt(ok.length)} accepted`,
+    );
+    console.log(results.at(-1));
+  }
+
+  const { duplicates: duplicateList } = (await simApi("GET", "/sends")) as { duplicates: unknown[] };
+  const duplicates = duplicateList.length;
+  console.log(`\nduplicate sends per idempotency key: ${duplicates}`);
+  console.log(`\nSummary\n${results.join("\n")}`);
+
+  await stopBoss(5_000);
+  for (const child of workers) await stopServerProcess(child);
+  await closeDb();
+  await sql.end();
+  await stopServerProcess(sim.child);
+  await pg.stop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

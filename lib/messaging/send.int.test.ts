@@ -18,8 +18,11 @@ import { startWebhookBridge } from "@/tests/int/webhook-bridge";
 import {
   deliverMessage,
   probePausedNumbers,
+  markReadOnWhatsApp,
   retrySend,
   sendMessage,
+  TooManySendsError,
+  uploadFile,
   SendRefusedError,
   sweepSends,
   type DeliverOutcome,
@@ -251,6 +254,92 @@ describe("sending a message", () => {
       sql`select count(*)::int as n from messages where idempotency_key = 'key-window'`,
     );
     expect(count?.n).toBe(0);
+  });
+});
+
+describe("attachments, receipts and abuse limits", () => {
+  it("an uploaded image is stored, uploaded to Meta once at send time and sent by media id", async () => {
+    const { conversationId } = await customerConversation();
+    // A real 1×1 PNG: the simulator checks uploads like Meta does.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const upload = await uploadFile({
+      ctx: { actor: agent },
+      input: { body: new Blob([png]).stream(), mimeType: "image/png", filename: "dot.png", size: png.length },
+    });
+    expect(upload).toMatchObject({ kind: "image", mime_type: "image/png", size: png.length });
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-image",
+        message: { type: "image", media_id: upload.id, caption: "A dot" },
+      },
+    });
+    expect(message.media).toMatchObject({ state: "stored", mime_type: "image/png" });
+    expect(await drain()).toEqual(["accepted"]);
+    const uploads = sim.state.requests.filter(
+      (r) => r.method === "POST" && r.path.endsWith(`/${numberA.phoneNumberId}/media`),
+    );
+    expect(uploads.at(-1)?.status).toBe(200);
+    const sent = messageRequests(numberA.phoneNumberId).at(-1)!;
+    expect(sent.body).toMatchObject({ type: "image", image: { id: expect.any(String), caption: "A dot" } });
+  });
+
+  it("refuses files WhatsApp cannot send, naming the problem", async () => {
+    await expect(
+      uploadFile({
+        ctx: { actor: agent },
+        input: { body: new Blob(["<svg/>"]).stream(), mimeType: "image/svg+xml", filename: "x.svg", size: 6 },
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    await expect(
+      uploadFile({
+        ctx: { actor: agent },
+        input: {
+          body: new Blob([Buffer.alloc(6 * 1024 * 1024)]).stream(),
+          mimeType: "image/jpeg",
+          filename: "big.jpg",
+          size: null,
+        },
+      }),
+    ).rejects.toMatchObject({ status: 413, message: expect.stringContaining("5 MB") });
+  });
+
+  it("opening a thread sends the customer's blue ticks, with the typing indicator when asked", async () => {
+    const { conversationId } = await customerConversation();
+    const before = sim.state.requests.length;
+    expect(await markReadOnWhatsApp({ ctx: system, input: { conversationId, typing: true } })).toBe("sent");
+    const call = sim.state.requests
+      .slice(before)
+      .find((r) => r.path.endsWith(`/${numberA.phoneNumberId}/messages`));
+    expect(call?.status).toBe(200);
+    expect(call?.body).toMatchObject({
+      status: "read",
+      message_id: expect.stringMatching(/^wamid\./),
+      typing_indicator: { type: "text" },
+    });
+  });
+
+  it("an agent scripting sends is slowed down with 429 before anything reaches Meta (R15)", async () => {
+    const { conversationId } = await customerConversation();
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        sendMessage({
+          ctx: { actor: agent },
+          input: {
+            conversationId,
+            idempotencyKey: `key-flood-${i}`,
+            message: { type: "text", text: `flood ${i}` },
+          },
+        }),
+      ),
+    );
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(refused.length).toBeGreaterThan(10);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TooManySendsError);
   });
 });
 

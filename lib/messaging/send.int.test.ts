@@ -10,6 +10,7 @@ import { setRuntimeEnv } from "@/lib/env.js";
 import { ConflictError } from "@/lib/errors";
 import { addNumber } from "@/lib/numbers";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
+import { syncTemplates } from "@/lib/templates";
 import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
 import { graphJson } from "@/lib/whatsapp/client";
@@ -254,6 +255,130 @@ describe("sending a message", () => {
       sql`select count(*)::int as n from messages where idempotency_key = 'key-window'`,
     );
     expect(count?.n).toBe(0);
+  });
+});
+
+describe("message kinds", () => {
+  async function templateId(name: string): Promise<string> {
+    await syncTemplates({ ctx: system, input: { wabaId: numberA.wabaId } });
+    const [row] = await getDb().execute<{ id: string }>(
+      sql`select id from templates where waba_id = ${numberA.wabaId} and name = ${name}`,
+    );
+    return row!.id;
+  }
+
+  it("a template goes out with its variables even when the window is closed", async () => {
+    const { conversationId } = await customerConversation({ ageMs: 25 * 60 * 60 * 1000 });
+    const id = await templateId("order_ready");
+    const { message } = await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-template",
+        message: { type: "template", template_id: id, variables: { first_name: "Ana", order_id: "A-17" } },
+      },
+    });
+    expect(await drain()).toEqual(["accepted"]);
+    expect(messageRequests(numberA.phoneNumberId).at(-1)?.body).toMatchObject({
+      type: "template",
+      template: {
+        name: "order_ready",
+        components: [
+          {
+            type: "body",
+            parameters: [
+              { type: "text", text: "Ana", parameter_name: "first_name" },
+              { type: "text", text: "A-17", parameter_name: "order_id" },
+            ],
+          },
+        ],
+      },
+    });
+    await waitFor(async () => (await selectMessageDto(getDb(), message.id))?.status === "read");
+  });
+
+  it("missing variables and paused templates never reach Meta", async () => {
+    const { conversationId } = await customerConversation();
+    const id = await templateId("order_ready");
+    const before = messageRequests(numberA.phoneNumberId).length;
+    await expect(
+      sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId,
+          idempotencyKey: "key-template-missing",
+          message: { type: "template", template_id: id, variables: { first_name: "Ana" } },
+        },
+      }),
+    ).rejects.toMatchObject({ status: 422, details: { field: expect.stringContaining("order_id") } });
+    await getDb().execute(sql`update templates set status = 'PAUSED' where id = ${id}`);
+    try {
+      await expect(
+        sendMessage({
+          ctx: { actor: agent },
+          input: {
+            conversationId,
+            idempotencyKey: "key-template-paused",
+            message: { type: "template", template_id: id, variables: { first_name: "Ana", order_id: "1" } },
+          },
+        }),
+      ).rejects.toMatchObject({ code: "template_unavailable" });
+    } finally {
+      await getDb().execute(sql`update templates set status = 'APPROVED' where id = ${id}`);
+    }
+    expect(messageRequests(numberA.phoneNumberId).length).toBe(before);
+  });
+
+  it("replies quote Meta's id of the original, and reactions point at it", async () => {
+    const { conversationId } = await customerConversation();
+    const [inbound] = await getDb().execute<{ id: string; wamid: string }>(
+      sql`select id, wamid from messages where conversation_id = ${conversationId} and source = 'customer'`,
+    );
+    await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-reply",
+        message: { type: "text", text: "About that", reply_to: inbound!.id },
+      },
+    });
+    await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId,
+        idempotencyKey: "key-react",
+        message: { type: "reaction", message_id: inbound!.id, emoji: "👍" },
+      },
+    });
+    expect(await drain()).toEqual(["accepted", "accepted"]);
+    const [reply, reaction] = messageRequests(numberA.phoneNumberId).slice(-2);
+    expect(reply?.body).toMatchObject({ context: { message_id: inbound!.wamid } });
+    expect(reaction?.body).toMatchObject({
+      type: "reaction",
+      reaction: { message_id: inbound!.wamid, emoji: "👍" },
+    });
+  });
+
+  it("a customer known only by username is reached by BSUID (recipient)", async () => {
+    const customer = sim.state.addCustomer({ name: "Only Username", username: `user.${phoneSeq++}` });
+    sim.state.customerSend(customer.id, { type: "text", text: "hi", numberId: numberA.phoneNumberId });
+    const row = await waitFor(async () => {
+      const [found] = await getDb().execute<{ id: string }>(sql`
+        select c.id from conversations c join contacts ct on ct.id = c.contact_id where ct.bsuid = ${customer.bsuid}`);
+      return found;
+    });
+    await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: row.id,
+        idempotencyKey: "key-bsuid",
+        message: { type: "text", text: "Hello user" },
+      },
+    });
+    expect(await drain()).toEqual(["accepted"]);
+    const body = messageRequests(numberA.phoneNumberId).at(-1)?.body as Record<string, unknown>;
+    expect(body.recipient).toBe(customer.bsuid);
+    expect(body.to).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { outboundMessageInput } from "@/lib/messaging/schemas";
+import { campaignPaths, campaignSchema } from "./openapi-campaigns";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -279,11 +280,14 @@ export const openApiDocument = {
         responses: { "200": { description: "The file" }, ...errors },
       },
     },
+    // Campaigns and consent: bulk template sends to opted-in contacts, and the consent record.
+    ...campaignPaths,
   },
   components: {
     schemas: {
       // Generated from the same zod schema the server validates with, so the two cannot drift.
       SendMessage: z.toJSONSchema(outboundMessageInput, { io: "input", unrepresentable: "any" }),
+      Campaign: campaignSchema,
       Template: {
         type: "object",
         required: ["id", "waba_id", "template_id", "name", "language", "status", "category", "components"],
@@ -407,7 +411,17 @@ export const openApiDocument = {
             description: "Meta's timestamp, never the receive time",
           },
           status: { enum: ["queued", "sent", "delivered", "read", "played", "failed", null] },
-          error: { type: ["object", "null"] },
+          error: {
+            type: ["object", "null"],
+            description: "Why it failed, in plain words; `action` is what the inbox offers",
+            properties: {
+              code: { type: "string", description: "Meta's error code" },
+              title: { type: "string" },
+              hint: { type: "string" },
+              retryable: { type: "boolean", description: "The queue retries it by itself" },
+              action: { enum: ["retry", "template", "reconnect", "none"] },
+            },
+          },
           author: { type: ["string", "null"] },
           edited: { type: "boolean" },
           revoked: { type: "boolean" },

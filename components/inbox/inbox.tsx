@@ -72,9 +72,9 @@ export function Inbox() {
           onSelect={select}
         />
       </aside>
-      <section className="min-h-0">
+      <section className="min-h-0 min-w-0">
         {selected ? (
-          <Thread conversation={selected} />
+          <Thread key={selected.id} conversation={selected} />
         ) : (
           <div className="flex h-full items-center justify-center text-sm text-slate-500">
             {rows.length ? "Select a conversation (j / k to move)" : "No conversations yet"}

@@ -23,3 +23,18 @@ export function dayLabel(iso: string, now: Date = new Date()): string {
   if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
   return date.toLocaleDateString([], { weekday: "long", month: "long", day: "numeric", year: "numeric" });
 }
+
+/** "Window closes in 3 h 12 min" from the time left in the 24-hour customer service window. */
+export function windowCountdown(msLeft: number): string {
+  if (msLeft <= 0) return "Window closed";
+  const minutes = Math.floor(msLeft / 60_000);
+  if (minutes < 1) return "Window closes in under a minute";
+  const hours = Math.floor(minutes / 60);
+  return `Window closes in ${hours ? `${hours} h ` : ""}${minutes % 60} min`;
+}
+
+/** "1.2 MB", "340 KB": file sizes as people read them. */
+export function fileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `${Math.max(1, Math.ceil(bytes / 1024))} KB`;
+}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { auth, signOut } from "@/lib/auth/config";
 import { currentActor } from "@/lib/auth/current-actor";
+import { can } from "@/lib/auth/permissions";
 import { Providers } from "@/components/providers/providers";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {actor.role !== "agent" && (
               <Link href="/admin/templates" className="text-slate-600 hover:text-slate-900">
                 Templates
+              </Link>
+            )}
+            {can(actor, "campaigns:manage") && (
+              <Link href="/campaigns" className="text-slate-600 hover:text-slate-900">
+                Campaigns
               </Link>
             )}
           </nav>

@@ -23,6 +23,9 @@ export function LiveUpdates() {
     socket.on("number.changed", () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
     });
+    socket.on("campaign.changed", () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
+    });
     socket.on("conversation.changed", (event) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });

@@ -12,6 +12,10 @@ export const permissions = [
   "templates:read",
   "templates:manage",
   "audit:read",
+  // Campaigns: create, start, pause, cancel bulk template sends, and the opt-out keywords they rely on.
+  "campaigns:manage",
+  // Record a customer's opt-in or opt-out (every role: agents hear it from customers first).
+  "consent:write",
   // Only the system (webhook ingestion) holds this; no user role does.
   "ingest:apply",
 ] as const;
@@ -26,9 +30,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     "numbers:read",
     "templates:read",
     "audit:read",
+    "campaigns:manage",
+    "consent:write",
   ],
   // Agents read templates to pick one when the 24-hour window is closed.
-  agent: ["conversations:read", "conversations:reply", "templates:read"],
+  agent: ["conversations:read", "conversations:reply", "templates:read", "consent:write"],
 };
 
 /** Object scope of a check: the team that owns the object and the user it is assigned to. */

@@ -1,6 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { systemActor } from "@/lib/auth/actor";
 import { emitAudit } from "@/lib/audit/emit-audit";
+import { moveCampaignRecipients } from "@/lib/campaigns";
+import { moveConsents } from "@/lib/consent";
 import type { Tx } from "@/lib/db/client";
 import { contacts } from "@/lib/db/schema";
 import type { IdentityChanged } from "@/lib/whatsapp/events";
@@ -132,6 +134,8 @@ async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
     await tx.execute(sql`delete from conversations where id = ${conversation.id}`);
   }
   await tx.execute(sql`update contact_aliases set contact_id = ${into.id} where contact_id = ${from.id}`);
+  await moveConsents(tx, from.id, into.id);
+  await moveCampaignRecipients(tx, from.id, into.id);
   await tx.delete(contacts).where(eq(contacts.id, from.id));
   await tx
     .update(contacts)

@@ -1,6 +1,7 @@
 export { applyMessageChange } from "./apply-change";
 export { applyReaction } from "./apply-reaction";
 export { applyStatus, CALLBACK_PREFIX } from "./apply-status";
+export { ensureConversation } from "./ensure-conversation";
 export { getConversation } from "./get-conversation";
 export { importHistoryThread, type ImportedThread } from "./import-history";
 export { listConversations } from "./list-conversations";

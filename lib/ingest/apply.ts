@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
+import { applyConsentKeyword, applyMetaPreference, applyStatusConsent } from "@/lib/consent";
 import { changeIdentity, resolveContact, setMarketingPreference, syncAddressBookEntry } from "@/lib/contacts";
 import {
   addTimelineEvent,
@@ -200,6 +201,11 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
       });
       if (isEcho && event.origin === "live") await recordAppActivity(tx, number.id, event.timestamp);
       if (!recorded.messageId) return [];
+      await applyConsentKeyword(tx, {
+        event,
+        contactId: contact.id,
+        conversationId: recorded.conversationId,
+      });
       // New media, or a history placeholder's late media: a pending row now, its download after commit.
       const mediaId = await recordMessageMedia(tx, {
         messageId: recorded.messageId,
@@ -214,6 +220,7 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
     case "status.updated": {
       await routedNumber(tx, event.phoneNumberId);
       const touch = await applyStatus(tx, event);
+      await applyStatusConsent(tx, event);
       return touch ? [{ type: "conversation", touch, reason: "status" }] : [];
     }
     case "message.edited":
@@ -234,7 +241,8 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
     }
     case "preference.changed": {
       const number = await routedNumber(tx, event.phoneNumberId);
-      await setMarketingPreference(tx, number.wabaId, event);
+      const contactId = await setMarketingPreference(tx, number.wabaId, event);
+      await applyMetaPreference(tx, { contactId, event });
       return [];
     }
     case "identity.changed": {

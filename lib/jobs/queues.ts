@@ -4,5 +4,7 @@ export const queues = {
   mediaRecover: "media.recover",
   messageSend: "message.send",
   messageMarkRead: "message.mark-read",
+  campaignRun: "campaign.run",
+  campaignTick: "campaign.tick",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
+import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { deliverMessage, markReadOnWhatsApp } from "@/lib/messaging";
@@ -19,6 +20,10 @@ type Definition = {
 const messageIdPayload = z.object({ messageId: z.uuid() });
 const markReadPayload = z.object({ conversationId: z.uuid(), typing: z.boolean().default(false) });
 const mediaIdPayload = z.object({ mediaId: z.uuid() });
+const campaignIdPayload = z.object({ campaignId: z.uuid() });
+// How soon a campaign's next step runs: at once after a full batch, shortly when the send queue is
+// still busy with its messages, and every few seconds while its progress is still moving.
+const CAMPAIGN_NEXT_MS = { continue: 0, wait: 1_000, watch: 3_000 } as const;
 // Pending media younger than this still has its own job (or its retries) on the way.
 const mediaRecoverPayload = z.object({ olderThanMs: z.number().int().nonnegative().default(120_000) });
 
@@ -66,6 +71,34 @@ export const registry: Record<QueueName, Definition> = {
       await downloadMedia({ ctx: { actor: systemActor("media") }, input });
     },
   },
+  [queues.campaignRun]: {
+    // One queued and one running step per campaign (stately, keyed by campaign id): steps never overlap
+    // pile-up, and the campaign's lease keeps two processes from queuing the same batch.
+    queue: {
+      name: queues.campaignRun,
+      policy: "stately",
+      retryLimit: 5,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: 300,
+    },
+    workers: 1,
+    batchSize: 4,
+    handle: async (data) => {
+      const { campaignId } = parsePayload(campaignIdPayload, data);
+      const outcome = await runCampaign({ ctx: { actor: systemActor("campaign") }, input: { campaignId } });
+      if (outcome.next !== "done") await scheduleCampaignRun(campaignId, CAMPAIGN_NEXT_MS[outcome.next]);
+    },
+  },
+  [queues.campaignTick]: {
+    queue: { name: queues.campaignTick, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      const { run } = await tickCampaigns({ ctx: { actor: systemActor("campaign-tick") } });
+      for (const campaignId of run) await scheduleCampaignRun(campaignId);
+    },
+  },
   [queues.mediaRecover]: {
     queue: { name: queues.mediaRecover, retryLimit: 0, expireInSeconds: 60 },
     workers: 1,
@@ -87,6 +120,7 @@ const RETIRED_QUEUES = ["ingest.recover", "ingest.apply"];
 /** Cron-like jobs; pg-boss runs each once per tick across all worker processes. */
 export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.mediaRecover, cron: "* * * * *" },
+  { queue: queues.campaignTick, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

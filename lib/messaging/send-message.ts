@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
+import { marketingOptedOut } from "@/lib/consent";
 import { getConversation, selectMessageDto } from "@/lib/conversations";
 import type { MessageDto } from "@/lib/conversations/schemas";
 import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
@@ -15,6 +16,7 @@ import { scheduleSend } from "./schedule";
 import {
   buildTemplateComponents,
   checkTemplateSendable,
+  renderTemplatePreview,
   type TemplateMediaRef,
   type TemplateSendInput,
 } from "./template-params";
@@ -95,7 +97,7 @@ export async function sendMessage({
       insert into messages (conversation_id, direction, source, type, text, content, reply_to_wamid, timestamp,
                             status, author_id, idempotency_key, request_hash)
       values (${conversation.id}, 'outbound', ${source}::message_source, ${message.type},
-              ${message.type === "text" ? message.text : previewText(message)}, ${JSON.stringify(message)}::jsonb,
+              ${resolved.text ?? (message.type === "text" ? message.text : previewText(message))}, ${JSON.stringify(message)}::jsonb,
               ${resolved.replyToWamid}, clock_timestamp(), 'queued', ${actor.type === "user" ? actor.id : null},
               ${key}, ${requestHash})
       on conflict (idempotency_key) where idempotency_key is not null do nothing
@@ -112,7 +114,7 @@ export async function sendMessage({
     const [touched] = await tx.execute<{ seq: string }>(sql`
       update conversations set
         last_message_at = greatest(last_message_at, clock_timestamp()),
-        last_message_preview = ${previewText(message)},
+        last_message_preview = ${resolved.text?.slice(0, 140) ?? previewText(message)},
         first_reply_after_referral_at = case
           when referral_at is not null and first_reply_after_referral_at is null then clock_timestamp()
           else first_reply_after_referral_at end,
@@ -126,7 +128,12 @@ export async function sendMessage({
         entityId: row.id,
         data: { template_id: message.template_id, conversation_id: conversation.id },
       });
-    return { messageId: row.id, seq: Number(touched?.seq ?? 0), held: target.sending_paused };
+    return {
+      messageId: row.id,
+      seq: Number(touched?.seq ?? 0),
+      held: target.sending_paused,
+      priority: SEND_PRIORITY[source],
+    };
   });
 
   if ("refused" in outcome) {
@@ -146,7 +153,7 @@ export async function sendMessage({
     if (!winner) throw new ConflictError("The same Idempotency-Key is being sent; retry shortly");
     return { message: winner, replayed: true };
   }
-  if (!outcome.held) await scheduleSend(outcome.messageId);
+  if (!outcome.held) await scheduleSend(outcome.messageId, { priority: outcome.priority });
   await publishConversationChanged({
     conversationId: conversation.id,
     teamId: conversation.team_id,
@@ -190,7 +197,8 @@ type Refusal = {
   details: Record<string, unknown>;
   audit?: boolean;
 };
-type Checked = { replyToWamid: string | null; upload: Upload | null };
+/** `text`: what the thread and list show for it, when it differs from the input (a template's filled-in body). */
+type Checked = { replyToWamid: string | null; upload: Upload | null; text?: string };
 type Upload = {
   id: string;
   storage_key: string;
@@ -211,6 +219,7 @@ async function checkSendable(
     const info = describeSendError(131047);
     return refusal("window_closed", `${info.title}. ${info.hint}`, { send_error: info, field: "type" });
   }
+  let templateText: string | undefined;
   if (message.type === "template") {
     const [template] = await tx.execute<{
       name: string;
@@ -233,8 +242,13 @@ async function checkSendable(
       });
     }
     const built = buildTemplateComponents(template, toTemplateSendInput(message, { id: "pending-upload" }));
+    templateText = renderTemplatePreview(template, message.variables).body;
     if (!built.ok) throw new ValidationError(`${built.field}: ${built.message}`, { field: built.field });
-    if (template.category === "MARKETING" && target.marketing_preference === "stop") {
+    // WhatsApp's own stop (user_preferences), or the newest consent we recorded (keyword, agent, 131050).
+    if (
+      template.category === "MARKETING" &&
+      (target.marketing_preference === "stop" || (await marketingOptedOut(tx, target.conversation_id)))
+    ) {
       const info = describeSendError(131050);
       return {
         ...refusal("marketing_opted_out", `${info.title}. ${info.hint}`, { send_error: info }),
@@ -262,7 +276,7 @@ async function checkSendable(
     if (!row) throw new ValidationError("media_id does not name an uploaded file", { field: "media_id" });
     upload = row;
   }
-  return { replyToWamid, upload };
+  return { replyToWamid, upload, ...(templateText ? { text: templateText } : {}) };
 }
 
 /**

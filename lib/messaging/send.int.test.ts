@@ -278,6 +278,8 @@ describe("message kinds", () => {
         message: { type: "template", template_id: id, variables: { first_name: "Ana", order_id: "A-17" } },
       },
     });
+    // The thread shows what the customer reads, not the template's name.
+    expect(message.text).toBe("Hi Ana, your order A-17 is ready for pickup.");
     expect(await drain()).toEqual(["accepted"]);
     expect(messageRequests(numberA.phoneNumberId).at(-1)?.body).toMatchObject({
       type: "template",

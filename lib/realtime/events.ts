@@ -5,7 +5,8 @@ export type ConversationChanged = {
   /** Per-conversation sequence number: a client that sees a gap knows it missed an event and refetches. */
   seq: number;
   message_id?: string;
-  reason: "message" | "read" | "status" | "change" | "reaction" | "identity" | "history" | "assignment";
+  reason:
+    "message" | "read" | "status" | "change" | "reaction" | "identity" | "history" | "assignment" | "consent";
 };
 
 /** A business number's state changed (Coexistence link, history import progress): admins refetch it. */
@@ -14,9 +15,17 @@ export type NumberChanged = {
   reason: "coexistence" | "history" | "activity" | "sending";
 };
 
+/** A campaign's state or progress moved: whoever manages campaigns refetches it. */
+export type CampaignChanged = {
+  campaign_id: string;
+  state: string;
+  reason: "state" | "progress";
+};
+
 export type ServerToClientEvents = {
   "conversation.changed": (event: ConversationChanged) => void;
   "number.changed": (event: NumberChanged) => void;
+  "campaign.changed": (event: CampaignChanged) => void;
 };
 
 export type ClientToServerEvents = Record<string, never>;
@@ -28,4 +37,5 @@ export const REALTIME_CHANNEL = "tandem_realtime";
 /** What travels over NOTIFY (under its 8000-byte cap): target rooms and a small event. */
 export type RealtimeEnvelope =
   | { rooms: string[]; event: "conversation.changed"; data: ConversationChanged }
-  | { rooms: string[]; event: "number.changed"; data: NumberChanged };
+  | { rooms: string[]; event: "number.changed"; data: NumberChanged }
+  | { rooms: string[]; event: "campaign.changed"; data: CampaignChanged };

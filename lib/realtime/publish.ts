@@ -1,5 +1,5 @@
 import { getSql } from "@/lib/db/client";
-import type { ConversationChanged, NumberChanged, RealtimeEnvelope } from "./events";
+import type { CampaignChanged, ConversationChanged, NumberChanged, RealtimeEnvelope } from "./events";
 import { REALTIME_CHANNEL } from "./events";
 import { rooms } from "./rooms";
 
@@ -29,6 +29,11 @@ export async function publishConversationChanged(input: {
 /** Number-level changes go to admins (the all-scope room). */
 export async function publishNumberChanged(data: NumberChanged): Promise<void> {
   await notify({ rooms: [rooms.all], event: "number.changed", data });
+}
+
+/** Campaign state and progress go to everyone who may manage campaigns. */
+export async function publishCampaignChanged(data: CampaignChanged): Promise<void> {
+  await notify({ rooms: [rooms.campaigns], event: "campaign.changed", data });
 }
 
 async function notify(envelope: RealtimeEnvelope) {

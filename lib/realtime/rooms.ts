@@ -6,4 +6,6 @@ export const rooms = {
   teamless: "scope:teamless",
   /** Everything: admins. */
   all: "scope:all",
+  /** Campaign progress: whoever may manage campaigns. */
+  campaigns: "scope:campaigns",
 } as const;

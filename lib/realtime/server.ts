@@ -59,6 +59,7 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
       const envelope = JSON.parse(payload) as RealtimeEnvelope;
       const local = io.local.to(envelope.rooms);
       if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
+      else if (envelope.event === "campaign.changed") local.emit("campaign.changed", envelope.data);
       else local.emit("conversation.changed", envelope.data);
     } catch (error) {
       console.error(`[realtime] bad notification: ${(error as Error).message}`);
@@ -86,6 +87,7 @@ export function roomsFor(actor: Actor): string[] {
       if (can(actor, "conversations:read", { teamId })) joined.push(rooms.team(teamId));
     if (can(actor, "conversations:read", { teamId: null })) joined.push(rooms.teamless);
   }
+  if (can(actor, "campaigns:manage")) joined.push(rooms.campaigns);
   return joined;
 }
 

@@ -40,7 +40,9 @@ async function syncDemoTemplates(log: (line: string) => void) {
     const result = await syncTemplates({ ctx: { actor: systemActor("demo-seed") }, input: {} });
     if (result.added > 0) log(`Templates: ${result.added} synced from the simulator's WABA`);
   } catch (error) {
-    log(`Templates: sync from the simulator failed (${(error as Error).message}); use Admin → Templates → Sync`);
+    log(
+      `Templates: sync from the simulator failed (${(error as Error).message}); use Admin → Templates → Sync`,
+    );
   }
 }
 

@@ -1,5 +1,7 @@
 // The one allowed barrel: drizzle-kit and the Drizzle client need the whole schema in one module.
 export * from "./audit";
+export * from "./campaigns";
+export * from "./consent";
 export * from "./contacts";
 export * from "./conversations";
 export * from "./media";

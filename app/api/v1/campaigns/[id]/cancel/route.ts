@@ -1,0 +1,8 @@
+import { cancelCampaign } from "@/lib/campaigns";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ id: string }>(async (_req, { actor, params }) =>
+  cancelCampaign({ ctx: { actor }, input: { id: params.id } }),
+);

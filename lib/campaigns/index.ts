@@ -1,0 +1,14 @@
+export { cancelCampaign } from "./cancel-campaign";
+export { createCampaign } from "./create-campaign";
+export { estimateCampaign, getCampaignEstimate } from "./estimate-campaign";
+export { getCampaign } from "./get-campaign";
+export { getCampaignReport } from "./get-campaign-report";
+export { listCampaignAudiences } from "./list-audiences";
+export { listCampaigns } from "./list-campaigns";
+export { moveCampaignRecipients } from "./move-recipients";
+export { pauseCampaign } from "./pause-campaign";
+export { resumeCampaign } from "./resume-campaign";
+export { runCampaign, type RunOutcome } from "./run-campaign";
+export { scheduleCampaignRun } from "./schedule-run";
+export { startCampaign } from "./start-campaign";
+export { tickCampaigns } from "./tick-campaigns";

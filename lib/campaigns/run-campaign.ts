@@ -1,0 +1,331 @@
+import { sql } from "drizzle-orm";
+import { ZodError } from "zod";
+import { systemActor } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/permissions";
+import { selectEffectiveConsents } from "@/lib/consent";
+import { ensureConversation } from "@/lib/conversations";
+import type { DbOrTx } from "@/lib/db/client";
+import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { sendMessage, SendRefusedError } from "@/lib/messaging";
+import { publishCampaignChanged } from "@/lib/realtime/publish";
+import { classifySegment } from "./audience";
+import {
+  consentCategoryOf,
+  personalize,
+  personalizeAll,
+  skipReasonFor,
+  type RecipientContact,
+} from "./personalize";
+import { refreshProgress } from "./refresh-progress";
+import { selectCampaignOrThrow, type CampaignRow } from "./queries";
+import { campaignSegment, type CampaignState, type SkipReason } from "./schemas";
+import { transition } from "./transition";
+
+export type RunOutcome = {
+  state: CampaignState;
+  queued: number;
+  skipped: number;
+  failed: number;
+  pending: number;
+  /** What the job should do next: run again now, shortly (throttled), keep watching progress, or stop. */
+  next: "continue" | "wait" | "watch" | "done";
+};
+
+// Recipients queued per step, and at most this many of the campaign's messages waiting for Meta at once:
+// the send queue paces them (per-number limiter), and pause takes effect within one such window.
+const BATCH_SIZE = 50;
+const MAX_IN_FLIGHT = 200;
+// A runner holds its campaign this long per step; a crashed runner's campaign is free again after it.
+const LEASE_SECONDS = 60;
+// After the last message is queued, statuses and replies keep moving the counts: watch closely this long.
+const WATCH_MS = 10 * 60_000;
+
+const campaignActor = systemActor("campaign");
+
+/**
+ * One step of a campaign (the campaign.run job): a due scheduled campaign starts; the segment becomes
+ * recipient rows on the first step; then one batch of pending recipients is queued through sendMessage
+ * with the key campaign:<campaign>:<contact>, so a rerun or a second runner never sends twice.
+ */
+export async function runCampaign({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { campaignId: string; batchSize?: number; maxInFlight?: number };
+}): Promise<RunOutcome> {
+  assertCan(ctx.actor, "campaigns:manage");
+  const db = dbOf(ctx);
+  const batchSize = input.batchSize ?? BATCH_SIZE;
+  const maxInFlight = input.maxInFlight ?? MAX_IN_FLIGHT;
+  const counters = { queued: 0, skipped: 0, failed: 0 };
+  let next: RunOutcome["next"] | undefined;
+
+  const started = await withTransaction(ctx, (tx) =>
+    transition(tx, ctx.actor, {
+      id: input.campaignId,
+      from: ["scheduled"],
+      to: "running",
+      set: sql`started_at = coalesce(started_at, now())`,
+      guard: sql`k.scheduled_at <= now()`,
+      action: "campaign.started",
+      data: { scheduled: true },
+    }),
+  );
+  if (started)
+    await publishCampaignChanged({ campaign_id: input.campaignId, state: "running", reason: "state" });
+
+  let campaign = await selectCampaignOrThrow(db, input.campaignId);
+  if (campaign.state === "running") {
+    if (!(await takeLease(db, campaign.id))) next = "wait";
+    else {
+      try {
+        if (!campaign.expanded_at) await expand(db, campaign);
+        const inFlight = await countInFlight(db, campaign.id);
+        const room = Math.min(batchSize, maxInFlight - inFlight);
+        if (room <= 0) next = "wait";
+        else {
+          const batch = await selectPending(db, campaign.id, room);
+          await queueBatch(ctx, campaign, batch, counters);
+          // A short batch means the list ran out (unless a pause cut it short): the campaign is done.
+          if (batch.length < room && (await countPending(db, campaign.id)) === 0)
+            await complete(ctx, campaign.id);
+          else next = room < batchSize ? "wait" : "continue";
+        }
+      } finally {
+        await db.execute(sql`update campaigns set lease_until = null where id = ${campaign.id}`);
+      }
+    }
+  }
+
+  await refreshProgress(ctx, campaign.id);
+  campaign = await selectCampaignOrThrow(db, campaign.id);
+  const pending = await countPending(db, campaign.id);
+  if (campaign.state === "running") next ??= "continue";
+  else if (campaign.state === "completed" || campaign.state === "cancelled") {
+    const endedAt = campaign.completed_at ?? campaign.cancelled_at;
+    next = endedAt && Date.now() - new Date(endedAt).getTime() < WATCH_MS ? "watch" : "done";
+  } else next = "done";
+  return { state: campaign.state, ...counters, pending, next };
+}
+
+type PendingRecipient = RecipientContact & {
+  contact_id: string;
+  conversation_id: string | null;
+  bsuid: string | null;
+};
+
+async function queueBatch(
+  ctx: Ctx,
+  campaign: CampaignRow,
+  batch: PendingRecipient[],
+  counters: { queued: number; skipped: number; failed: number },
+) {
+  const db = dbOf(ctx);
+  // Consent is checked again now: a STOP since the segment was expanded wins.
+  const consents = await selectEffectiveConsents(
+    db,
+    batch.map((r) => r.contact_id),
+    consentCategoryOf(campaign.template_category),
+  );
+  for (const [index, recipient] of batch.entries()) {
+    // A pause or cancel mid-batch takes effect within a few recipients, not at the end of the batch.
+    if (index > 0 && index % 10 === 0 && (await currentState(db, campaign.id)) !== "running") return;
+    const skip = skipReasonFor({
+      category: campaign.template_category,
+      consent: consents.get(recipient.contact_id)?.state ?? null,
+      hasAddress: Boolean(recipient.phone || recipient.bsuid),
+    });
+    if (skip) {
+      await markSkipped(db, campaign.id, recipient.contact_id, skip);
+      counters.skipped++;
+      continue;
+    }
+    const message = buildMessage(campaign, recipient);
+    if (!message) {
+      await markSkipped(db, campaign.id, recipient.contact_id, "missing_variable");
+      counters.skipped++;
+      continue;
+    }
+    const outcome = await queueOne(ctx, campaign, recipient, message);
+    if (outcome === "queued") counters.queued++;
+    else if (outcome === "failed") counters.failed++;
+    else counters.skipped++;
+  }
+}
+
+async function queueOne(
+  ctx: Ctx,
+  campaign: CampaignRow,
+  recipient: PendingRecipient,
+  message: Record<string, unknown>,
+): Promise<"queued" | "skipped" | "failed"> {
+  const db = dbOf(ctx);
+  const key = `campaign:${campaign.id}:${recipient.contact_id}`;
+  const conversationId =
+    recipient.conversation_id ??
+    (
+      await withTransaction(ctx, (tx) =>
+        ensureConversation(tx, { contactId: recipient.contact_id, numberId: campaign.phone_number_id }),
+      )
+    ).id;
+  let messageId: string;
+  try {
+    const sent = await sendMessage({
+      ctx: { actor: campaignActor },
+      input: { conversationId, idempotencyKey: key, message, source: "campaign" },
+    });
+    messageId = sent.message.id;
+  } catch (error) {
+    if (
+      error instanceof SendRefusedError &&
+      (error.code === "marketing_opted_out" || error.code === "no_recipient")
+    ) {
+      await markSkipped(
+        db,
+        campaign.id,
+        recipient.contact_id,
+        error.code === "no_recipient" ? "no_recipient" : "opted_out",
+      );
+      return "skipped";
+    }
+    if (error instanceof ConflictError) {
+      // The key was used before with other values (the contact's name changed since): that send stands.
+      const [earlier] = await db.execute<{ id: string }>(
+        sql`select id from messages where idempotency_key = ${key}`,
+      );
+      if (!earlier) throw error;
+      messageId = earlier.id;
+    } else if (
+      error instanceof SendRefusedError ||
+      error instanceof ValidationError ||
+      error instanceof NotFoundError ||
+      error instanceof ZodError
+    ) {
+      const detail =
+        error instanceof ZodError
+          ? { code: "validation_failed", message: error.issues[0]?.message ?? "invalid message" }
+          : { code: error.code, message: error.message };
+      await db.execute(sql`
+        update campaign_recipients set state = 'failed', error = ${JSON.stringify(detail)}::jsonb,
+          conversation_id = ${conversationId}, updated_at = now()
+        where campaign_id = ${campaign.id} and contact_id = ${recipient.contact_id}`);
+      return "failed";
+    } else throw error;
+  }
+  await db.execute(sql`
+    update campaign_recipients set state = 'queued', message_id = ${messageId}, conversation_id = ${conversationId},
+      queued_at = coalesce(queued_at, now()), updated_at = now()
+    where campaign_id = ${campaign.id} and contact_id = ${recipient.contact_id}`);
+  return "queued";
+}
+
+/** The send for one recipient: the campaign's values with this contact's fields filled in. */
+function buildMessage(campaign: CampaignRow, contact: RecipientContact): Record<string, unknown> | null {
+  const variables = personalizeAll(campaign.variables, contact);
+  if (!variables) return null;
+  const header = campaign.header ? { ...campaign.header } : undefined;
+  if (header && typeof header.text === "string") {
+    const text = personalize(header.text, contact);
+    if (text === null) return null;
+    header.text = text;
+  }
+  return {
+    type: "template",
+    template_id: campaign.template_id,
+    ...(Object.keys(variables).length > 0 ? { variables } : {}),
+    ...(header ? { header } : {}),
+    ...(campaign.buttons ? { buttons: campaign.buttons } : {}),
+  };
+}
+
+/** Turns the segment into recipient rows (pending, or skipped with the reason), once per contact. */
+async function expand(db: DbOrTx, campaign: CampaignRow) {
+  const checked = { ...campaign.variables };
+  if (typeof campaign.header?.text === "string") checked.__header = campaign.header.text;
+  await classifySegment(
+    db,
+    {
+      numberId: campaign.phone_number_id,
+      wabaId: campaign.waba_id,
+      segment: campaignSegment.parse(campaign.segment),
+      templateCategory: campaign.template_category,
+      variables: checked,
+    },
+    async (rows) => {
+      const values = rows.map((row) => ({
+        contact_id: row.contact_id,
+        conversation_id: row.conversation_id,
+        state: row.skip ? "skipped" : "pending",
+        skip_reason: row.skip,
+        country: row.country,
+      }));
+      await db.execute(sql`
+        insert into campaign_recipients (campaign_id, contact_id, conversation_id, state, skip_reason, country)
+        select ${campaign.id}, x.contact_id, x.conversation_id, x.state::campaign_recipient_state, x.skip_reason,
+               x.country
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as x(contact_id uuid, conversation_id uuid, state text, skip_reason text, country text)
+        on conflict (campaign_id, contact_id) do nothing`);
+    },
+  );
+  await db.execute(sql`update campaigns set expanded_at = now() where id = ${campaign.id}`);
+}
+
+async function complete(ctx: Ctx, campaignId: string) {
+  const done = await withTransaction(ctx, (tx) =>
+    transition(tx, ctx.actor, {
+      id: campaignId,
+      from: ["running"],
+      to: "completed",
+      set: sql`completed_at = now()`,
+      action: "campaign.completed",
+    }),
+  );
+  if (done) await publishCampaignChanged({ campaign_id: campaignId, state: "completed", reason: "state" });
+}
+
+async function takeLease(db: DbOrTx, campaignId: string): Promise<boolean> {
+  const [row] = await db.execute<{ id: string }>(sql`
+    update campaigns set lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    where id = ${campaignId} and state = 'running' and (lease_until is null or lease_until < now())
+    returning id`);
+  return Boolean(row);
+}
+
+/** Queued messages Meta has not accepted yet (no wamid): what the send queue still holds for us. */
+async function countInFlight(db: DbOrTx, campaignId: string): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from campaign_recipients r join messages m on m.id = r.message_id
+    where r.campaign_id = ${campaignId} and r.state = 'queued' and m.wamid is null and m.status = 'queued'`);
+  return row?.n ?? 0;
+}
+
+async function selectPending(db: DbOrTx, campaignId: string, limit: number): Promise<PendingRecipient[]> {
+  return db.execute<PendingRecipient>(sql`
+    select r.contact_id, r.conversation_id, ct.phone, coalesce(ct.bsuid, ct.parent_bsuid) as bsuid, ct.username,
+           ct.profile_name, ct.address_book_name
+    from campaign_recipients r join contacts ct on ct.id = r.contact_id
+    where r.campaign_id = ${campaignId} and r.state = 'pending'
+    order by r.contact_id limit ${limit}`);
+}
+
+async function countPending(db: DbOrTx, campaignId: string): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from campaign_recipients where campaign_id = ${campaignId} and state = 'pending'`);
+  return row?.n ?? 0;
+}
+
+async function markSkipped(db: DbOrTx, campaignId: string, contactId: string, reason: SkipReason) {
+  await db.execute(sql`
+    update campaign_recipients set state = 'skipped', skip_reason = ${reason}, updated_at = now()
+    where campaign_id = ${campaignId} and contact_id = ${contactId} and state = 'pending'`);
+}
+
+async function currentState(db: DbOrTx, campaignId: string): Promise<string | undefined> {
+  const [row] = await db.execute<{ state: string }>(
+    sql`select state from campaigns where id = ${campaignId}`,
+  );
+  return row?.state;
+}

@@ -1,6 +1,7 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { RATES } from "../lib/campaigns/pricing";
 import { readState } from "./state";
+import { signIn, sim } from "./support";
 
 const state = readState();
 const supervisor = state.logins.find((l) => l.role === "supervisor")!;
@@ -9,19 +10,6 @@ const optedIn = [
   { name: "Maria Lopez", phone: "14155550101", bsuid: "US.13491208655302741918" },
   { name: "Tom Becker", phone: "4915112345678", bsuid: "DE.88123400991200341" },
 ];
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${state.baseURL}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function sim(request: APIRequestContext, method: "GET" | "POST", path: string, data?: unknown) {
-  const res = await request.fetch(`${state.simulatorURL}/sim/api${path}`, { method, data });
-  expect(res.ok(), `${method} ${path}`).toBe(true);
-  return (await res.json()) as unknown;
-}
 
 test("a supervisor creates a marketing campaign from the demo data, sees the estimate, starts it and watches it progress", async ({
   page,

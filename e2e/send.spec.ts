@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { readState } from "./state";
+import { signIn, sim } from "./support";
 
 // The outbound side of the inbox against the real server and the simulator: the composer, optimistic
 // bubbles and their ticks, attachments, the 24-hour window and the template picker.
@@ -17,17 +18,8 @@ const PIXEL_PNG = Buffer.from(
 
 type SimChat = { id: string; origin: string; type: string; text?: string; contextId?: string };
 
-async function sim<T = unknown>(request: APIRequestContext, method: string, path: string, data?: unknown) {
-  const res = await request.fetch(`${state.simulatorURL}/sim/api${path}`, { method, data });
-  expect(res.ok(), `${method} ${path}`).toBe(true);
-  return (await res.json()) as T;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${state.baseURL}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+async function signInLive(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
   await expect(page).toHaveURL(/\/inbox/);
   await expect(page.getByTestId("connection-state")).toHaveText("● Live");
 }
@@ -69,7 +61,7 @@ async function ensureTemplates(browser: Browser) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await signIn(page, admin.email, admin.password);
+    await signInLive(page, admin.email, admin.password);
     const list = await page.request.get(`${state.baseURL}/api/v1/templates?status=APPROVED`);
     const { data } = (await list.json()) as { data: { name: string }[] };
     if (!data.some((t) => t.name === "hello_world")) {
@@ -94,7 +86,7 @@ test("an agent replies with text and a photo: pending at once, then sent, delive
   await withSimConfig(request, { statusStepMs: 1_500 }, async () => {
     const name = `Send Customer ${crypto.randomInt(1e6)}`;
     const customer = await customerWrites(request, name, "Hi! Is my order ready?");
-    await signIn(page, agent.email, agent.password);
+    await signInLive(page, agent.email, agent.password);
     await openConversation(page, name);
 
     const composer = page.getByTestId("composer");
@@ -191,7 +183,7 @@ test("outside the 24-hour window the composer is a template picker: fill, previe
   await ensureTemplates(browser);
   const name = `Old Customer ${crypto.randomInt(1e6)}`;
   const customer = await customerWrites(request, name, "Are you open on Sunday?", 25 * HOUR);
-  await signIn(page, agent.email, agent.password);
+  await signInLive(page, agent.email, agent.password);
   await openConversation(page, name);
 
   const composer = page.getByTestId("composer");
@@ -236,7 +228,7 @@ test("a send whose answer is lost is retried with the same Idempotency-Key and r
 }) => {
   const name = `Flaky Network ${crypto.randomInt(1e6)}`;
   const customer = await customerWrites(request, name, "Hello?");
-  await signIn(page, agent.email, agent.password);
+  await signInLive(page, agent.email, agent.password);
   await openConversation(page, name);
 
   const keys: string[] = [];
@@ -274,7 +266,7 @@ test("a send WhatsApp fails shows why in plain words, and a closed window offers
   // WhatsApp answers this customer's messages with a failed status: the window is closed on its side.
   await sim(request, "PATCH", `/customers/${customer.id}`, { statusPlan: ["failed"] });
   await withSimConfig(request, { failCode: 131047 }, async () => {
-    await signIn(page, agent.email, agent.password);
+    await signInLive(page, agent.email, agent.password);
     await openConversation(page, name);
     const input = page.getByTestId("composer-input");
     await input.fill("Sure, when?");

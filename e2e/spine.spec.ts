@@ -1,16 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readState } from "./state";
+import { signIn } from "./support";
 import { postWebhook, textMessageWebhook } from "./webhooks";
 
 const state = readState();
 const agent = state.logins.find((l) => l.email.startsWith("agent1"))!;
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${state.baseURL}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 test("a webhook's new conversation and message appear live in the signed-in agent's inbox", async ({
   page,

@@ -1,21 +1,9 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readState } from "./state";
+import { signIn, sim } from "./support";
 
 const state = readState();
 const admin = state.logins.find((l) => l.role === "admin")!;
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${state.baseURL}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function sim(request: APIRequestContext, method: "GET" | "POST", path: string, data?: unknown) {
-  const res = await request.fetch(`${state.simulatorURL}/sim/api${path}`, { method, data });
-  expect(res.ok(), `${method} ${path}`).toBe(true);
-  return (await res.json()) as unknown;
-}
 
 test("admin syncs the demo templates, creates one with a live preview, and sees it PENDING then APPROVED", async ({
   page,

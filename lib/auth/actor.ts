@@ -1,7 +1,23 @@
+import type { Permission } from "./permissions";
+
 export type Role = "admin" | "supervisor" | "agent";
 
-/** Who is acting: every verb receives one and checks it first (STYLE.md habit 3). */
-export type Actor =
-  { type: "user"; id: string; role: Role; teamIds: string[] } | { type: "system"; name: string };
+/**
+ * Who is acting: every verb receives one and checks it first (STYLE.md habit 3).
+ * `role` sets object scope; `permissions`, when present (custom role or API key), replaces the role's
+ * permission list. `managedTeamIds` are the teams whose roster this user manages.
+ */
+export type UserActor = {
+  type: "user";
+  id: string;
+  role: Role;
+  teamIds: string[];
+  permissions?: readonly Permission[];
+  managedTeamIds?: string[];
+  /** How the request authenticated: a browser session (with its id) or a REST API key. */
+  via?: { kind: "session"; sessionId?: string } | { kind: "api_key"; keyId: string };
+};
+
+export type Actor = UserActor | { type: "system"; name: string };
 
 export const systemActor = (name: string): Actor => ({ type: "system", name });

@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 // Append-only and hash-chained: hash = sha256(prev_hash + canonical row), so edits and gaps are detectable.
 export const auditLog = pgTable(
@@ -15,5 +15,21 @@ export const auditLog = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId)],
+  (t) => [
+    index("audit_log_entity_idx").on(t.entityType, t.entityId),
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+  ],
 );
+
+/**
+ * The chain's head, written in the same transaction as each append: a verifier comparing it with the last
+ * row detects a truncated tail, which the chain alone cannot.
+ */
+export const auditAnchor = pgTable("audit_anchor", {
+  id: integer("id").primaryKey(),
+  lastId: bigint("last_id", { mode: "number" }).notNull(),
+  lastHash: text("last_hash").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -26,6 +26,7 @@ import { BENCH_SECRET, fmt, percentile, root } from "./support";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CAMPAIGN = Number(process.env.BENCH_CAMPAIGN ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 3);
+const LIMITS = (process.env.BENCH_LIMITS ?? "5,20,80").split(",").map(Number) as (5 | 20 | 80)[];
 const ENQUEUE_CONCURRENCY = 8;
 const ctx = { actor: systemActor("bench") };
 const SIM_NUMBERS = [5, 20, 80].map((limit) => ({
@@ -223,13 +224,15 @@ async function main() {
   }
 
   const results: string[] = [];
-  for (const limit of [5, 20, 80] as const) {
+  for (const limit of LIMITS) {
     const number = numbers[limit];
-    const total = Math.ceil(limit * SECONDS);
+    // A backlog a quarter larger than the measured window drains, so the window is all steady state: the
+    // ramp-up is inside it, the tail (the last stragglers) is reported on its own.
+    const total = Math.ceil(limit * SECONDS * 1.25);
     const ids = await conversations(number, total);
     const since = Date.now();
     await enqueue(ids, "campaign");
-    await waitSettled(total, since, SECONDS * 4000 + 60_000);
+    await waitSettled(total, since, SECONDS * 5000 + 60_000);
     const log = await sends(number.pnid, since);
     const ok = log
       .filter((r) => r.status === 200)
@@ -238,16 +241,17 @@ async function main() {
     const limited = log.filter(
       (r) => (r.response as { error?: { code?: number } })?.error?.code === 130429,
     ).length;
-    // Steady state: from the first send to the last, excluding the final partial second.
-    const span = (ok.at(-1)! - ok[0]!) / 1000;
-    const rate = (ok.length - 1) / span;
+    const windowEnd = ok[0]! + SECONDS * 1000;
+    const inWindow = ok.filter((at) => at < windowEnd).length;
+    const rate = inWindow / SECONDS;
+    const drain = (ok.at(-1)! - ok[0]!) / 1000;
     let busiest = 0;
     for (let i = 0, j = 0; i < ok.length; i++) {
       while (ok[i]! - ok[j]! >= 1000) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
     results.push(
-      `T5  limit ${String(limit).padStart(2)} msg/s: ${fmt(ok.length)} sent in ${fmt(span, 1)} s = ${fmt(rate, 2)} msg/s, ratio ${fmt(rate / limit, 3)}; busiest 1 s window ${busiest} (limit ${limit}); 130429 × ${limited}`,
+      `T5  limit ${String(limit).padStart(2)} msg/s: ${fmt(inWindow)} sent in the first ${SECONDS} s = ${fmt(rate, 2)} msg/s, ratio ${fmt(rate / limit, 3)}; all ${fmt(ok.length)} drained in ${fmt(drain, 1)} s (floor ${fmt((ok.length - 1) / limit, 1)} s); busiest 1 s window ${busiest} (limit ${limit}); 130429 × ${limited}`,
     );
     console.log(results.at(-1));
   }

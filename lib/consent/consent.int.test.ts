@@ -184,6 +184,28 @@ describe("Meta's signals", () => {
     const [event] = await consentEvents(c.contactId);
     expect(event).toMatchObject({ source: "meta_user_preferences", dedupe_key: `131050:${message.id}` });
   });
+
+  it("a one-to-one marketing send refused synchronously with 131050 records an opt-out too", async () => {
+    const c = await customer();
+    ws.sim.state.addFault({ code: 131050, count: 1 });
+    const { message } = await sendMessage({
+      ctx: system,
+      input: {
+        conversationId: c.conversationId,
+        idempotencyKey: `promo-131050-sync-${c.contactId}`,
+        message: {
+          type: "template",
+          template_id: await templateId("spring_promo"),
+          variables: ["20%"],
+          header: { link: "https://example.com/spring.jpg" },
+        },
+      },
+    });
+    await drain();
+    expect(await current(c.contactId)).toEqual({ state: "opt_out", source: "meta_user_preferences" });
+    const [event] = await consentEvents(c.contactId);
+    expect(event).toMatchObject({ dedupe_key: `131050:${message.id}` });
+  });
 });
 
 describe("sending marketing to an opted-out contact", () => {

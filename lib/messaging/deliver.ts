@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
+import { recordMarketingStop } from "@/lib/consent";
 import { applyEarlyStatuses, CALLBACK_PREFIX, touchConversation } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
@@ -26,6 +27,7 @@ const MAX_TRANSIENT_ATTEMPTS = 8;
 // Queue-sent bursts to one customer (bots, campaigns) stay under Meta's pair rate: 1 per 6 s (T5c).
 const PAIR_INTERVAL_MS = 6_000;
 const AGENT_PAIR_BURST = 45;
+const STOPPED_MARKETING = 131050;
 
 type Claimed = {
   message_id: string;
@@ -114,8 +116,8 @@ export async function deliverMessage({
 }
 
 // A send that starts this much after its slot (a busy event loop, a slow timer) would crowd the next slot
-// inside Meta's one-second window, so it takes a fresh slot instead (the limiter's jitter allowance is 50 ms).
-const MAX_SLOT_LATENESS_MS = 40;
+// inside Meta's one-second window, so it takes a fresh slot instead (the limiter's jitter allowance is 40 ms).
+const MAX_SLOT_LATENESS_MS = 30;
 const MAX_SLOT_RETAKES = 2;
 
 /** Waits for this number's next send slot; `ok: false` when the wait would be too long for one job. */
@@ -320,6 +322,19 @@ async function fail(ctx: Ctx, send: Claimed, info: SendErrorInfo): Promise<Deliv
     await tx.execute(sql`
       update messages set status = 'failed', error = ${JSON.stringify(info)}::jsonb
       where id = ${send.message_id} and wamid is null`);
+    // Meta refusing a marketing template with 131050 is the customer's stop, said before any webhook.
+    if (info.code === STOPPED_MARKETING) {
+      const [conversation] = await tx.execute<{ contact_id: string }>(
+        sql`select contact_id from conversations where id = ${send.conversation_id}`,
+      );
+      if (conversation)
+        await recordMarketingStop(tx, {
+          contactId: conversation.contact_id,
+          conversationId: send.conversation_id,
+          messageId: send.message_id,
+          at: new Date(),
+        });
+    }
     return touchConversation(tx, send.conversation_id);
   });
   if (touch) await publishConversationChanged({ ...touch, messageId: send.message_id, reason: "status" });

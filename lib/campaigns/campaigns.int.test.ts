@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordConsent } from "@/lib/consent";
 import { getDb, getSql } from "@/lib/db/client";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
+import { pauseNumberSending, resumeNumberSending } from "@/lib/messaging";
 import { REALTIME_CHANNEL, type CampaignChanged, type RealtimeEnvelope } from "@/lib/realtime/events";
+import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { useTestDatabase } from "@/tests/int/db";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
 import { RATES } from "./pricing";
@@ -240,7 +242,7 @@ describe("sending exactly once", () => {
 });
 
 describe("pause, resume, cancel", () => {
-  it("pause stops queuing, resume carries on, cancel stops and skips the rest", async () => {
+  it("pause recalls queued messages, resume sends them and carries on, cancel withdraws what is left", async () => {
     const contacts = [];
     for (let i = 0; i < 5; i++) contacts.push(await customer());
     const campaign = await hello(contacts.map((c) => c.contactId));
@@ -253,10 +255,15 @@ describe("pause, resume, cancel", () => {
     expect(paused.state).toBe("paused");
     const whilePaused = await runCampaign({ ctx: system, input: { campaignId: campaign.id, batchSize: 2 } });
     expect(whilePaused).toMatchObject({ state: "paused", queued: 0, pending: 3, next: "done" });
-    // Already queued messages still go.
-    expect(await drain()).toEqual(["accepted", "accepted"]);
+    // The two queued messages were recalled: nothing goes while the campaign is paused...
+    expect(await drain()).toEqual([]);
+    // ...not even when the number's own sending pause (a token error) is lifted meanwhile.
+    await pauseNumberSending({ ctx: system, input: { numberId: ws.ids.A, error: describeSendError(190) } });
+    await resumeNumberSending({ ctx: system, input: { numberId: ws.ids.A } });
+    expect(await drain()).toEqual([]);
 
     await resumeCampaign({ ctx: as(), input: { id: campaign.id } });
+    expect(await drain()).toEqual(["accepted", "accepted"]);
     expect(
       (await runCampaign({ ctx: system, input: { campaignId: campaign.id, batchSize: 2 } })).queued,
     ).toBe(2);
@@ -265,14 +272,20 @@ describe("pause, resume, cancel", () => {
     expect(
       (await runCampaign({ ctx: system, input: { campaignId: campaign.id, batchSize: 2 } })).queued,
     ).toBe(0);
-    await drain();
+    // The two queued after the resume were withdrawn before reaching Meta.
+    expect(await drain()).toEqual([]);
     const sent = contacts.filter((c) => sendsFor(key(campaign.id, c.contactId)) === 1);
-    expect(sent).toHaveLength(4);
+    expect(sent).toHaveLength(2);
     expect((await getCampaign({ ctx: as(), input: { id: campaign.id } })).progress.skipped_by_reason).toEqual(
-      {
-        cancelled: 1,
-      },
+      { cancelled: 3 },
     );
+    const withdrawn = await getDb().execute<{ status: string; code: string }>(sql`
+      select m.status, m.error->>'code' as code from messages m
+      where m.idempotency_key like ${`campaign:${campaign.id}:%`} and m.wamid is null`);
+    expect(withdrawn).toEqual([
+      { status: "failed", code: "campaign_cancelled" },
+      { status: "failed", code: "campaign_cancelled" },
+    ]);
     await expect(resumeCampaign({ ctx: as(), input: { id: campaign.id } })).rejects.toBeInstanceOf(
       ConflictError,
     );

@@ -3,11 +3,16 @@ import { assertCan } from "@/lib/auth/permissions";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError } from "@/lib/errors";
 import { publishCampaignChanged } from "@/lib/realtime/publish";
+import { holdSends } from "@/lib/messaging";
 import { getCampaign } from "./get-campaign";
+import { queuedMessageIds } from "./queries";
 import type { CampaignDto } from "./schemas";
 import { transition } from "./transition";
 
-/** Stops queuing further recipients; messages already queued still go (they are in the send queue). */
+/**
+ * Stops queuing further recipients and recalls the campaign's messages still waiting in the send queue
+ * (held until resume); only a send a worker has already claimed still goes.
+ */
 export async function pauseCampaign({
   ctx,
   input,
@@ -18,15 +23,17 @@ export async function pauseCampaign({
   assertCan(ctx.actor, "campaigns:manage");
   const current = await getCampaign({ ctx, input });
   if (current.state === "paused") return current;
-  const paused = await withTransaction(ctx, (tx) =>
-    transition(tx, ctx.actor, {
+  const paused = await withTransaction(ctx, async (tx) => {
+    const moved = await transition(tx, ctx.actor, {
       id: input.id,
       from: ["scheduled", "running"],
       to: "paused",
       set: sql`paused_at = now()`,
       action: "campaign.paused",
-    }),
-  );
+    });
+    if (moved) await holdSends(tx, await queuedMessageIds(tx, input.id));
+    return moved;
+  });
   if (!paused)
     throw new ConflictError(`The campaign is ${current.state}; only a running or scheduled one pauses`);
   await publishCampaignChanged({ campaign_id: input.id, state: "paused", reason: "state" });

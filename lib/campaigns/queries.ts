@@ -231,3 +231,11 @@ export function toCampaignDto(row: CampaignRow, progress: CampaignProgress): Cam
 export function uuidArray(ids: string[]): string {
   return `{${ids.join(",")}}`;
 }
+
+/** The campaign's messages that are in the send queue but not sent yet (pause recalls, cancel withdraws). */
+export async function queuedMessageIds(db: DbOrTx, campaignId: string): Promise<string[]> {
+  const rows = await db.execute<{ message_id: string }>(sql`
+    select r.message_id from campaign_recipients r join messages m on m.id = r.message_id
+    where r.campaign_id = ${campaignId} and r.message_id is not null and m.wamid is null and m.status = 'queued'`);
+  return rows.map((r) => r.message_id);
+}

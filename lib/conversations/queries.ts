@@ -182,6 +182,17 @@ function toMessageDto(m: typeof messages.$inferSelect, mediaDto?: MessageMedia):
 function errorDto(stored: unknown): MessageDto["error"] {
   if (!stored || typeof stored !== "object") return null;
   const code = (stored as { code?: unknown }).code;
+  // Our own reasons (a withdrawn campaign message) have word codes and carry their own explanation.
+  if (typeof code === "string" && !/^\d+$/.test(code)) {
+    const own = stored as { title?: unknown; hint?: unknown };
+    return {
+      code,
+      title: String(own.title ?? ""),
+      hint: String(own.hint ?? ""),
+      retryable: false,
+      action: "none",
+    };
+  }
   const info = describeSendError(typeof code === "number" ? code : Number(code) || null);
   return {
     code: String(code ?? info.code),

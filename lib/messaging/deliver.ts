@@ -308,7 +308,8 @@ async function release(
 
 async function hold(ctx: Ctx, messageId: string) {
   await dbOf(ctx).execute(sql`
-    update outbound_sends set state = 'held', lease_until = null, attempts = greatest(attempts - 1, 0)
+    update outbound_sends set state = 'held', hold_reason = 'number', lease_until = null,
+      attempts = greatest(attempts - 1, 0)
     where message_id = ${messageId} and state in ('queued', 'sending')`);
 }
 

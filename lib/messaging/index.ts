@@ -6,3 +6,4 @@ export { sendMessage, SendRefusedError, TooManySendsError, type SendResult } fro
 export { startSendSweep, sweepSends, type SweepResult } from "./sweep";
 export { kindFor, uploadFile, type UploadDto } from "./upload";
 export { retrySend } from "./retry-send";
+export { holdSends, releaseHeldSends, withdrawSends, type WithdrawReason } from "./hold";

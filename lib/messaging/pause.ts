@@ -28,7 +28,8 @@ export async function pauseNumberSending({
       returning display_number`);
     if (!row) return false;
     await tx.execute(sql`
-      update outbound_sends set state = 'held' where phone_number_id = ${input.numberId} and state = 'queued'`);
+      update outbound_sends set state = 'held', hold_reason = 'number'
+      where phone_number_id = ${input.numberId} and state = 'queued'`);
     await tx.execute(sql`
       insert into admin_alerts (phone_number_id, kind, message, data)
       values (${input.numberId}, 'sending_paused',
@@ -63,8 +64,8 @@ export async function resumeNumberSending({ ctx, input }: { ctx: Ctx; input: { n
       update admin_alerts set resolved_at = now()
       where phone_number_id = ${input.numberId} and kind = 'sending_paused' and resolved_at is null`);
     const rows = await tx.execute<{ message_id: string }>(sql`
-      update outbound_sends set state = 'queued', next_attempt_at = now()
-      where phone_number_id = ${input.numberId} and state = 'held'
+      update outbound_sends set state = 'queued', hold_reason = null, next_attempt_at = now()
+      where phone_number_id = ${input.numberId} and state = 'held' and hold_reason is distinct from 'campaign'
       returning message_id`);
     await emitAudit(tx, ctx.actor, {
       action: "number.sending_resumed",

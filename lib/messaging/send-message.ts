@@ -106,10 +106,10 @@ export async function sendMessage({
     if (!row) return { raced: true as const };
     await tx.execute(sql`
       insert into outbound_sends (message_id, phone_number_id, input, recipient_phone, recipient_bsuid,
-                                  priority, state, created_by)
+                                  priority, state, hold_reason, created_by)
       values (${row.id}, ${target.number_id}, ${JSON.stringify(message)}::jsonb, ${target.phone}, ${target.bsuid},
               ${SEND_PRIORITY[source]}, ${target.sending_paused ? "held" : "queued"}::send_state,
-              ${actor.type === "user" ? actor.id : null})`);
+              ${target.sending_paused ? "number" : null}, ${actor.type === "user" ? actor.id : null})`);
     if (resolved.upload) await attachUpload(tx, row.id, resolved.upload);
     const [touched] = await tx.execute<{ seq: string }>(sql`
       update conversations set
@@ -121,13 +121,15 @@ export async function sendMessage({
         seq = seq + 1, updated_at = now()
       where id = ${conversation.id}
       returning seq`);
-    if (message.type === "template")
-      await emitAudit(tx, actor, {
-        action: "message.template_sent",
-        entityType: "message",
-        entityId: row.id,
-        data: { template_id: message.template_id, conversation_id: conversation.id },
-      });
+    await emitAudit(tx, actor, {
+      action: message.type === "template" ? "message.template_sent" : "message.sent",
+      entityType: "message",
+      entityId: row.id,
+      data:
+        message.type === "template"
+          ? { template_id: message.template_id, conversation_id: conversation.id }
+          : { type: message.type, conversation_id: conversation.id },
+    });
     return {
       messageId: row.id,
       seq: Number(touched?.seq ?? 0),

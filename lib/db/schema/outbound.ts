@@ -21,6 +21,9 @@ export const outboundSends = pgTable(
       .notNull()
       .references(() => phoneNumbers.id),
     state: sendState("state").notNull().default("queued"),
+    // Why a `held` row waits: its number's sending is paused ("number") or its campaign is ("campaign");
+    // each resume releases only its own.
+    holdReason: text("hold_reason"),
     // What the client asked for (our ids); resolved to Meta's ids (media, template, context) at send time.
     input: jsonb("input").notNull(),
     recipientPhone: text("recipient_phone"),

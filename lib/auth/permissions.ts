@@ -26,6 +26,10 @@ export const permissions = [
   "templates:manage",
   "audit:read",
   "audit:export",
+  // The label catalogue (create, rename, delete); putting labels on conversations is conversations:reply.
+  "labels:manage",
+  // Shared canned responses; everyone keeps personal ones with conversations:reply.
+  "canned:manage",
   // Campaigns: create, start, pause, cancel bulk template sends, and the opt-out keywords they rely on.
   "campaigns:manage",
   // Record a customer's opt-in or opt-out (every role: agents hear it from customers first).
@@ -48,6 +52,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     "audit:read",
     "campaigns:manage",
     "consent:write",
+    "canned:manage",
   ],
   // Agents read templates to pick one when the 24-hour window is closed.
   agent: ["conversations:read", "conversations:reply", "users:read", "templates:read", "consent:write"],

@@ -151,6 +151,10 @@ function toSummary({ c, contact, number }: Joined): ConversationSummary {
     last_message_preview: c.lastMessagePreview,
     unread_count: c.unreadCount,
     window_expires_at: c.windowExpiresAt?.toISOString() ?? null,
+    priority: c.priority,
+    snoozed_until: c.snoozedUntil?.toISOString() ?? null,
+    waiting_since: c.waitingSince?.toISOString() ?? null,
+    resolved_at: c.resolvedAt?.toISOString() ?? null,
   };
 }
 

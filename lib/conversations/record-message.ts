@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { MetaError } from "@/lib/whatsapp/events";
 import { applyPendingChanges } from "./apply-change";
+import { recordFirstResponse, startCycle } from "./cycles";
 import { STATUS_ORDER_SQL } from "./status-order";
 
 export type RecordedMessage = {
@@ -49,11 +50,12 @@ export async function recordMessage(
     id: string;
     team_id: string | null;
     assignee_id: string | null;
+    created: boolean;
   }>(sql`
     insert into conversations (contact_id, phone_number_id, team_id, status)
     values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, ${initialStatus}::conversation_status)
     on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
-    returning id, team_id, assignee_id`);
+    returning id, team_id, assignee_id, (xmax = 0) as created`);
   if (!conversation) throw new Error("conversation upsert returned no row");
 
   const error = message.errors?.[0] ?? null;
@@ -92,7 +94,12 @@ export async function recordMessage(
   const isEcho = message.source === "business_app";
   const windowExpiresAt = new Date(message.timestamp.getTime() + WINDOW_MS).toISOString();
   // Timestamps only move forward: a late, older message must not rewind the list order or the window.
-  const [updated] = await tx.execute<{ seq: string }>(sql`
+  const [updated] = await tx.execute<{
+    seq: string;
+    prev_status: string;
+    prev_resolved: boolean;
+    prev_answered: boolean;
+  }>(sql`
     update conversations set
       last_message_preview = case when last_message_at is null or last_message_at <= ${at}::timestamptz
                                   then ${preview(message)} else last_message_preview end,
@@ -104,10 +111,22 @@ export async function recordMessage(
       status = case when ${isCustomer} and status in ('resolved', 'snoozed') then 'open'::conversation_status
                     else status end,
       owner_active_at = case when ${isEcho} then greatest(owner_active_at, ${at}::timestamptz) else owner_active_at end,
+      -- Someone is waiting from the first unanswered customer message; the owner's answer ends the wait.
+      waiting_since = case when ${isCustomer} then coalesce(waiting_since, ${at}::timestamptz)
+                           when ${isEcho} then null else waiting_since end,
+      snoozed_until = case when ${isCustomer} then null else snoozed_until end,
+      resolved_at = case when ${isCustomer} then null else resolved_at end,
       seq = seq + 1,
       updated_at = now()
+    from (select status as prev_status, resolved_at is not null as prev_resolved, waiting_since is null as prev_answered
+          from conversations where id = ${conversation.id}) prev
     where id = ${conversation.id}
-    returning seq`);
+    returning seq, prev.prev_status, prev.prev_resolved, prev.prev_answered`);
+  // A customer writing opens a work cycle unless one is open (after a resolve it counts as a reopen). Only
+  // checked when nobody was already waiting, which an open cycle implies.
+  if (isCustomer && (conversation.created || updated?.prev_answered || updated?.prev_status === "resolved"))
+    await startCycle(tx, conversation.id, message.timestamp, Boolean(updated?.prev_resolved));
+  if (isEcho) await recordFirstResponse(tx, conversation.id, message.timestamp, true);
   return { ...base, seq: Number(updated?.seq ?? 0), messageId: inserted.id };
 }
 

@@ -28,6 +28,12 @@ export type ConversationSummary = {
   last_message_preview: string | null;
   unread_count: number;
   window_expires_at: string | null;
+  priority: "low" | "normal" | "high" | "urgent";
+  /** While snoozed: when it wakes; null means when the customer writes again. */
+  snoozed_until: string | null;
+  /** The oldest customer message nobody has answered yet; null when answered. */
+  waiting_since: string | null;
+  resolved_at: string | null;
 };
 
 export type MessageDto = {
@@ -70,3 +76,51 @@ export type MessageMedia = {
 };
 
 export type Page<T> = { data: T[]; next_cursor: string | null };
+
+// Conversation actions (issue "inbox"): strict objects, so a field the API does not take is a 422 naming it.
+export const conversationPriorities = ["low", "normal", "high", "urgent"] as const;
+
+export const assignInput = z
+  .object({
+    /** A user id, or null to unassign. Omitted: the assignee stays. */
+    assignee_id: z.uuid().nullable().optional(),
+    /** A team id, or null for no team. Omitted: the team stays. */
+    team_id: z.uuid().nullable().optional(),
+  })
+  .strict()
+  .refine((v) => v.assignee_id !== undefined || v.team_id !== undefined, {
+    message: "give assignee_id or team_id",
+    path: ["assignee_id"],
+  });
+export type AssignInput = z.input<typeof assignInput>;
+
+export const snoozeInput = z
+  .object({
+    /** ISO 8601 time to wake up; null snoozes until the customer writes again. */
+    until: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .strict();
+export type SnoozeInput = z.input<typeof snoozeInput>;
+
+export const priorityInput = z.object({ priority: z.enum(conversationPriorities) }).strict();
+export const labelRefInput = z.object({ label_id: z.uuid() }).strict();
+
+export const noteInput = z
+  .object({
+    body: z.string().trim().min(1, "is empty").max(4000),
+    /** Users to notify; the body may show them as @Name. */
+    mentions: z.array(z.uuid()).max(20).default([]),
+  })
+  .strict();
+export type NoteInput = z.input<typeof noteInput>;
+
+export type TimelineEventDto = {
+  id: string;
+  conversation_id: string;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  data: unknown;
+  at: string;
+};

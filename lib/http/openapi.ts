@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { outboundMessageInput } from "@/lib/messaging/schemas";
 import { campaignPaths, campaignSchema } from "./openapi-campaigns";
+import { inboxPaths } from "./openapi-inbox";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -282,6 +283,8 @@ export const openApiDocument = {
     },
     // Campaigns and consent: bulk template sends to opted-in contacts, and the consent record.
     ...campaignPaths,
+    // Conversation actions and the timeline, labels, canned responses, notifications.
+    ...inboxPaths,
   },
   components: {
     schemas: {

@@ -6,5 +6,6 @@ export const queues = {
   messageMarkRead: "message.mark-read",
   campaignRun: "campaign.run",
   campaignTick: "campaign.tick",
+  snoozeWake: "conversation.wake-snoozed",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

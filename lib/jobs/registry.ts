@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
+import { wakeSnoozedConversations } from "@/lib/conversations";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { deliverMessage, markReadOnWhatsApp } from "@/lib/messaging";
@@ -113,6 +114,15 @@ export const registry: Record<QueueName, Definition> = {
       if (ids.length > 0) console.log(`[jobs] re-enqueued ${ids.length} pending media downloads`);
     },
   },
+  [queues.snoozeWake]: {
+    queue: { name: queues.snoozeWake, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      // Up to 500 per run; a backlog larger than that is finished by the next runs a minute apart.
+      await wakeSnoozedConversations({ ctx: { actor: systemActor("snooze") } });
+    },
+  },
 };
 
 const RETIRED_QUEUES = ["ingest.recover", "ingest.apply"];
@@ -121,6 +131,7 @@ const RETIRED_QUEUES = ["ingest.recover", "ingest.apply"];
 export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.mediaRecover, cron: "* * * * *" },
   { queue: queues.campaignTick, cron: "* * * * *" },
+  { queue: queues.snoozeWake, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

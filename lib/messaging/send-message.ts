@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { marketingOptedOut } from "@/lib/consent";
-import { getConversation, selectMessageDto } from "@/lib/conversations";
+import { getConversation, recordFirstResponse, selectMessageDto } from "@/lib/conversations";
 import type { MessageDto } from "@/lib/conversations/schemas";
 import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
 import type { Tx } from "@/lib/db/client";
@@ -121,6 +121,8 @@ export async function sendMessage({
         seq = seq + 1, updated_at = now()
       where id = ${conversation.id}
       returning seq`);
+    // A reply (not a campaign blast) answers whoever was waiting; an agent's is the cycle's first response.
+    if (source !== "campaign") await recordFirstResponse(tx, conversation.id, new Date(), source === "agent");
     await emitAudit(tx, actor, {
       action: message.type === "template" ? "message.template_sent" : "message.sent",
       entityType: "message",

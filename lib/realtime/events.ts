@@ -6,7 +6,16 @@ export type ConversationChanged = {
   seq: number;
   message_id?: string;
   reason:
-    "message" | "read" | "status" | "change" | "reaction" | "identity" | "history" | "assignment" | "consent";
+    | "message"
+    | "read"
+    | "status"
+    | "change"
+    | "reaction"
+    | "identity"
+    | "history"
+    | "assignment"
+    | "consent"
+    | "note";
 };
 
 /** A business number's state changed (Coexistence link, history import progress): admins refetch it. */
@@ -22,10 +31,16 @@ export type CampaignChanged = {
   reason: "state" | "progress";
 };
 
+/** Something for one user (a mention, an assignment): their tabs play a sound and refetch the list. */
+export type NotificationCreated = { id: number; kind: string; conversation_id: string };
+
 export type ServerToClientEvents = {
+  "notification.created": (event: NotificationCreated) => void;
   "conversation.changed": (event: ConversationChanged) => void;
   "number.changed": (event: NumberChanged) => void;
   "campaign.changed": (event: CampaignChanged) => void;
+  /** Sent just before the server drops the socket because its session ended (revoked, disabled, expired). */
+  "session.ended": (event: { reason: string }) => void;
 };
 
 export type ClientToServerEvents = Record<string, never>;
@@ -38,4 +53,5 @@ export const REALTIME_CHANNEL = "tandem_realtime";
 export type RealtimeEnvelope =
   | { rooms: string[]; event: "conversation.changed"; data: ConversationChanged }
   | { rooms: string[]; event: "number.changed"; data: NumberChanged }
-  | { rooms: string[]; event: "campaign.changed"; data: CampaignChanged };
+  | { rooms: string[]; event: "campaign.changed"; data: CampaignChanged }
+  | { rooms: string[]; event: "notification.created"; data: NotificationCreated };

@@ -1,5 +1,11 @@
 import { getSql } from "@/lib/db/client";
-import type { CampaignChanged, ConversationChanged, NumberChanged, RealtimeEnvelope } from "./events";
+import type {
+  CampaignChanged,
+  ConversationChanged,
+  NotificationCreated,
+  NumberChanged,
+  RealtimeEnvelope,
+} from "./events";
 import { REALTIME_CHANNEL } from "./events";
 import { rooms } from "./rooms";
 
@@ -34,6 +40,11 @@ export async function publishNumberChanged(data: NumberChanged): Promise<void> {
 /** Campaign state and progress go to everyone who may manage campaigns. */
 export async function publishCampaignChanged(data: CampaignChanged): Promise<void> {
   await notify({ rooms: [rooms.campaigns], event: "campaign.changed", data });
+}
+
+/** A notification reaches only its user's sockets. */
+export async function publishNotification(userId: string, data: NotificationCreated): Promise<void> {
+  await notify({ rooms: [rooms.user(userId)], event: "notification.created", data });
 }
 
 async function notify(envelope: RealtimeEnvelope) {

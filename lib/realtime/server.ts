@@ -60,6 +60,7 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
       const local = io.local.to(envelope.rooms);
       if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
       else if (envelope.event === "campaign.changed") local.emit("campaign.changed", envelope.data);
+      else if (envelope.event === "notification.created") local.emit("notification.created", envelope.data);
       else local.emit("conversation.changed", envelope.data);
     } catch (error) {
       console.error(`[realtime] bad notification: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -8,6 +9,7 @@ import {
   pgTable,
   text,
   timestamp,
+  primaryKey,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -16,6 +18,7 @@ import { phoneNumbers } from "./numbers";
 import { teams, users } from "./users";
 
 export const conversationStatus = pgEnum("conversation_status", ["bot", "open", "snoozed", "resolved"]);
+export const conversationPriority = pgEnum("conversation_priority", ["low", "normal", "high", "urgent"]);
 
 export const conversations = pgTable(
   "conversations",
@@ -30,6 +33,13 @@ export const conversations = pgTable(
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
     status: conversationStatus("status").notNull().default("open"),
+    priority: conversationPriority("priority").notNull().default("normal"),
+    // Snoozed until this time; null while snoozed means "until the customer writes again".
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    assignedAt: timestamp("assigned_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    // The oldest customer message nobody has answered yet ("longest waiting" sort and SLA); null when answered.
+    waitingSince: timestamp("waiting_since", { withTimezone: true }),
     // Denormalized so the inbox list is one indexed scan (BENCHMARKS.md T7), not a join over messages.
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     lastMessagePreview: text("last_message_preview"),
@@ -53,6 +63,10 @@ export const conversations = pgTable(
     index("conversations_status_activity_idx").on(t.status, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_team_activity_idx").on(t.teamId, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_assignee_activity_idx").on(t.assigneeId, sql`${t.lastMessageAt} desc nulls last`),
+    // The snooze wake-up looks only at timed snoozes.
+    index("conversations_snoozed_until_idx")
+      .on(t.snoozedUntil)
+      .where(sql`${t.status} = 'snoozed' and ${t.snoozedUntil} is not null`),
   ],
 );
 
@@ -76,4 +90,110 @@ export const conversationEvents = pgTable(
     index("conversation_events_conversation_at_idx").on(t.conversationId, t.at),
     uniqueIndex("conversation_events_dedupe_uq").on(t.dedupeKey),
   ],
+);
+
+export const labels = pgTable(
+  "labels",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    // A Tailwind-free hex colour, e.g. #2563eb, so any client can render it.
+    color: text("color").notNull().default("#64748b"),
+    description: text("description").notNull().default(""),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("labels_name_lower_uq").on(sql`lower(${t.name})`)],
+);
+
+export const conversationLabels = pgTable(
+  "conversation_labels",
+  {
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    labelId: uuid("label_id")
+      .notNull()
+      .references(() => labels.id, { onDelete: "cascade" }),
+    addedBy: uuid("added_by").references(() => users.id, { onDelete: "set null" }),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.labelId] }),
+    // The inbox's label filter and campaign segments by label.
+    index("conversation_labels_label_idx").on(t.labelId, t.conversationId),
+  ],
+);
+
+/**
+ * One row per stretch of work on a conversation: opened (first customer message, or reopened) until
+ * resolved. Reports read these instead of scanning messages (BENCHMARKS.md, issue "reports").
+ */
+export const conversationCycles = pgTable(
+  "conversation_cycles",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    phoneNumberId: uuid("phone_number_id")
+      .notNull()
+      .references(() => phoneNumbers.id),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: text("resolved_by"),
+    // Started by reopening a resolved conversation (reopen rate).
+    reopened: boolean("reopened").notNull().default(false),
+  },
+  (t) => [
+    index("conversation_cycles_conversation_idx").on(t.conversationId, t.startedAt),
+    index("conversation_cycles_started_idx").on(t.startedAt),
+    // At most one open cycle per conversation.
+    uniqueIndex("conversation_cycles_open_uq")
+      .on(t.conversationId)
+      .where(sql`${t.resolvedAt} is null`),
+  ],
+);
+
+/** Saved replies typed with /shortcut in the composer: shared (owner null) or personal. */
+export const cannedResponses = pgTable(
+  "canned_responses",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One shortcut per owner, and one among the shared ones.
+    uniqueIndex("canned_responses_shortcut_uq").on(
+      sql`coalesce(${t.ownerId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      sql`lower(${t.shortcut})`,
+    ),
+  ],
+);
+
+/** What a user is told about: mentions in notes, conversations assigned to them. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    conversationId: uuid("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    actorId: text("actor_id"),
+    data: jsonb("data"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.id)],
 );

@@ -1,0 +1,9 @@
+export {
+  cannedInput,
+  cannedPatch,
+  createCannedResponse,
+  deleteCannedResponse,
+  listCannedResponses,
+  updateCannedResponse,
+  type CannedResponseDto,
+} from "./canned-responses";

@@ -1,0 +1,159 @@
+// Conversation actions, the timeline, labels, canned responses and notifications: their part of openapi.ts.
+// Request bodies are generated from the zod schemas the verbs validate with.
+import { z } from "zod";
+import { cannedInput, cannedPatch } from "@/lib/canned-responses";
+import {
+  assignInput,
+  labelRefInput,
+  noteInput,
+  priorityInput,
+  snoozeInput,
+} from "@/lib/conversations/schemas";
+import { labelInput, labelPatch } from "@/lib/labels";
+import { markNotificationsReadInput } from "@/lib/notifications";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
+const json = (description: string) => ({ description, content: { "application/json": {} } });
+const error = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
+      required: ["code", "message"],
+    },
+  },
+};
+const errors = {
+  "401": { description: "Not signed in", content: { "application/json": { schema: error } } },
+  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
+  "404": {
+    description: "Not found, or outside your teams",
+    content: { "application/json": { schema: error } },
+  },
+  "409": {
+    description: "Conflicts with the current state",
+    content: { "application/json": { schema: error } },
+  },
+  "422": {
+    description: "Invalid input; names the field",
+    content: { "application/json": { schema: error } },
+  },
+};
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const action = (summary: string, requestBody?: ReturnType<typeof body>) => ({
+  post: {
+    summary,
+    parameters: [idParam],
+    ...(requestBody ? { requestBody } : {}),
+    responses: { "200": json("The conversation's new state for this field"), ...errors },
+  },
+});
+
+export const inboxPaths = {
+  "/api/v1/conversations/{id}/assign": action(
+    "Assign to a person and/or move to a team. Agents may take unassigned conversations or give back their own; everything else needs conversations:assign. Timeline event + audit row.",
+    body(assignInput),
+  ),
+  "/api/v1/conversations/{id}/resolve": action("Resolve: closes the work cycle"),
+  "/api/v1/conversations/{id}/reopen": action("Reopen a resolved or snoozed conversation"),
+  "/api/v1/conversations/{id}/snooze": action(
+    "Snooze until a time (within 90 days), or until the customer writes again (until: null)",
+    body(snoozeInput),
+  ),
+  "/api/v1/conversations/{id}/priority": action("Set the priority", body(priorityInput)),
+  "/api/v1/conversations/{id}/labels": action("Put a label on the conversation", body(labelRefInput)),
+  "/api/v1/conversations/{id}/labels/{labelId}": {
+    delete: {
+      summary: "Take a label off the conversation",
+      parameters: [idParam, { name: "labelId", in: "path", required: true, schema: { type: "string" } }],
+      responses: { "200": json("Removed (or was not there)"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/notes": {
+    post: {
+      summary: "Add a private note; mentioned users are notified (they must be able to see the conversation)",
+      parameters: [idParam],
+      requestBody: body(noteInput),
+      responses: { "201": json("The note"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/events": {
+    get: {
+      summary: "The timeline (assignments, transfers, resolves, snoozes, labels, notes...), newest first",
+      parameters: [
+        idParam,
+        { name: "cursor", in: "query", schema: { type: "string" } },
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 100 } },
+      ],
+      responses: { "200": json("{ data: TimelineEvent[], next_cursor }"), ...errors },
+    },
+  },
+  "/api/v1/labels": {
+    get: {
+      summary: "Every label with its conversation count",
+      responses: { "200": json("{ data }"), ...errors },
+    },
+    post: {
+      summary: "Create a label (labels:manage)",
+      requestBody: body(labelInput),
+      responses: { "201": json("The label"), ...errors },
+    },
+  },
+  "/api/v1/labels/{id}": {
+    patch: {
+      summary: "Rename or recolour a label",
+      parameters: [idParam],
+      requestBody: body(labelPatch),
+      responses: { "200": json("The label"), ...errors },
+    },
+    delete: {
+      summary: "Delete a label (it comes off every conversation)",
+      parameters: [idParam],
+      responses: { "200": json("{ ok: true }"), ...errors },
+    },
+  },
+  "/api/v1/canned-responses": {
+    get: {
+      summary: "Shared canned responses and your own",
+      responses: { "200": json("{ data }"), ...errors },
+    },
+    post: {
+      summary: "Create a personal canned response, or a shared one (canned:manage)",
+      requestBody: body(cannedInput),
+      responses: { "201": json("The canned response"), ...errors },
+    },
+  },
+  "/api/v1/canned-responses/{id}": {
+    patch: {
+      summary: "Edit your own, or a shared one (canned:manage)",
+      parameters: [idParam],
+      requestBody: body(cannedPatch),
+      responses: { "200": json("The canned response"), ...errors },
+    },
+    delete: {
+      summary: "Delete your own, or a shared one (canned:manage)",
+      parameters: [idParam],
+      responses: { "200": json("{ ok: true }"), ...errors },
+    },
+  },
+  "/api/v1/notifications": {
+    get: {
+      summary: "Your notifications (mentions, assignments), newest first, with the unread count",
+      parameters: [
+        { name: "cursor", in: "query", schema: { type: "integer" } },
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 30 } },
+        { name: "unread", in: "query", schema: { enum: ["true", "false"] } },
+      ],
+      responses: { "200": json("{ data, next_cursor, unread }"), ...errors },
+    },
+  },
+  "/api/v1/notifications/read": {
+    post: {
+      summary: "Mark some ({ids}) or all ({all: true}) of your notifications read",
+      requestBody: body(markNotificationsReadInput),
+      responses: { "200": json("{ marked }"), ...errors },
+    },
+  },
+};

@@ -1,0 +1,9 @@
+export {
+  createLabel,
+  deleteLabel,
+  labelInput,
+  labelPatch,
+  listLabels,
+  updateLabel,
+  type LabelDto,
+} from "./labels";

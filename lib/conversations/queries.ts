@@ -1,10 +1,19 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { contacts, conversations, media, messages, phoneNumbers } from "@/lib/db/schema";
+import {
+  contacts,
+  contactSearchText,
+  conversations,
+  media,
+  messages,
+  phoneNumbers,
+  users,
+} from "@/lib/db/schema";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
-import type { ConversationSummary, MessageDto, MessageMedia, Page } from "./schemas";
+import type { ConversationSummary, listConversationsInput, MessageDto, MessageMedia, Page } from "./schemas";
 
 /** Row-level scope (DESIGN.md "Roles"): admins all; others their teams and their own; supervisors also teamless. */
 export function conversationScope(actor: Actor): SQL | undefined {
@@ -15,23 +24,56 @@ export function conversationScope(actor: Actor): SQL | undefined {
   return or(...clauses);
 }
 
+export type ConversationFilters = Omit<ListConversationsParams, "cursor" | "limit" | "sort">;
+type ListConversationsParams = z.output<typeof listConversationsInput>;
+
+/** The WHERE clauses of a list view: scope first, then the view and each filter. */
+export function conversationFilters(actor: Actor, params: ConversationFilters): (SQL | undefined)[] {
+  const filters: (SQL | undefined)[] = [conversationScope(actor)];
+  const me = actor.type === "user" ? actor.id : null;
+  if (params.view === "mine") filters.push(me ? eq(conversations.assigneeId, me) : sql`false`);
+  if (params.view === "unassigned") filters.push(isNull(conversations.assigneeId));
+  if (params.view === "bot" || params.view === "snoozed" || params.view === "resolved")
+    filters.push(sql`${conversations.status} = ${params.view}`);
+  if (params.status) filters.push(sql`${conversations.status} = ${params.status}`);
+  if (params.team) filters.push(eq(conversations.teamId, params.team));
+  if (params.assignee === "none") filters.push(isNull(conversations.assigneeId));
+  else if (params.assignee) filters.push(eq(conversations.assigneeId, params.assignee));
+  if (params.number) filters.push(eq(conversations.phoneNumberId, params.number));
+  if (params.priority) filters.push(sql`${conversations.priority} = ${params.priority}`);
+  if (params.unread === "true") filters.push(sql`${conversations.unreadCount} > 0`);
+  if (params.unread === "false") filters.push(sql`${conversations.unreadCount} = 0`);
+  if (params.label)
+    filters.push(sql`exists (select 1 from conversation_labels cl
+      where cl.conversation_id = ${conversations.id} and cl.label_id = ${params.label})`);
+  if (params.q) filters.push(searchFilter(params.q));
+  return filters;
+}
+
+/** A contact whose name, phone, username or BSUID contains the text, or a message with those words. */
+function searchFilter(q: string): SQL {
+  const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${contactSearchText(contacts)} like ${like}
+    or exists (select 1 from messages m where m.conversation_id = ${conversations.id}
+      and to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', ${q})))`;
+}
+
+const waitingKey = sql`date_trunc('milliseconds', ${conversations.waitingSince})`;
+
 export async function selectConversations(
   db: DbOrTx,
-  params: {
-    actor: Actor;
-    view: "all" | "mine" | "unassigned";
-    status?: string;
-    cursor?: string;
-    limit: number;
-  },
+  params: { actor: Actor } & ListConversationsParams,
 ): Promise<Page<ConversationSummary>> {
   const { actor } = params;
-  const filters: (SQL | undefined)[] = [conversationScope(actor)];
-  if (params.view === "mine" && actor.type === "user") filters.push(eq(conversations.assigneeId, actor.id));
-  if (params.view === "unassigned") filters.push(isNull(conversations.assigneeId));
-  if (params.status) filters.push(sql`${conversations.status} = ${params.status}`);
+  const filters = conversationFilters(actor, params);
+  const waiting = params.sort === "waiting";
+  if (waiting) filters.push(sql`${conversations.waitingSince} is not null`);
   const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
-  if (cursor) {
+  if (cursor && waiting && cursor.at) {
+    // Keyset on (waiting_since asc, id asc): the longest-waiting customer first. Compared at millisecond
+    // precision, as the cursor carries it, so the last row of a page never comes back on the next.
+    filters.push(sql`(${waitingKey}, ${conversations.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+  } else if (cursor && !waiting) {
     // Keyset pagination on (last_message_at desc nulls last, id desc): stable while new messages arrive.
     const at = cursor.at ? new Date(cursor.at).toISOString() : null;
     filters.push(
@@ -41,27 +83,96 @@ export async function selectConversations(
     );
   }
   const rows = await db
-    .select({ c: conversations, contact: contacts, number: phoneNumbers })
+    .select({ c: conversations, contact: contacts, number: phoneNumbers, assigneeName: users.name })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
     .where(and(...filters))
-    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+    .orderBy(
+      ...(waiting
+        ? [asc(waitingKey), asc(conversations.id)]
+        : [sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id)]),
+    )
     .limit(params.limit + 1);
-  const page = rows.slice(0, params.limit).map(toSummary);
+  const page = await withLabels(db, rows.slice(0, params.limit));
   const last = rows.length > params.limit ? page[page.length - 1] : undefined;
-  return { data: page, next_cursor: last ? encodeCursor({ at: last.last_message_at, id: last.id }) : null };
+  const key = (row: ConversationSummary) => (waiting ? row.waiting_since : row.last_message_at);
+  return { data: page, next_cursor: last ? encodeCursor({ at: key(last), id: last.id }) : null };
+}
+
+/** Open counts for the inbox's views and teams, in one pass over what the actor may see. */
+export async function countConversations(
+  db: DbOrTx,
+  actor: Actor,
+): Promise<{
+  mine: number;
+  unassigned: number;
+  all: number;
+  bot: number;
+  snoozed: number;
+  teams: Record<string, number>;
+}> {
+  const me = actor.type === "user" ? actor.id : null;
+  const scope = conversationScope(actor);
+  const [row] = await db.execute<{
+    mine: number;
+    unassigned: number;
+    all: number;
+    bot: number;
+    snoozed: number;
+  }>(sql`
+    select
+      count(*) filter (where status = 'open' and assignee_id = ${me})::int as mine,
+      count(*) filter (where status = 'open' and assignee_id is null)::int as unassigned,
+      count(*) filter (where status = 'open')::int as all,
+      count(*) filter (where status = 'bot')::int as bot,
+      count(*) filter (where status = 'snoozed')::int as snoozed
+    from conversations where status <> 'resolved' ${scope ? sql`and ${scope}` : sql``}`);
+  const teams = await db.execute<{ team_id: string; n: number }>(sql`
+    select team_id, count(*)::int as n from conversations
+    where status = 'open' and team_id is not null ${scope ? sql`and ${scope}` : sql``}
+    group by team_id`);
+  return {
+    mine: row?.mine ?? 0,
+    unassigned: row?.unassigned ?? 0,
+    all: row?.all ?? 0,
+    bot: row?.bot ?? 0,
+    snoozed: row?.snoozed ?? 0,
+    teams: Object.fromEntries(teams.map((t) => [t.team_id, t.n])),
+  };
+}
+
+/** One query for the page's labels, not one per row. */
+async function withLabels(db: DbOrTx, rows: Joined[]): Promise<ConversationSummary[]> {
+  const ids = rows.map((r) => r.c.id);
+  const labelRows =
+    ids.length > 0
+      ? await db.execute<{ conversation_id: string; id: string; name: string; color: string }>(sql`
+          select cl.conversation_id, l.id, l.name, l.color from conversation_labels cl
+          join labels l on l.id = cl.label_id
+          where cl.conversation_id = any(${`{${ids.join(",")}}`}::uuid[]) order by lower(l.name)`)
+      : [];
+  const byConversation = new Map<string, ConversationSummary["labels"]>();
+  for (const l of labelRows) {
+    const list = byConversation.get(l.conversation_id) ?? [];
+    list.push({ id: l.id, name: l.name, color: l.color });
+    byConversation.set(l.conversation_id, list);
+  }
+  return rows.map((row) => ({ ...toSummary(row), labels: byConversation.get(row.c.id) ?? [] }));
 }
 
 export async function selectConversation(db: DbOrTx, id: string) {
-  const [row] = await db
-    .select({ c: conversations, contact: contacts, number: phoneNumbers })
+  const rows = await db
+    .select({ c: conversations, contact: contacts, number: phoneNumbers, assigneeName: users.name })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
     .where(eq(conversations.id, id))
     .limit(1);
-  return row ? toSummary(row) : undefined;
+  const [summary] = await withLabels(db, rows);
+  return summary;
 }
 
 export async function selectMessages(
@@ -124,9 +235,10 @@ type Joined = {
   c: typeof conversations.$inferSelect;
   contact: typeof contacts.$inferSelect;
   number: typeof phoneNumbers.$inferSelect;
+  assigneeName: string | null;
 };
 
-function toSummary({ c, contact, number }: Joined): ConversationSummary {
+function toSummary({ c, contact, number, assigneeName }: Joined): ConversationSummary {
   return {
     id: c.id,
     status: c.status,
@@ -155,6 +267,8 @@ function toSummary({ c, contact, number }: Joined): ConversationSummary {
     snoozed_until: c.snoozedUntil?.toISOString() ?? null,
     waiting_since: c.waitingSince?.toISOString() ?? null,
     resolved_at: c.resolvedAt?.toISOString() ?? null,
+    assignee_name: assigneeName,
+    labels: [],
   };
 }
 

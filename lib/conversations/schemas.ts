@@ -2,9 +2,23 @@ import { z } from "zod";
 
 // Client-safe: DTOs and inputs shared by the API, the UI and tests.
 
+export const conversationViews = ["all", "mine", "unassigned", "bot", "snoozed", "resolved"] as const;
+
 export const listConversationsInput = z.object({
-  view: z.enum(["all", "mine", "unassigned"]).default("all"),
+  /** mine / unassigned / all narrow by assignee; bot / snoozed / resolved are status views. */
+  view: z.enum(conversationViews).default("all"),
   status: z.enum(["bot", "open", "snoozed", "resolved"]).optional(),
+  team: z.uuid().optional(),
+  /** A user id, or "none" for unassigned. */
+  assignee: z.union([z.uuid(), z.literal("none")]).optional(),
+  number: z.uuid().optional(),
+  label: z.uuid().optional(),
+  priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
+  unread: z.enum(["true", "false"]).optional(),
+  /** Contact name, phone, username or BSUID, or words in the messages. */
+  q: z.string().trim().max(200).optional(),
+  /** recent: last activity first; waiting: the customer waiting longest first (unanswered only). */
+  sort: z.enum(["recent", "waiting"]).default("recent"),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -34,6 +48,8 @@ export type ConversationSummary = {
   /** The oldest customer message nobody has answered yet; null when answered. */
   waiting_since: string | null;
   resolved_at: string | null;
+  assignee_name: string | null;
+  labels: { id: string; name: string; color: string }[];
 };
 
 export type MessageDto = {

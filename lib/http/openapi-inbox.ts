@@ -52,6 +52,29 @@ const action = (summary: string, requestBody?: ReturnType<typeof body>) => ({
 });
 
 export const inboxPaths = {
+  "/api/v1/conversations/counts": {
+    get: {
+      summary: "Badge counts: open mine / unassigned / all, bot, snoozed, and open per team",
+      responses: {
+        "200": json("{ mine, unassigned, all, bot, snoozed, teams: { [teamId]: n } }"),
+        ...errors,
+      },
+    },
+  },
+  "/api/v1/search": {
+    get: {
+      summary:
+        "Search contacts (name, phone, username, BSUID) and message text within your conversations; matches come as highlight segments",
+      parameters: [
+        { name: "q", in: "query", required: true, schema: { type: "string", minLength: 2, maxLength: 200 } },
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 50, default: 20 } },
+      ],
+      responses: {
+        "200": json("{ contacts: [...], messages: [{ ..., highlight: [{ text, hit }] }] }"),
+        ...errors,
+      },
+    },
+  },
   "/api/v1/conversations/{id}/assign": action(
     "Assign to a person and/or move to a team. Agents may take unassigned conversations or give back their own; everything else needs conversations:assign. Timeline event + audit row.",
     body(assignInput),

@@ -50,10 +50,34 @@ export const openApiDocument = {
   paths: {
     "/api/v1/conversations": {
       get: {
-        summary: "List conversations visible to you, newest activity first",
+        summary: "List conversations visible to you, by last activity or longest waiting",
         parameters: [
-          { name: "view", in: "query", schema: { enum: ["all", "mine", "unassigned"], default: "all" } },
+          {
+            name: "view",
+            in: "query",
+            schema: { enum: ["all", "mine", "unassigned", "bot", "snoozed", "resolved"], default: "all" },
+          },
           { name: "status", in: "query", schema: { enum: ["bot", "open", "snoozed", "resolved"] } },
+          { name: "team", in: "query", schema: { type: "string", format: "uuid" } },
+          {
+            name: "assignee",
+            in: "query",
+            schema: { type: "string", description: "A user id, or none for unassigned" },
+          },
+          { name: "number", in: "query", schema: { type: "string", format: "uuid" } },
+          { name: "label", in: "query", schema: { type: "string", format: "uuid" } },
+          { name: "priority", in: "query", schema: { enum: ["low", "normal", "high", "urgent"] } },
+          { name: "unread", in: "query", schema: { enum: ["true", "false"] } },
+          {
+            name: "q",
+            in: "query",
+            schema: {
+              type: "string",
+              maxLength: 200,
+              description: "Contact name/phone/username/BSUID or message words",
+            },
+          },
+          { name: "sort", in: "query", schema: { enum: ["recent", "waiting"], default: "recent" } },
           ...cursorParams,
         ],
         responses: {

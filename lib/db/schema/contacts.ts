@@ -29,8 +29,21 @@ export const contacts = pgTable(
     uniqueIndex("contacts_waba_phone_uq")
       .on(t.wabaId, t.phone)
       .where(sql`${t.phone} is not null`),
+    // Search by any part of a name, phone, username or BSUID (ILIKE '%q%' through trigrams).
+    index("contacts_search_trgm_idx").using("gin", sql`(${contactSearchText(t)}) gin_trgm_ops`),
   ],
 );
+
+/** Everything a contact is searched by, as one lower-case string; queries must use the same expression. */
+export function contactSearchText(t: {
+  addressBookName: unknown;
+  profileName: unknown;
+  username: unknown;
+  phone: unknown;
+  bsuid: unknown;
+}) {
+  return sql`lower(coalesce(${t.addressBookName}, '') || ' ' || coalesce(${t.profileName}, '') || ' ' || coalesce(${t.username}, '') || ' ' || coalesce(${t.phone}, '') || ' ' || coalesce(${t.bsuid}, ''))`;
+}
 
 export const contactAliasKind = pgEnum("contact_alias_kind", ["bsuid", "parent_bsuid", "phone"]);
 

@@ -63,6 +63,10 @@ export const conversations = pgTable(
     index("conversations_status_activity_idx").on(t.status, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_team_activity_idx").on(t.teamId, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_assignee_activity_idx").on(t.assigneeId, sql`${t.lastMessageAt} desc nulls last`),
+    // "Longest waiting" sort: unanswered conversations by the age of the oldest unanswered message.
+    index("conversations_waiting_idx")
+      .on(t.waitingSince, t.id)
+      .where(sql`${t.waitingSince} is not null`),
     // The snooze wake-up looks only at timed snoozes.
     index("conversations_snoozed_until_idx")
       .on(t.snoozedUntil)

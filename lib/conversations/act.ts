@@ -7,6 +7,7 @@ import { withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import type { ConversationChanged } from "@/lib/realtime/events";
 import { publishConversationChanged } from "@/lib/realtime/publish";
+import { routeTeams } from "@/lib/routing";
 import { touchConversation, type ConversationTouch } from "./touch-conversation";
 
 /** The conversation as an action sees it, locked for the rest of the transaction. */
@@ -88,6 +89,8 @@ export async function actOnConversation<T>(
     return { result: outcome.result, touches };
   });
   for (const touch of done.touches) await publishConversationChanged(touch);
+  // Capacity freed or a conversation queued (resolve, unassign, transfer, reopen): the router acts now.
+  if (done.touches.length > 0) await routeTeams(done.touches.map((t) => t.teamId));
   return done.result;
 }
 

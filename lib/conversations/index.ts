@@ -4,7 +4,7 @@ export { applyStatus, CALLBACK_PREFIX } from "./apply-status";
 export { addConversationNote } from "./add-note";
 export { assignConversation } from "./assign-conversation";
 export { addConversationLabel, removeConversationLabel } from "./conversation-labels";
-export { recordFirstResponse } from "./cycles";
+export { recordFirstResponse, syncCycleOwner } from "./cycles";
 export { countConversations } from "./count-conversations";
 export { ensureConversation } from "./ensure-conversation";
 export { getConversation } from "./get-conversation";

@@ -11,6 +11,7 @@ import {
 } from "@/lib/conversations/schemas";
 import { labelInput, labelPatch } from "@/lib/labels";
 import { markNotificationsReadInput } from "@/lib/notifications";
+import { availabilityInput, memberCapacityInput, teamRoutingInput } from "@/lib/routing";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -52,6 +53,38 @@ const action = (summary: string, requestBody?: ReturnType<typeof body>) => ({
 });
 
 export const inboxPaths = {
+  "/api/v1/availability": {
+    get: {
+      summary: "Your availability and since when",
+      responses: { "200": json("{ availability, since }"), ...errors },
+    },
+    post: {
+      summary: "Set your availability; only online agents receive work automatically",
+      requestBody: body(availabilityInput),
+      responses: { "200": json("{ availability, since }"), ...errors },
+    },
+  },
+  "/api/v1/routing/teams/{id}": {
+    get: {
+      summary: "A team's routing: policy, waiting count, and each member's availability, load and capacity",
+      parameters: [idParam],
+      responses: { "200": json("The team's routing"), ...errors },
+    },
+    patch: {
+      summary: "Set the team's assignment policy (teams:manage)",
+      parameters: [idParam],
+      requestBody: body(teamRoutingInput),
+      responses: { "200": json("The team's routing"), ...errors },
+    },
+  },
+  "/api/v1/routing/teams/{id}/members/{userId}": {
+    patch: {
+      summary: "Set a member's capacity (admins, or the team's managers)",
+      parameters: [idParam, { name: "userId", in: "path", required: true, schema: { type: "string" } }],
+      requestBody: body(memberCapacityInput),
+      responses: { "200": json("The team's routing"), ...errors },
+    },
+  },
   "/api/v1/conversations/counts": {
     get: {
       summary: "Badge counts: open mine / unassigned / all, bot, snoozed, and open per team",

@@ -24,6 +24,7 @@ import {
 } from "@/lib/numbers";
 import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
 import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
+import { routeTeams } from "@/lib/routing";
 import { applyTemplateUpdate } from "@/lib/templates";
 import type { DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
@@ -161,6 +162,11 @@ async function applyClaimed(ctx: Ctx, claim: (tx: Tx) => Promise<ClaimedRow[]>):
   });
   for (const publication of publications) await publish(publication);
   for (const job of jobs) await scheduleMediaDownload(job.mediaId);
+  // A customer message in an unassigned conversation queues it for its team: the router acts now.
+  const queued = publications.flatMap((p) =>
+    p.type === "conversation" && p.reason === "message" && !p.touch.assigneeId ? [p.touch.teamId] : [],
+  );
+  if (queued.length > 0) await routeTeams(queued);
   return outcome;
 }
 

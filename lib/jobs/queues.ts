@@ -7,5 +7,6 @@ export const queues = {
   campaignRun: "campaign.run",
   campaignTick: "campaign.tick",
   snoozeWake: "conversation.wake-snoozed",
+  routingTick: "routing.tick",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

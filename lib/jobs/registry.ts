@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
 import { wakeSnoozedConversations } from "@/lib/conversations";
+import { routeAllTeams } from "@/lib/routing";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { deliverMessage, markReadOnWhatsApp } from "@/lib/messaging";
@@ -123,6 +124,16 @@ export const registry: Record<QueueName, Definition> = {
       await wakeSnoozedConversations({ ctx: { actor: systemActor("snooze") } });
     },
   },
+  [queues.routingTick]: {
+    queue: { name: queues.routingTick, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      // The safety net: routing runs on events (new message, resolve, availability); this catches misses.
+      const assigned = await routeAllTeams({ ctx: { actor: systemActor("router") } });
+      if (assigned > 0) console.log(`[routing] safety tick assigned ${assigned} conversations`);
+    },
+  },
 };
 
 const RETIRED_QUEUES = ["ingest.recover", "ingest.apply"];
@@ -132,6 +143,7 @@ export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.mediaRecover, cron: "* * * * *" },
   { queue: queues.campaignTick, cron: "* * * * *" },
   { queue: queues.snoozeWake, cron: "* * * * *" },
+  { queue: queues.routingTick, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

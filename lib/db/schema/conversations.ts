@@ -63,6 +63,10 @@ export const conversations = pgTable(
     index("conversations_status_activity_idx").on(t.status, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_team_activity_idx").on(t.teamId, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_assignee_activity_idx").on(t.assigneeId, sql`${t.lastMessageAt} desc nulls last`),
+    // The team queue the router draws from: open, unassigned, by team.
+    index("conversations_queue_idx")
+      .on(t.teamId, t.priority, t.waitingSince)
+      .where(sql`${t.status} = 'open' and ${t.assigneeId} is null`),
     // "Longest waiting" sort: unanswered conversations by the age of the oldest unanswered message.
     index("conversations_waiting_idx")
       .on(t.waitingSince, t.id)

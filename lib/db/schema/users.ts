@@ -15,6 +15,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "supervisor", "agent"]);
+export const availability = pgEnum("availability", ["online", "away", "busy", "offline"]);
+export const assignmentPolicy = pgEnum("assignment_policy", ["manual", "round_robin", "least_loaded"]);
 
 // Custom roles: a permission list from the catalogue plus a base role that sets object scope
 // (admin: everything, supervisor: own teams + teamless, agent: own teams' queues + own conversations).
@@ -48,6 +50,9 @@ export const users = pgTable(
     mustChangePassword: boolean("must_change_password").notNull().default(false),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+    // Only `online` agents receive work automatically (issue "routing").
+    availability: availability("availability").notNull().default("offline"),
+    availabilityChangedAt: timestamp("availability_changed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -58,6 +63,8 @@ export const users = pgTable(
 export const teams = pgTable("teams", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull().unique(),
+  // How waiting conversations reach agents: picked by hand, or given out automatically.
+  assignmentPolicy: assignmentPolicy("assignment_policy").notNull().default("manual"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -71,6 +78,10 @@ export const teamMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     isManager: boolean("is_manager").notNull().default(false),
+    // Most open conversations of this team the member is given automatically.
+    capacity: integer("capacity").notNull().default(5),
+    // Round robin gives the next conversation to the member who got one longest ago.
+    lastAssignedAt: timestamp("last_assigned_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] })],

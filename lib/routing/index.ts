@@ -1,0 +1,9 @@
+export { autoAssignTeam, routeAllTeams, routeTeams, type AutoAssignment } from "./auto-assign";
+export { availabilityInput, getMyAvailability, setMyAvailability, type Availability } from "./availability";
+export {
+  getTeamRouting,
+  memberCapacityInput,
+  setMemberCapacity,
+  setTeamRouting,
+  teamRoutingInput,
+} from "./team-routing";

@@ -1,5 +1,6 @@
 // The one allowed barrel: drizzle-kit and the Drizzle client need the whole schema in one module.
 export * from "./audit";
+export * from "./bots";
 export * from "./campaigns";
 export * from "./consent";
 export * from "./contacts";

@@ -19,6 +19,8 @@ export const phoneNumbers = pgTable("phone_numbers", {
   displayNumber: text("display_number").notNull(),
   coexistence: boolean("coexistence").notNull().default(false),
   defaultTeamId: uuid("default_team_id").references(() => teams.id, { onDelete: "set null" }),
+  // The number's opening hours (bots' away message, routing rules, SLA clocks); null = always open.
+  businessHoursId: uuid("business_hours_id"),
   // Coexistence link health (PROTOCOL.md §5.5): account_update events move it.
   coexistenceState: coexistenceState("coexistence_state").notNull().default("active"),
   coexistenceReason: text("coexistence_reason"),

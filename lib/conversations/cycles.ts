@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
+import { stopResponseClocks } from "@/lib/sla";
 
 /** Opens a work cycle unless one is open already (the partial unique index makes this race-safe). */
 export async function startCycle(tx: Tx, conversationId: string, at: Date, reopened: boolean): Promise<void> {
@@ -37,6 +38,8 @@ export async function recordFirstResponse(
 ): Promise<void> {
   await tx.execute(sql`
     update conversations set waiting_since = null where id = ${conversationId} and waiting_since is not null`);
+  // Echoes from the owner count as a response too (issue "routing": SLA).
+  if (human) await stopResponseClocks(tx, conversationId);
   if (human)
     await tx.execute(sql`
       update conversation_cycles set first_response_at = ${at.toISOString()}::timestamptz

@@ -269,6 +269,12 @@ function toSummary({ c, contact, number, assigneeName }: Joined): ConversationSu
     resolved_at: c.resolvedAt?.toISOString() ?? null,
     assignee_name: assigneeName,
     labels: [],
+    sla: {
+      first_response_due_at: c.firstResponseDueAt?.toISOString() ?? null,
+      next_response_due_at: c.nextResponseDueAt?.toISOString() ?? null,
+      resolution_due_at: c.resolutionDueAt?.toISOString() ?? null,
+      breached_at: c.slaBreachedAt?.toISOString() ?? null,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { MetaError } from "@/lib/whatsapp/events";
 import { applyPendingChanges } from "./apply-change";
+import { startSlaClocks } from "@/lib/sla";
 import { recordFirstResponse, startCycle } from "./cycles";
 import { STATUS_ORDER_SQL } from "./status-order";
 
@@ -12,6 +13,8 @@ export type RecordedMessage = {
   seq: number;
   /** Null when the wamid was already stored: a duplicate delivery changes nothing. */
   messageId: string | null;
+  /** The conversation's status after this message (null for a duplicate). */
+  status: "bot" | "open" | "snoozed" | "resolved" | null;
 };
 
 export type NewMessage = {
@@ -45,7 +48,13 @@ export async function recordMessage(
   const { message } = input;
   // ISO strings, not Dates: drizzle's postgres.js setup does not serialise Date params in raw SQL.
   const at = message.timestamp.toISOString();
-  const initialStatus = message.source === "history" ? "resolved" : "open";
+  // A number with an active bot greets new customers with it (status bot, not offered to humans yet).
+  const initialStatus =
+    message.source === "history"
+      ? sql`'resolved'`
+      : message.source === "customer"
+        ? sql`case when exists (select 1 from bots where phone_number_id = ${input.numberId} and active) then 'bot' else 'open' end`
+        : sql`'open'`;
   const [conversation] = await tx.execute<{
     id: string;
     team_id: string | null;
@@ -53,7 +62,7 @@ export async function recordMessage(
     created: boolean;
   }>(sql`
     insert into conversations (contact_id, phone_number_id, team_id, status)
-    values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, ${initialStatus}::conversation_status)
+    values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, (${initialStatus})::conversation_status)
     on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
     returning id, team_id, assignee_id, (xmax = 0) as created`);
   if (!conversation) throw new Error("conversation upsert returned no row");
@@ -84,7 +93,7 @@ export async function recordMessage(
       )
       update conversations c set seq = seq + 1 from m where c.id = m.conversation_id
       returning m.id, c.seq`);
-    return { ...base, seq: Number(filled?.seq ?? 0), messageId: filled?.id ?? null };
+    return { ...base, seq: Number(filled?.seq ?? 0), messageId: filled?.id ?? null, status: null };
   }
 
   if (message.direction === "outbound") await applyEarlyStatuses(tx, message.wamid);
@@ -96,6 +105,7 @@ export async function recordMessage(
   // Timestamps only move forward: a late, older message must not rewind the list order or the window.
   const [updated] = await tx.execute<{
     seq: string;
+    status: RecordedMessage["status"];
     prev_status: string;
     prev_resolved: boolean;
     prev_answered: boolean;
@@ -108,7 +118,11 @@ export async function recordMessage(
       window_expires_at = case when ${isCustomer} then greatest(window_expires_at, ${windowExpiresAt}::timestamptz)
                                else window_expires_at end,
       unread_count = unread_count + case when ${isCustomer} then 1 else 0 end,
-      status = case when ${isCustomer} and status in ('resolved', 'snoozed') then 'open'::conversation_status
+      -- A customer reopens a resolved conversation: back to the bot when the number's bot resumes after resolve.
+      status = case when ${isCustomer} and status = 'resolved' and exists (
+                      select 1 from bots b where b.phone_number_id = ${input.numberId} and b.active and b.resume_after_resolve)
+                    then 'bot'::conversation_status
+                    when ${isCustomer} and status in ('resolved', 'snoozed') then 'open'::conversation_status
                     else status end,
       owner_active_at = case when ${isEcho} then greatest(owner_active_at, ${at}::timestamptz) else owner_active_at end,
       -- Someone is waiting from the first unanswered customer message; the owner's answer ends the wait.
@@ -121,13 +135,17 @@ export async function recordMessage(
     from (select status as prev_status, resolved_at is not null as prev_resolved, waiting_since is null as prev_answered
           from conversations where id = ${conversation.id}) prev
     where id = ${conversation.id}
-    returning seq, prev.prev_status, prev.prev_resolved, prev.prev_answered`);
+    returning seq, status, prev.prev_status, prev.prev_resolved, prev.prev_answered`);
   // A customer writing opens a work cycle unless one is open (after a resolve it counts as a reopen). Only
   // checked when nobody was already waiting, which an open cycle implies.
-  if (isCustomer && (conversation.created || updated?.prev_answered || updated?.prev_status === "resolved"))
+  if (isCustomer && (conversation.created || updated?.prev_answered || updated?.prev_status === "resolved")) {
+    const newCycle = conversation.created || updated?.prev_status === "resolved";
     await startCycle(tx, conversation.id, message.timestamp, Boolean(updated?.prev_resolved));
+    // A new wait starts the response clock (and a new cycle the resolution clock).
+    await startSlaClocks(tx, { conversationId: conversation.id, at: message.timestamp, newCycle });
+  }
   if (isEcho) await recordFirstResponse(tx, conversation.id, message.timestamp, true);
-  return { ...base, seq: Number(updated?.seq ?? 0), messageId: inserted.id };
+  return { ...base, seq: Number(updated?.seq ?? 0), messageId: inserted.id, status: updated?.status ?? null };
 }
 
 /** Receipts that arrived before their message (PROTOCOL.md §1.3): the highest one wins now. */

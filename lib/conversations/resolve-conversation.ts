@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "@/lib/db/context";
 import { ConflictError } from "@/lib/errors";
 import { actOnConversation, actorId } from "./act";
+import { stopAllClocks } from "@/lib/sla";
 import { closeCycle, startCycle } from "./cycles";
 
 type StatusResult = { status: "bot" | "open" | "snoozed" | "resolved" };
@@ -25,6 +26,7 @@ export async function resolveConversation({
           snoozed_until = null, waiting_since = null
         where id = ${conversation.id}`);
       await closeCycle(tx, conversation.id, at, actorId(ctx.actor));
+      await stopAllClocks(tx, conversation.id);
       return {
         result: { status: "resolved" },
         event: { type: "resolved", data: { from: conversation.status } },

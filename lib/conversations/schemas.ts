@@ -50,6 +50,13 @@ export type ConversationSummary = {
   resolved_at: string | null;
   assignee_name: string | null;
   labels: { id: string; name: string; color: string }[];
+  /** Running SLA deadlines (null when that clock is not running) and the first breach, if any. */
+  sla: {
+    first_response_due_at: string | null;
+    next_response_due_at: string | null;
+    resolution_due_at: string | null;
+    breached_at: string | null;
+  };
 };
 
 export type MessageDto = {

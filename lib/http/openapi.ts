@@ -2,6 +2,7 @@ import { z } from "zod";
 import { outboundMessageInput } from "@/lib/messaging/schemas";
 import { campaignPaths, campaignSchema } from "./openapi-campaigns";
 import { inboxPaths } from "./openapi-inbox";
+import { slaPaths } from "./openapi-sla";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -309,6 +310,8 @@ export const openApiDocument = {
     ...campaignPaths,
     // Conversation actions and the timeline, labels, canned responses, notifications.
     ...inboxPaths,
+    // SLA policies and business hours.
+    ...slaPaths,
   },
   components: {
     schemas: {

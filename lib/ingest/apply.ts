@@ -25,6 +25,7 @@ import {
 import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
 import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
 import { routeTeams } from "@/lib/routing";
+import { pauseBotForHuman } from "@/lib/bots/pause";
 import { applyTemplateUpdate } from "@/lib/templates";
 import type { DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
@@ -207,6 +208,14 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
       });
       if (isEcho && event.origin === "live") await recordAppActivity(tx, number.id, event.timestamp);
       if (!recorded.messageId) return [];
+      // The owner answered from the phone: a human is talking, the bot stops here at once (DESIGN.md).
+      if (isEcho && event.origin === "live")
+        await pauseBotForHuman(tx, {
+          conversationId: recorded.conversationId,
+          reason: "owner_replied",
+          actor: { type: "system", name: "owner" },
+          at: event.timestamp,
+        });
       await applyConsentKeyword(tx, {
         event,
         contactId: contact.id,

@@ -8,5 +8,6 @@ export const queues = {
   campaignTick: "campaign.tick",
   snoozeWake: "conversation.wake-snoozed",
   routingTick: "routing.tick",
+  slaTick: "sla.tick",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

@@ -4,6 +4,7 @@ import { systemActor } from "@/lib/auth/actor";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
 import { wakeSnoozedConversations } from "@/lib/conversations";
 import { routeAllTeams } from "@/lib/routing";
+import { recordSlaBreaches } from "@/lib/sla";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
 import { deliverMessage, markReadOnWhatsApp } from "@/lib/messaging";
@@ -124,6 +125,14 @@ export const registry: Record<QueueName, Definition> = {
       await wakeSnoozedConversations({ ctx: { actor: systemActor("snooze") } });
     },
   },
+  [queues.slaTick]: {
+    queue: { name: queues.slaTick, retryLimit: 0, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      await recordSlaBreaches({ ctx: { actor: systemActor("sla") } });
+    },
+  },
   [queues.routingTick]: {
     queue: { name: queues.routingTick, retryLimit: 0, expireInSeconds: 60 },
     workers: 1,
@@ -144,6 +153,7 @@ export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.campaignTick, cron: "* * * * *" },
   { queue: queues.snoozeWake, cron: "* * * * *" },
   { queue: queues.routingTick, cron: "* * * * *" },
+  { queue: queues.slaTick, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

@@ -8,6 +8,7 @@ import { UpstreamError } from "@/lib/errors";
 import { getMediaStorage } from "@/lib/media/storage";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
+import { withdrawSends } from "./hold";
 import { pauseNumberSending } from "./pause";
 import { defaultRateLimit, limiterKeys, numberIntervalMs, penalize, reserveSlot } from "./rate-limiter";
 import { scheduleSend } from "./schedule";
@@ -28,6 +29,12 @@ const MAX_TRANSIENT_ATTEMPTS = 8;
 const PAIR_INTERVAL_MS = 6_000;
 const AGENT_PAIR_BURST = 45;
 const STOPPED_MARKETING = 131050;
+const BOT_PRIORITY = 1;
+const BOT_REPLY_DROPPED = {
+  code: "bot_reply_dropped",
+  title: "Not sent: a person took over from the bot",
+  hint: "The bot had prepared this reply before someone answered; it was dropped so the customer only hears the person.",
+};
 
 type Claimed = {
   message_id: string;
@@ -70,6 +77,14 @@ export async function deliverMessage({
   }
   if (send.input.type !== "template" && !windowOpen(send.window_expires_at))
     return fail(ctx, send, describeSendError(131047));
+  // A bot's reply still queued when a person took over is dropped, not sent after the human's answer.
+  if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send))) {
+    const withdrawn = await withTransaction(ctx, (tx) =>
+      withdrawSends(tx, [send.message_id], BOT_REPLY_DROPPED),
+    );
+    await withdrawn.publish();
+    return "failed";
+  }
 
   const recipient = send.recipient_phone ?? send.recipient_bsuid ?? "";
   const pairSlot = await reserveSlot(dbOf(ctx), {
@@ -140,6 +155,16 @@ async function waitForNumberSlot(
     if (wait > 0) await sleep(wait);
     if (performance.now() - due <= MAX_SLOT_LATENESS_MS || retakes >= MAX_SLOT_RETAKES) return { ok: true };
   }
+}
+
+async function humanTookOver(ctx: Ctx, send: Claimed): Promise<boolean> {
+  const [row] = await dbOf(ctx).execute<{ dropped: boolean }>(sql`
+    select exists (
+      select 1 from bot_sessions s join messages m on m.id = ${send.message_id}
+      where s.conversation_id = ${send.conversation_id} and s.ended_at is not null
+        and s.end_reason in ('owner_replied', 'agent_replied', 'taken_over') and m.created_at <= s.ended_at
+    ) as dropped`);
+  return Boolean(row?.dropped);
 }
 
 async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> {

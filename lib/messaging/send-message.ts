@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
+import { pauseBotForHuman } from "@/lib/bots/pause";
 import { marketingOptedOut } from "@/lib/consent";
 import { getConversation, recordFirstResponse, selectMessageDto } from "@/lib/conversations";
 import type { MessageDto } from "@/lib/conversations/schemas";
@@ -121,6 +122,14 @@ export async function sendMessage({
         seq = seq + 1, updated_at = now()
       where id = ${conversation.id}
       returning seq`);
+    // An agent answering stops the bot in this conversation at once.
+    if (source === "agent")
+      await pauseBotForHuman(tx, {
+        conversationId: conversation.id,
+        reason: "agent_replied",
+        actor,
+        at: new Date(),
+      });
     // A reply (not a campaign blast) answers whoever was waiting; an agent's is the cycle's first response.
     if (source !== "campaign") await recordFirstResponse(tx, conversation.id, new Date(), source === "agent");
     await emitAudit(tx, actor, {

@@ -4,7 +4,7 @@ import { publishNotification } from "@/lib/realtime/publish";
 
 export type NewNotification = {
   userId: string;
-  kind: "mention" | "assigned";
+  kind: "mention" | "assigned" | "sla_breached";
   conversationId: string;
   actorId: string | null;
   data?: Record<string, unknown>;

@@ -40,6 +40,11 @@ export const conversations = pgTable(
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     // The oldest customer message nobody has answered yet ("longest waiting" sort and SLA); null when answered.
     waitingSince: timestamp("waiting_since", { withTimezone: true }),
+    // SLA clocks (lib/sla), maintained on write; a clock that ran out is cleared and recorded as a breach.
+    firstResponseDueAt: timestamp("first_response_due_at", { withTimezone: true }),
+    nextResponseDueAt: timestamp("next_response_due_at", { withTimezone: true }),
+    resolutionDueAt: timestamp("resolution_due_at", { withTimezone: true }),
+    slaBreachedAt: timestamp("sla_breached_at", { withTimezone: true }),
     // Denormalized so the inbox list is one indexed scan (BENCHMARKS.md T7), not a join over messages.
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     lastMessagePreview: text("last_message_preview"),
@@ -71,6 +76,12 @@ export const conversations = pgTable(
     index("conversations_waiting_idx")
       .on(t.waitingSince, t.id)
       .where(sql`${t.waitingSince} is not null`),
+    // The SLA tick looks only at running clocks.
+    index("conversations_sla_due_idx")
+      .on(sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`)
+      .where(
+        sql`${t.firstResponseDueAt} is not null or ${t.nextResponseDueAt} is not null or ${t.resolutionDueAt} is not null`,
+      ),
     // The snooze wake-up looks only at timed snoozes.
     index("conversations_snoozed_until_idx")
       .on(t.snoozedUntil)

@@ -10,6 +10,7 @@ export * from "./messages";
 export * from "./numbers";
 export * from "./outbound";
 export * from "./realtime";
+export * from "./sla";
 export * from "./templates";
 export * from "./users";
 export * from "./webhook-events";

@@ -1,0 +1,70 @@
+// SLA policies and business hours: their part of openapi.ts.
+import { z } from "zod";
+import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
+const json = (description: string) => ({ description, content: { "application/json": {} } });
+const error = {
+  type: "object",
+  properties: {
+    error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } } },
+  },
+};
+const errors = {
+  "401": { description: "Not signed in", content: { "application/json": { schema: error } } },
+  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
+  "404": { description: "Not found", content: { "application/json": { schema: error } } },
+  "409": {
+    description: "Conflicts with the current state",
+    content: { "application/json": { schema: error } },
+  },
+  "422": {
+    description: "Invalid input; names the field",
+    content: { "application/json": { schema: error } },
+  },
+};
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+
+export const slaPaths = {
+  "/api/v1/sla-policies": {
+    get: { summary: "SLA policies", responses: { "200": json("{ data }"), ...errors } },
+    post: {
+      summary: "Create an SLA policy (settings:manage); the most specific active one applies",
+      requestBody: body(slaPolicyInput),
+      responses: { "201": json("The policy"), ...errors },
+    },
+  },
+  "/api/v1/sla-policies/{id}": {
+    put: {
+      summary: "Replace an SLA policy",
+      parameters: [idParam],
+      requestBody: body(slaPolicyInput),
+      responses: { "200": json("The policy"), ...errors },
+    },
+    delete: {
+      summary: "Delete an SLA policy",
+      parameters: [idParam],
+      responses: { "200": json("{ ok: true }"), ...errors },
+    },
+  },
+  "/api/v1/business-hours": {
+    get: {
+      summary: "Business hours (time zone, weekly ranges, holidays)",
+      responses: { "200": json("{ data }"), ...errors },
+    },
+    post: {
+      summary: "Create business hours (settings:manage)",
+      requestBody: body(businessHoursInput),
+      responses: { "201": json("The hours"), ...errors },
+    },
+  },
+  "/api/v1/business-hours/{id}": {
+    put: {
+      summary: "Replace business hours",
+      parameters: [idParam],
+      requestBody: body(businessHoursInput),
+      responses: { "200": json("The hours"), ...errors },
+    },
+  },
+};

@@ -1,0 +1,12 @@
+export { recordSlaBreaches } from "./breaches";
+export { addBusinessMinutes, businessMinutesBetween, type WeeklyHours } from "./business-time";
+export { startSlaClocks, stopAllClocks, stopResponseClocks } from "./clocks";
+export {
+  businessHoursInput,
+  deleteSlaPolicy,
+  listBusinessHours,
+  listSlaPolicies,
+  saveBusinessHours,
+  saveSlaPolicy,
+  slaPolicyInput,
+} from "./policies";

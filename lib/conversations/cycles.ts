@@ -5,8 +5,10 @@ import { stopResponseClocks } from "@/lib/sla";
 /** Opens a work cycle unless one is open already (the partial unique index makes this race-safe). */
 export async function startCycle(tx: Tx, conversationId: string, at: Date, reopened: boolean): Promise<void> {
   await tx.execute(sql`
-    insert into conversation_cycles (conversation_id, phone_number_id, team_id, assignee_id, started_at, reopened)
-    select id, phone_number_id, team_id, assignee_id, ${at.toISOString()}::timestamptz, ${reopened}
+    insert into conversation_cycles (conversation_id, phone_number_id, team_id, assignee_id, started_at, reopened,
+                                     first_assigned_at)
+    select id, phone_number_id, team_id, assignee_id, ${at.toISOString()}::timestamptz, ${reopened},
+      case when assignee_id is not null then ${at.toISOString()}::timestamptz end
     from conversations where id = ${conversationId}
     on conflict (conversation_id) where resolved_at is null do nothing`);
 }
@@ -21,7 +23,8 @@ export async function closeCycle(tx: Tx, conversationId: string, at: Date, by: s
 /** Keeps the open cycle's owner in step with the conversation (per-agent and per-team reports). */
 export async function syncCycleOwner(tx: Tx, conversationId: string): Promise<void> {
   await tx.execute(sql`
-    update conversation_cycles y set team_id = c.team_id, assignee_id = c.assignee_id
+    update conversation_cycles y set team_id = c.team_id, assignee_id = c.assignee_id,
+      first_assigned_at = coalesce(y.first_assigned_at, case when c.assignee_id is not null then now() end)
     from conversations c
     where c.id = ${conversationId} and y.conversation_id = c.id and y.resolved_at is null`);
 }

@@ -8,7 +8,7 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 type Handle = { url: string; sql: postgres.Sql; db: Db };
-type Pool = "main" | "receive";
+type Pool = "main" | "receive" | "reports";
 
 // Cached on globalThis, not in module scope: Next bundles route handlers into their own module graph,
 // and server.ts, jobs and route handlers in one process should share one pool.
@@ -17,7 +17,10 @@ const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Hand
 
 // Connections per pool. The webhook ack has its own small pool so it never queues behind long worker
 // transactions (a history chunk) in the same process (BENCHMARKS.md T2, T6).
-const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4 };
+// Reports get their own two connections with a statement timeout, so a heavy report can neither starve
+// ingest of connections nor run forever (BENCHMARKS.md T8).
+const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4, reports: 2 };
+const REPORT_STATEMENT_TIMEOUT_MS = 20_000;
 
 export function databaseUrl(): string {
   const url = getEnv().DATABASE_URL;
@@ -27,6 +30,11 @@ export function databaseUrl(): string {
 
 export function getDb(): Db {
   return handle().db;
+}
+
+/** The reports pool: read-heavy queries, isolated from the app's pool and bounded in time. */
+export function getReportsDb(): Db {
+  return handle("reports").db;
 }
 
 /** The raw postgres.js client, for the few hot paths that are one fixed statement (webhook receive). */
@@ -52,6 +60,7 @@ function handle(pool: Pool = "main"): Handle {
     // A restarted Postgres must not leave us with dead sockets forever (BENCHMARKS.md R4).
     idle_timeout: 60,
     connect_timeout: 10,
+    ...(pool === "reports" ? { connection: { statement_timeout: REPORT_STATEMENT_TIMEOUT_MS } } : {}),
   });
   const created = { url, sql, db: drizzle(sql, { schema }) };
   pools[pool] = created;

@@ -1,5 +1,6 @@
 // SLA policies and business hours: their part of openapi.ts.
 import { z } from "zod";
+import { reportInput } from "@/lib/reports";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -26,7 +27,26 @@ const errors = {
 };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
+const reportParams = Object.entries(
+  (z.toJSONSchema(reportInput, { io: "input" }) as { properties: Record<string, object> }).properties,
+).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
+
 export const slaPaths = {
+  "/api/v1/reports": {
+    get: {
+      summary:
+        "Report for a date range: volume by day and source (history excluded), first response / resolution / handle time, reopen rate and SLA compliance per group, bot containment",
+      parameters: reportParams,
+      responses: { "200": json("The report"), ...errors },
+    },
+  },
+  "/api/v1/reports/export": {
+    get: {
+      summary: "The report's rows as CSV",
+      parameters: reportParams,
+      responses: { "200": { description: "text/csv" }, ...errors },
+    },
+  },
   "/api/v1/sla-policies": {
     get: { summary: "SLA policies", responses: { "200": json("{ data }"), ...errors } },
     post: {

@@ -9,5 +9,6 @@ export const queues = {
   snoozeWake: "conversation.wake-snoozed",
   routingTick: "routing.tick",
   slaTick: "sla.tick",
+  volumeRollup: "reports.volume-rollup",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

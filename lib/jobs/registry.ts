@@ -4,6 +4,7 @@ import { systemActor } from "@/lib/auth/actor";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
 import { wakeSnoozedConversations } from "@/lib/conversations";
 import { routeAllTeams } from "@/lib/routing";
+import { rollupMessageVolume } from "@/lib/reports";
 import { recordSlaBreaches } from "@/lib/sla";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
@@ -133,6 +134,14 @@ export const registry: Record<QueueName, Definition> = {
       await recordSlaBreaches({ ctx: { actor: systemActor("sla") } });
     },
   },
+  [queues.volumeRollup]: {
+    queue: { name: queues.volumeRollup, retryLimit: 0, expireInSeconds: 300 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      await rollupMessageVolume({ ctx: { actor: systemActor("reports") } });
+    },
+  },
   [queues.routingTick]: {
     queue: { name: queues.routingTick, retryLimit: 0, expireInSeconds: 60 },
     workers: 1,
@@ -154,6 +163,7 @@ export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.snoozeWake, cron: "* * * * *" },
   { queue: queues.routingTick, cron: "* * * * *" },
   { queue: queues.slaTick, cron: "* * * * *" },
+  { queue: queues.volumeRollup, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

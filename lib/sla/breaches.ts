@@ -43,6 +43,8 @@ export async function recordSlaBreaches({ ctx }: { ctx: Ctx }): Promise<number> 
           update conversations set ${sql.raw(column)} = null, sla_breached_at = coalesce(sla_breached_at, now())
           where id = ${row.id}`);
         await tx.execute(sql`
+          update conversation_cycles set sla_breached = true where conversation_id = ${row.id} and resolved_at is null`);
+        await tx.execute(sql`
           insert into conversation_events (conversation_id, type, actor_type, actor_id, data, at)
           values (${row.id}, 'sla_breached', 'system', 'sla', ${JSON.stringify({ kind, due_at: row[column] })}::jsonb, now())`);
         const supervisors = await tx.execute<{ id: string }>(sql`

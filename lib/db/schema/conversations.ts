@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -166,6 +167,10 @@ export const conversationCycles = pgTable(
     resolvedBy: text("resolved_by"),
     // Started by reopening a resolved conversation (reopen rate).
     reopened: boolean("reopened").notNull().default(false),
+    // First time someone owned it in this cycle (handle time runs from here to the resolve).
+    firstAssignedAt: timestamp("first_assigned_at", { withTimezone: true }),
+    // An SLA clock ran out during this cycle (SLA compliance).
+    slaBreached: boolean("sla_breached").notNull().default(false),
   },
   (t) => [
     index("conversation_cycles_conversation_idx").on(t.conversationId, t.startedAt),
@@ -216,3 +221,28 @@ export const notifications = pgTable(
   },
   (t) => [index("notifications_user_idx").on(t.userId, t.id)],
 );
+
+/**
+ * Messages per day, number, team, source and direction: the volume report reads this, never the messages
+ * table. Kept by a minutely job that folds in messages stored since its watermark (no hot-row updates on
+ * the ingest path).
+ */
+export const messageVolumeDaily = pgTable(
+  "message_volume_daily",
+  {
+    day: date("day").notNull(),
+    phoneNumberId: uuid("phone_number_id").notNull(),
+    // The conversation's team when counted; the zero uuid for none (part of the key, so never null).
+    teamId: uuid("team_id").notNull(),
+    source: text("source").notNull(),
+    direction: text("direction").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.phoneNumberId, t.teamId, t.source, t.direction] })],
+);
+
+/** Where each incremental job has got to (e.g. the volume rollup's last counted insert time). */
+export const jobWatermarks = pgTable("job_watermarks", {
+  key: text("key").primaryKey(),
+  value: timestamp("value", { withTimezone: true }).notNull(),
+});

@@ -70,6 +70,8 @@ export const messages = pgTable(
     uniqueIndex("messages_wamid_uq").on(t.wamid),
     // A thread page is the newest N messages of one conversation.
     index("messages_conversation_ts_idx").on(t.conversationId, sql`${t.timestamp} desc`, t.id),
+    // The volume rollup folds in messages stored since its watermark.
+    index("messages_created_idx").on(t.createdAt),
     // Full-text search over message text; 'simple' (no stemming) because customers write in any language.
     index("messages_text_fts_idx").using("gin", sql`to_tsvector('simple', coalesce(${t.text}, ''))`),
   ],

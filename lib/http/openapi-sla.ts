@@ -1,5 +1,6 @@
 // SLA policies and business hours: their part of openapi.ts.
 import { z } from "zod";
+import { reassignAllInput } from "@/lib/board";
 import { reportInput } from "@/lib/reports";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
 
@@ -32,6 +33,20 @@ const reportParams = Object.entries(
 ).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
 
 export const slaPaths = {
+  "/api/v1/board": {
+    get: {
+      summary:
+        "The supervisor's live board: queues per team and number (waiting, longest wait, SLA at risk/breached, bot, open, snoozed) and agents (availability, load vs capacity, open, last activity)",
+      responses: { "200": json("{ queues, agents }"), ...errors },
+    },
+  },
+  "/api/v1/board/reassign": {
+    post: {
+      summary: "Move all of an agent's open conversations to another agent or back to the queue",
+      requestBody: body(reassignAllInput),
+      responses: { "200": json("{ moved, refused }"), ...errors },
+    },
+  },
   "/api/v1/reports": {
     get: {
       summary:

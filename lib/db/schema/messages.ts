@@ -72,6 +72,10 @@ export const messages = pgTable(
     index("messages_conversation_ts_idx").on(t.conversationId, sql`${t.timestamp} desc`, t.id),
     // The volume rollup folds in messages stored since its watermark.
     index("messages_created_idx").on(t.createdAt),
+    // An agent's last message (the supervisor board's "last activity"): only authored rows are indexed.
+    index("messages_author_idx")
+      .on(t.authorId, sql`${t.createdAt} desc`)
+      .where(sql`${t.authorId} is not null`),
     // Full-text search over message text; 'simple' (no stemming) because customers write in any language.
     index("messages_text_fts_idx").using("gin", sql`to_tsvector('simple', coalesce(${t.text}, ''))`),
   ],

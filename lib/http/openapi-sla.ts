@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { reassignAllInput } from "@/lib/board";
 import { reportInput } from "@/lib/reports";
+import { legalHoldInput, retentionInput } from "@/lib/retention";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -33,6 +34,30 @@ const reportParams = Object.entries(
 ).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
 
 export const slaPaths = {
+  "/api/v1/numbers/{id}/retention": {
+    put: {
+      summary: "Set how many days a number's messages and media are kept (null = forever); purged hourly",
+      parameters: [idParam],
+      requestBody: body(retentionInput),
+      responses: { "200": json("{ number_id, retention_days }"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/legal-hold": {
+    put: {
+      summary: "Put a conversation under legal hold (retention never purges it) or lift it",
+      parameters: [idParam],
+      requestBody: body(legalHoldInput),
+      responses: { "200": json("{ id, legal_hold }"), ...errors },
+    },
+  },
+  "/api/v1/contacts/{id}/legal-hold": {
+    put: {
+      summary: "Put a contact under legal hold (none of their conversations is purged) or lift it",
+      parameters: [idParam],
+      requestBody: body(legalHoldInput),
+      responses: { "200": json("{ id, legal_hold }"), ...errors },
+    },
+  },
   "/api/v1/board": {
     get: {
       summary:

@@ -10,5 +10,6 @@ export const queues = {
   routingTick: "routing.tick",
   slaTick: "sla.tick",
   volumeRollup: "reports.volume-rollup",
+  retentionPurge: "retention.purge",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

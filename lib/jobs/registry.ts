@@ -5,6 +5,7 @@ import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns
 import { wakeSnoozedConversations } from "@/lib/conversations";
 import { routeAllTeams } from "@/lib/routing";
 import { rollupMessageVolume } from "@/lib/reports";
+import { purgeExpired } from "@/lib/retention";
 import { recordSlaBreaches } from "@/lib/sla";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
@@ -142,6 +143,19 @@ export const registry: Record<QueueName, Definition> = {
       await rollupMessageVolume({ ctx: { actor: systemActor("reports") } });
     },
   },
+  [queues.retentionPurge]: {
+    queue: { name: queues.retentionPurge, retryLimit: 1, expireInSeconds: 3600 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      const results = await purgeExpired({ ctx: { actor: systemActor("retention") } });
+      for (const r of results)
+        if (r.messages + r.notes > 0)
+          console.log(
+            `[retention] number ${r.number_id}: purged ${r.messages} messages, ${r.files} files, ${r.notes} notes`,
+          );
+    },
+  },
   [queues.routingTick]: {
     queue: { name: queues.routingTick, retryLimit: 0, expireInSeconds: 60 },
     workers: 1,
@@ -164,6 +178,8 @@ export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.routingTick, cron: "* * * * *" },
   { queue: queues.slaTick, cron: "* * * * *" },
   { queue: queues.volumeRollup, cron: "* * * * *" },
+  // Hourly, off the hour: purges are heavy and nothing depends on them being prompt.
+  { queue: queues.retentionPurge, cron: "17 * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

@@ -19,12 +19,15 @@ export const TEMPLATE_DB = "tandem_template";
  */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
+  let cleanup = () => {};
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const dataDir = path.resolve(".test-data/int");
+    // One directory per run, so two runs at once (two terminals, parallel helpers) never wipe each other.
+    const dataDir = path.resolve(`.test-data/int-${process.pid}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
     embedded = await startEmbeddedPostgres({ dataDir, database: "postgres" });
     adminUrl = embedded.url;
+    cleanup = () => fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${TEMPLATE_DB} with (force)`);
@@ -34,5 +37,6 @@ export default async function setup(project: TestProject) {
   project.provide("pgAdminUrl", adminUrl);
   return async () => {
     await embedded?.stop();
+    cleanup();
   };
 }

@@ -18,6 +18,8 @@ export const contacts = pgTable(
     // user_preferences (PROTOCOL.md §4.6): "stop" suppresses marketing to this contact.
     marketingPreference: text("marketing_preference"),
     marketingPreferenceAt: timestamp("marketing_preference_at", { withTimezone: true }),
+    // Legal hold: nothing of this contact's is purged by retention while set.
+    legalHoldAt: timestamp("legal_hold_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

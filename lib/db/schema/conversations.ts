@@ -46,6 +46,8 @@ export const conversations = pgTable(
     nextResponseDueAt: timestamp("next_response_due_at", { withTimezone: true }),
     resolutionDueAt: timestamp("resolution_due_at", { withTimezone: true }),
     slaBreachedAt: timestamp("sla_breached_at", { withTimezone: true }),
+    // Legal hold: retention never purges this conversation while set.
+    legalHoldAt: timestamp("legal_hold_at", { withTimezone: true }),
     // Denormalized so the inbox list is one indexed scan (BENCHMARKS.md T7), not a join over messages.
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     lastMessagePreview: text("last_message_preview"),

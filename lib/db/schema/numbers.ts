@@ -21,6 +21,8 @@ export const phoneNumbers = pgTable("phone_numbers", {
   defaultTeamId: uuid("default_team_id").references(() => teams.id, { onDelete: "set null" }),
   // The number's opening hours (bots' away message, routing rules, SLA clocks); null = always open.
   businessHoursId: uuid("business_hours_id"),
+  // Messages and media older than this many days are purged (null = kept); legal holds are exempt.
+  retentionDays: integer("retention_days"),
   // Coexistence link health (PROTOCOL.md §5.5): account_update events move it.
   coexistenceState: coexistenceState("coexistence_state").notNull().default("active"),
   coexistenceReason: text("coexistence_reason"),

@@ -1,0 +1,2 @@
+export { purgeExpired, type PurgeResult } from "./purge";
+export { legalHoldInput, retentionInput, setLegalHold, setNumberRetention } from "./settings";

@@ -101,6 +101,30 @@ export async function changeIdentity(
   return { contactId: survivor.id, mergedContactId, conversationIds: conversations.map((c) => c.id) };
 }
 
+/**
+ * What hangs off a conversation that is about to be merged away: labels, work cycles (reports keep them; two
+ * open cycles become one), notifications, and the bot's session (the bot keeps its context, DESIGN.md).
+ */
+async function moveConversationState(tx: Tx, fromId: string, intoId: string) {
+  await tx.execute(sql`
+    insert into conversation_labels (conversation_id, label_id, added_by, added_at)
+    select ${intoId}, label_id, added_by, added_at from conversation_labels where conversation_id = ${fromId}
+    on conflict do nothing`);
+  await tx.execute(sql`
+    update conversation_cycles set resolved_at = now(), resolved_by = 'merge'
+    where conversation_id = ${fromId} and resolved_at is null
+      and exists (select 1 from conversation_cycles where conversation_id = ${intoId} and resolved_at is null)`);
+  await tx.execute(
+    sql`update conversation_cycles set conversation_id = ${intoId} where conversation_id = ${fromId}`,
+  );
+  await tx.execute(
+    sql`update notifications set conversation_id = ${intoId} where conversation_id = ${fromId}`,
+  );
+  await tx.execute(sql`
+    update bot_sessions set conversation_id = ${intoId}
+    where conversation_id = ${fromId} and not exists (select 1 from bot_sessions where conversation_id = ${intoId})`);
+}
+
 /** Moves everything of `from` into `into`, joining conversations on the same number, then deletes `from`. */
 async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
   const theirs = await tx.execute<{ id: string; phone_number_id: string }>(
@@ -119,6 +143,7 @@ async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
     await tx.execute(
       sql`update conversation_events set conversation_id = ${target.id} where conversation_id = ${conversation.id}`,
     );
+    await moveConversationState(tx, conversation.id, target.id);
     await tx.execute(sql`
       update conversations t set
         last_message_preview = case when s.last_message_at > t.last_message_at or t.last_message_at is null
@@ -128,6 +153,14 @@ async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
         window_expires_at = greatest(t.window_expires_at, s.window_expires_at),
         owner_active_at = greatest(t.owner_active_at, s.owner_active_at),
         unread_count = t.unread_count + s.unread_count,
+        assignee_id = coalesce(t.assignee_id, s.assignee_id),
+        team_id = coalesce(t.team_id, s.team_id),
+        waiting_since = least(t.waiting_since, s.waiting_since),
+        first_response_due_at = least(t.first_response_due_at, s.first_response_due_at),
+        next_response_due_at = least(t.next_response_due_at, s.next_response_due_at),
+        resolution_due_at = least(t.resolution_due_at, s.resolution_due_at),
+        sla_breached_at = least(t.sla_breached_at, s.sla_breached_at),
+        legal_hold_at = least(t.legal_hold_at, s.legal_hold_at),
         status = case when s.status = 'open' or t.status = 'open' then 'open'::conversation_status else t.status end
       from conversations s
       where t.id = ${target.id} and s.id = ${conversation.id}`);

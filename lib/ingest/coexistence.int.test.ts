@@ -427,6 +427,14 @@ describe("identity (PROTOCOL.md §4)", () => {
         content: text("new phone, same me"),
       }),
     );
+    // Both threads carry state of their own: a label on each side, and an open work cycle each.
+    const [label] = await getDb().execute<{ id: string }>(
+      sql`insert into labels (name) values ('Merged-600') returning id`,
+    );
+    await getDb().execute(sql`
+      insert into conversation_labels (conversation_id, label_id)
+      select c.id, ${label!.id} from conversations c join contacts ct on ct.id = c.contact_id
+      where ct.bsuid = ${fresh.bsuid}`);
     const change = meta.userChangedNumber(biz, {
       id: wamid(),
       timestamp: ts(200),
@@ -466,6 +474,15 @@ describe("identity (PROTOCOL.md §4)", () => {
       .from(conversationEvents)
       .where(eq(conversationEvents.conversationId, threads[0]!.id));
     expect(timeline.map((e) => e.type)).toEqual(["identity_changed"]);
+    const labelled = await getDb().execute<{ label_id: string }>(
+      sql`select label_id from conversation_labels where conversation_id = ${threads[0]!.id}`,
+    );
+    expect(labelled.map((l) => l.label_id)).toEqual([label!.id]);
+    // Reports keep both cycles; only one stays open.
+    const cycles = await getDb().execute<{ open: boolean }>(
+      sql`select resolved_at is null as open from conversation_cycles where conversation_id = ${threads[0]!.id}`,
+    );
+    expect(cycles.map((c) => c.open).sort()).toEqual([false, true]);
     const audit = await getDb()
       .select()
       .from(auditLog)

@@ -30,6 +30,8 @@ export const permissions = [
   "labels:manage",
   // Shared canned responses; everyone keeps personal ones with conversations:reply.
   "canned:manage",
+  // Merge contacts by hand, import and export the contact list (CSV).
+  "contacts:manage",
   // Campaigns: create, start, pause, cancel bulk template sends, and the opt-out keywords they rely on.
   "campaigns:manage",
   // Record a customer's opt-in or opt-out (every role: agents hear it from customers first).

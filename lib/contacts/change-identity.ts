@@ -126,7 +126,7 @@ async function moveConversationState(tx: Tx, fromId: string, intoId: string) {
 }
 
 /** Moves everything of `from` into `into`, joining conversations on the same number, then deletes `from`. */
-async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
+export async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
   const theirs = await tx.execute<{ id: string; phone_number_id: string }>(
     sql`select id, phone_number_id from conversations where contact_id = ${from.id}`,
   );

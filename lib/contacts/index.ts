@@ -2,3 +2,13 @@ export { changeIdentity, type IdentityOutcome } from "./change-identity";
 export { phoneVariants } from "./phone-variants";
 export { findContact, resolveContact, type ResolvedContact } from "./resolve-contact";
 export { setMarketingPreference, syncAddressBookEntry } from "./sync-address-book";
+export {
+  getContact,
+  listContacts,
+  listContactsInput,
+  mergeContactsByHand,
+  mergeContactsInput,
+  type ContactDetail,
+  type ContactDto,
+} from "./contacts-api";
+export { exportContacts, importContacts, parseCsv, type ImportResult } from "./csv-io";

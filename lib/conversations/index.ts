@@ -21,3 +21,4 @@ export { snoozeConversation, wakeSnoozedConversations } from "./snooze-conversat
 export { addTimelineEvent, touchConversation, type ConversationTouch } from "./touch-conversation";
 export { selectMessageDto } from "./queries";
 export { searchConversations, type SearchResults } from "./search";
+export { exportTranscript } from "./transcript";

@@ -1,6 +1,7 @@
 // SLA policies and business hours: their part of openapi.ts.
 import { z } from "zod";
 import { reassignAllInput } from "@/lib/board";
+import { mergeContactsInput } from "@/lib/contacts";
 import { reportInput } from "@/lib/reports";
 import { legalHoldInput, retentionInput } from "@/lib/retention";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
@@ -34,6 +35,56 @@ const reportParams = Object.entries(
 ).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
 
 export const slaPaths = {
+  "/api/v1/contacts": {
+    get: {
+      summary: "Contacts with a conversation you may see (q: name, phone, username or BSUID), newest first",
+      parameters: [
+        { name: "q", in: "query", schema: { type: "string" } },
+        { name: "cursor", in: "query", schema: { type: "string" } },
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+      ],
+      responses: { "200": json("{ data: Contact[], next_cursor }"), ...errors },
+    },
+  },
+  "/api/v1/contacts/{id}": {
+    get: {
+      summary:
+        "A contact: ids, names (address-book first), aliases (earlier phones and BSUIDs) and your conversations with them",
+      parameters: [idParam],
+      responses: { "200": json("The contact"), ...errors },
+    },
+  },
+  "/api/v1/contacts/{id}/merge": {
+    post: {
+      summary:
+        "Merge this contact into another of the same account (contacts:manage); its ids become aliases",
+      parameters: [idParam],
+      requestBody: body(mergeContactsInput),
+      responses: { "200": json("The surviving contact"), ...errors },
+    },
+  },
+  "/api/v1/numbers/{id}/contacts/export": {
+    get: {
+      summary: "The account's contacts as CSV, streamed (contacts:manage); audited",
+      parameters: [idParam],
+      responses: { "200": { description: "text/csv" }, ...errors },
+    },
+  },
+  "/api/v1/numbers/{id}/contacts/import": {
+    post: {
+      summary: "Import contacts from CSV (header: phone, name); bad lines are reported by number; audited",
+      parameters: [idParam],
+      requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+      responses: { "200": json("{ created, updated, errors: [{ line, message }] }"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/transcript": {
+    get: {
+      summary: "The conversation as a plain-text transcript (messages and private notes); audited",
+      parameters: [idParam],
+      responses: { "200": { description: "text/plain" }, ...errors },
+    },
+  },
   "/api/v1/numbers/{id}/retention": {
     put: {
       summary: "Set how many days a number's messages and media are kept (null = forever); purged hourly",

@@ -6,6 +6,7 @@ import { getReportsDb } from "@/lib/db/client";
 import type { Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { businessMinutesBetween, type WeeklyHours } from "@/lib/sla";
+import { csvRow } from "@/lib/utils/csv";
 
 export const reportInput = z
   .object({
@@ -280,13 +281,8 @@ export function reportCsv(report: Report): string {
     "reopen_rate",
     "sla_compliance",
   ];
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? "" : String(v);
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
   const lines = report.rows.map((r) =>
-    [
+    csvRow([
       r.name,
       r.cycles,
       r.first_response_minutes.avg,
@@ -297,9 +293,7 @@ export function reportCsv(report: Report): string {
       r.handle_minutes.avg,
       r.reopen_rate,
       r.sla_compliance,
-    ]
-      .map(cell)
-      .join(","),
+    ]),
   );
-  return [header.join(","), ...lines].join("\r\n") + "\r\n";
+  return csvRow(header) + lines.join("");
 }

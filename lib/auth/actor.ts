@@ -21,3 +21,11 @@ export type UserActor = {
 export type Actor = UserActor | { type: "system"; name: string };
 
 export const systemActor = (name: string): Actor => ({ type: "system", name });
+
+/**
+ * The person behind an actor, for columns that reference users (author, created_by...): null for the
+ * system and for REST API keys, whose id names the key (audit rows) but is not a user.
+ */
+export function personId(actor: Actor): string | null {
+  return actor.type === "user" && actor.via?.kind !== "api_key" ? actor.id : null;
+}

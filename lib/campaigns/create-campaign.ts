@@ -1,3 +1,4 @@
+import { personId } from "@/lib/auth/actor";
 import { sql } from "drizzle-orm";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
@@ -29,7 +30,7 @@ export async function createCampaign({
       values (${data.name}, ${number.id}, ${template.id}, ${JSON.stringify(data.variables)}::jsonb,
               ${data.header ? JSON.stringify(data.header) : null}::jsonb,
               ${data.buttons ? JSON.stringify(data.buttons) : null}::jsonb, ${JSON.stringify(data.segment)}::jsonb,
-              ${data.scheduled_at ?? null}::timestamptz, ${ctx.actor.type === "user" ? ctx.actor.id : null})
+              ${data.scheduled_at ?? null}::timestamptz, ${personId(ctx.actor)})
       returning id`);
     await emitAudit(tx, ctx.actor, {
       action: "campaign.created",

@@ -1,3 +1,4 @@
+import { personId } from "@/lib/auth/actor";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
@@ -44,7 +45,7 @@ type Row = {
 /** What the composer offers: every shared response and the user's own, personal first on a shared shortcut. */
 export async function listCannedResponses({ ctx }: { ctx: Ctx }): Promise<CannedResponseDto[]> {
   assertCan(ctx.actor, "conversations:reply");
-  const userId = ctx.actor.type === "user" ? ctx.actor.id : null;
+  const userId = personId(ctx.actor);
   const rows = await dbOf(ctx).execute<Row>(sql`
     select id, shortcut, title, body, owner_id, updated_at from canned_responses
     where owner_id is null or owner_id = ${userId}
@@ -62,13 +63,13 @@ export async function createCannedResponse({
   assertCan(ctx.actor, "conversations:reply");
   const params = cannedInput.parse(input);
   if (params.scope === "shared") assertCan(ctx.actor, "canned:manage");
-  if (params.scope === "personal" && ctx.actor.type !== "user")
+  if (params.scope === "personal" && !personId(ctx.actor))
     throw new ForbiddenError("Personal canned responses belong to a person");
-  const owner = params.scope === "personal" && ctx.actor.type === "user" ? ctx.actor.id : null;
+  const owner = params.scope === "personal" ? personId(ctx.actor) : null;
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<Row>(sql`
       insert into canned_responses (shortcut, title, body, owner_id, created_by)
-      values (${params.shortcut}, ${params.title}, ${params.body}, ${owner}, ${ctx.actor.type === "user" ? ctx.actor.id : null})
+      values (${params.shortcut}, ${params.title}, ${params.body}, ${owner}, ${personId(ctx.actor)})
       on conflict do nothing
       returning id, shortcut, title, body, owner_id, updated_at`);
     if (!row) throw new ConflictError(`The shortcut /${params.shortcut} is already taken`);
@@ -120,7 +121,7 @@ async function editable(tx: Tx, ctx: Ctx, id: string): Promise<Row> {
   const [row] = await tx.execute<Row>(
     sql`select id, shortcut, title, body, owner_id, updated_at from canned_responses where id = ${id} for update`,
   );
-  const self = ctx.actor.type === "user" ? ctx.actor.id : null;
+  const self = personId(ctx.actor);
   if (!row || (row.owner_id !== null && row.owner_id !== self)) throw new NotFoundError("Canned response");
   if (row.owner_id === null && !can(ctx.actor, "canned:manage"))
     throw new ForbiddenError("Only supervisors and admins edit shared canned responses");

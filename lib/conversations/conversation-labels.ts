@@ -1,3 +1,4 @@
+import { personId } from "@/lib/auth/actor";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
@@ -20,7 +21,7 @@ export async function addConversationLabel({
       if (!label) throw new NotFoundError("Label");
       const added = await tx.execute(sql`
         insert into conversation_labels (conversation_id, label_id, added_by)
-        values (${conversation.id}, ${label_id}, ${ctx.actor.type === "user" ? ctx.actor.id : null})
+        values (${conversation.id}, ${label_id}, ${personId(ctx.actor)})
         on conflict do nothing returning label_id`);
       if (added.length === 0) return { result: { label_id }, unchanged: true };
       const data = { label_id, name: label.name };

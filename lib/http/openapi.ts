@@ -3,6 +3,7 @@ import { outboundMessageInput } from "@/lib/messaging/schemas";
 import { campaignPaths, campaignSchema } from "./openapi-campaigns";
 import { inboxPaths } from "./openapi-inbox";
 import { slaPaths } from "./openapi-sla";
+import { botPaths, botSecuritySchemes } from "./openapi-bots";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -312,8 +313,11 @@ export const openApiDocument = {
     ...inboxPaths,
     // SLA policies and business hours.
     ...slaPaths,
+    // Bots: configuration, handoff and takeover, and the bot API (bot token).
+    ...botPaths,
   },
   components: {
+    securitySchemes: { ...botSecuritySchemes },
     schemas: {
       // Generated from the same zod schema the server validates with, so the two cannot drift.
       SendMessage: z.toJSONSchema(outboundMessageInput, { io: "input", unrepresentable: "any" }),

@@ -25,7 +25,7 @@ import {
 import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
 import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
 import { routeTeams } from "@/lib/routing";
-import { pauseBotForHuman } from "@/lib/bots/pause";
+import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
 import type { DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
@@ -40,7 +40,8 @@ type Publication =
   | { type: "number"; numberId: string; reason: NumberChanged["reason"] };
 
 /** Jobs to enqueue after commit, like publications: a job must never look for uncommitted rows. */
-type AfterCommitJob = { type: "media.download"; mediaId: string };
+type AfterCommitJob =
+  { type: "media.download"; mediaId: string } | { type: "bot.run"; conversationId: string };
 
 export type ApplyOutcome =
   { state: "skipped" } | { state: "processed" | "failed"; applied: number; failures: NormalizeFailure[] };
@@ -162,7 +163,9 @@ async function applyClaimed(ctx: Ctx, claim: (tx: Tx) => Promise<ClaimedRow[]>):
     return { state: "skipped" } as const;
   });
   for (const publication of publications) await publish(publication);
-  for (const job of jobs) await scheduleMediaDownload(job.mediaId);
+  for (const job of jobs)
+    if (job.type === "media.download") await scheduleMediaDownload(job.mediaId);
+    else await scheduleBotRun(job.conversationId);
   // A customer message in an unassigned conversation queues it for its team: the router acts now.
   const queued = publications.flatMap((p) =>
     p.type === "conversation" && p.reason === "message" && !p.touch.assigneeId ? [p.touch.teamId] : [],
@@ -216,6 +219,9 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
           actor: { type: "system", name: "owner" },
           at: event.timestamp,
         });
+      // Only live customer messages reach a bot: never echoes, history or system rows.
+      if (!isEcho && event.origin === "live" && recorded.status === "bot")
+        jobs.push({ type: "bot.run", conversationId: recorded.conversationId });
       await applyConsentKeyword(tx, {
         event,
         contactId: contact.id,

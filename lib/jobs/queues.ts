@@ -8,6 +8,8 @@ export const queues = {
   campaignTick: "campaign.tick",
   snoozeWake: "conversation.wake-snoozed",
   routingTick: "routing.tick",
+  botStep: "bot.step",
+  botTimeout: "bot.timeout",
   slaTick: "sla.tick",
   volumeRollup: "reports.volume-rollup",
   retentionPurge: "retention.purge",

@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
+import { botReplyTimedOut, runBot } from "@/lib/bots";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
 import { wakeSnoozedConversations } from "@/lib/conversations";
 import { routeAllTeams } from "@/lib/routing";
@@ -26,6 +27,7 @@ const messageIdPayload = z.object({ messageId: z.uuid() });
 const markReadPayload = z.object({ conversationId: z.uuid(), typing: z.boolean().default(false) });
 const mediaIdPayload = z.object({ mediaId: z.uuid() });
 const campaignIdPayload = z.object({ campaignId: z.uuid() });
+const conversationIdPayload = z.object({ conversationId: z.uuid() });
 // How soon a campaign's next step runs: at once after a full batch, shortly when the send queue is
 // still busy with its messages, and every few seconds while its progress is still moving.
 const CAMPAIGN_NEXT_MS = { continue: 0, wait: 1_000, watch: 3_000 } as const;
@@ -125,6 +127,33 @@ export const registry: Record<QueueName, Definition> = {
     handle: async () => {
       // Up to 500 per run; a backlog larger than that is finished by the next runs a minute apart.
       await wakeSnoozedConversations({ ctx: { actor: systemActor("snooze") } });
+    },
+  },
+  [queues.botStep]: {
+    // One queued run per conversation (stately by singletonKey): bursts of messages coalesce into one run,
+    // which reads every message the bot has not seen yet.
+    queue: {
+      name: queues.botStep,
+      retryLimit: 3,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: 120,
+      policy: "stately",
+    },
+    workers: 2,
+    batchSize: 4,
+    handle: async (data) => {
+      const input = parsePayload(conversationIdPayload, data);
+      await runBot({ ctx: { actor: systemActor("bot") }, input });
+    },
+  },
+  [queues.botTimeout]: {
+    queue: { name: queues.botTimeout, retryLimit: 2, expireInSeconds: 60 },
+    workers: 1,
+    batchSize: 4,
+    handle: async (data) => {
+      const input = parsePayload(conversationIdPayload, data);
+      await botReplyTimedOut({ ctx: { actor: systemActor("bot") }, input });
     },
   },
   [queues.slaTick]: {

@@ -1,3 +1,4 @@
+import { personId } from "@/lib/auth/actor";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
@@ -48,7 +49,7 @@ export async function createLabel({
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<LabelDto>(sql`
       insert into labels (name, color, description, created_by)
-      values (${params.name}, ${params.color}, ${params.description}, ${ctx.actor.type === "user" ? ctx.actor.id : null})
+      values (${params.name}, ${params.color}, ${params.description}, ${personId(ctx.actor)})
       on conflict do nothing
       returning id, name, color, description, 0 as conversations`);
     if (!row) throw new ConflictError(`A label named "${params.name}" already exists`);

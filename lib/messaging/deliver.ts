@@ -8,7 +8,6 @@ import { UpstreamError } from "@/lib/errors";
 import { getMediaStorage } from "@/lib/media/storage";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
-import { withdrawSends } from "./hold";
 import { pauseNumberSending } from "./pause";
 import { defaultRateLimit, limiterKeys, numberIntervalMs, penalize, reserveSlot } from "./rate-limiter";
 import { scheduleSend } from "./schedule";
@@ -30,11 +29,16 @@ const PAIR_INTERVAL_MS = 6_000;
 const AGENT_PAIR_BURST = 45;
 const STOPPED_MARKETING = 131050;
 const BOT_PRIORITY = 1;
-const BOT_REPLY_DROPPED = {
+const BOT_REPLY_DROPPED: Failure = {
   code: "bot_reply_dropped",
   title: "Not sent: a person took over from the bot",
   hint: "The bot had prepared this reply before someone answered; it was dropped so the customer only hears the person.",
+  retryable: false,
+  action: "none",
 };
+
+/** Meta's mapped error, or our own reason with a word code (it never reached Meta). */
+type Failure = Omit<SendErrorInfo, "code" | "class"> & { code: number | string };
 
 type Claimed = {
   message_id: string;
@@ -78,13 +82,8 @@ export async function deliverMessage({
   if (send.input.type !== "template" && !windowOpen(send.window_expires_at))
     return fail(ctx, send, describeSendError(131047));
   // A bot's reply still queued when a person took over is dropped, not sent after the human's answer.
-  if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send))) {
-    const withdrawn = await withTransaction(ctx, (tx) =>
-      withdrawSends(tx, [send.message_id], BOT_REPLY_DROPPED),
-    );
-    await withdrawn.publish();
-    return "failed";
-  }
+  if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send)))
+    return fail(ctx, send, BOT_REPLY_DROPPED);
 
   const recipient = send.recipient_phone ?? send.recipient_bsuid ?? "";
   const pairSlot = await reserveSlot(dbOf(ctx), {
@@ -338,7 +337,7 @@ async function hold(ctx: Ctx, messageId: string) {
     where message_id = ${messageId} and state in ('queued', 'sending')`);
 }
 
-async function fail(ctx: Ctx, send: Claimed, info: SendErrorInfo): Promise<DeliverOutcome> {
+async function fail(ctx: Ctx, send: Claimed, info: Failure): Promise<DeliverOutcome> {
   const touch = await withTransaction(ctx, async (tx: Tx) => {
     await tx.execute(sql`
       update outbound_sends set state = 'failed', lease_until = null, last_error = ${JSON.stringify(info)}::jsonb,

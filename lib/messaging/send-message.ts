@@ -1,8 +1,9 @@
+import { personId } from "@/lib/auth/actor";
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
-import { pauseBotForHuman } from "@/lib/bots/pause";
+import { pauseBotForHuman } from "@/lib/bots";
 import { marketingOptedOut } from "@/lib/consent";
 import { getConversation, recordFirstResponse, selectMessageDto } from "@/lib/conversations";
 import type { MessageDto } from "@/lib/conversations/schemas";
@@ -99,7 +100,7 @@ export async function sendMessage({
                             status, author_id, idempotency_key, request_hash)
       values (${conversation.id}, 'outbound', ${source}::message_source, ${message.type},
               ${resolved.text ?? (message.type === "text" ? message.text : previewText(message))}, ${JSON.stringify(message)}::jsonb,
-              ${resolved.replyToWamid}, clock_timestamp(), 'queued', ${actor.type === "user" ? actor.id : null},
+              ${resolved.replyToWamid}, clock_timestamp(), 'queued', ${personId(actor)},
               ${key}, ${requestHash})
       on conflict (idempotency_key) where idempotency_key is not null do nothing
       returning id`);
@@ -110,7 +111,7 @@ export async function sendMessage({
                                   priority, state, hold_reason, created_by)
       values (${row.id}, ${target.number_id}, ${JSON.stringify(message)}::jsonb, ${target.phone}, ${target.bsuid},
               ${SEND_PRIORITY[source]}, ${target.sending_paused ? "held" : "queued"}::send_state,
-              ${target.sending_paused ? "number" : null}, ${actor.type === "user" ? actor.id : null})`);
+              ${target.sending_paused ? "number" : null}, ${personId(actor)})`);
     if (resolved.upload) await attachUpload(tx, row.id, resolved.upload);
     const [touched] = await tx.execute<{ seq: string }>(sql`
       update conversations set

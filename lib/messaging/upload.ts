@@ -1,3 +1,4 @@
+import { personId } from "@/lib/auth/actor";
 import crypto from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -78,7 +79,7 @@ export async function uploadFile({
   await dbOf(ctx).execute(sql`
     insert into outbound_uploads (id, storage_key, mime_type, filename, file_size, uploaded_by)
     values (${id}, ${key}, ${baseMimeType(input.mimeType)}, ${filename}, ${size},
-            ${ctx.actor.type === "user" ? ctx.actor.id : null})`);
+            ${personId(ctx.actor)})`);
   return { id, kind, mime_type: baseMimeType(input.mimeType), filename, size };
 }
 

@@ -1,0 +1,131 @@
+// Bots, handoff and the bot API: their part of openapi.ts.
+import { z } from "zod";
+import { botInput, handoffInput } from "@/lib/bots";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
+const json = (description: string) => ({ description, content: { "application/json": {} } });
+const error = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
+      required: ["code", "message"],
+    },
+  },
+};
+const errors = {
+  "401": {
+    description: "Not signed in (or no valid bot token)",
+    content: { "application/json": { schema: error } },
+  },
+  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
+  "404": { description: "Not found, or not yours", content: { "application/json": { schema: error } } },
+  "409": {
+    description: "Conflicts with the current state",
+    content: { "application/json": { schema: error } },
+  },
+  "422": {
+    description: "Invalid input; names the field",
+    content: { "application/json": { schema: error } },
+  },
+};
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const numberParam = {
+  name: "numberId",
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+};
+const botAuth = [{ botToken: [] }];
+
+export const botSecuritySchemes = {
+  botToken: { type: "http", scheme: "bearer", description: "A bot token: tbot_<prefix>_<secret>" },
+};
+
+export const botPaths = {
+  "/api/v1/bots": {
+    get: {
+      summary: "Every number with its bot (numbers:manage)",
+      responses: { "200": json("{ data }"), ...errors },
+    },
+  },
+  "/api/v1/bots/{numberId}": {
+    put: {
+      summary: "Create or update the number's bot: flow or external, on/off, timeout, resume after resolve",
+      parameters: [numberParam],
+      requestBody: body(botInput),
+      responses: { "200": json("The number with its bot"), ...errors },
+    },
+  },
+  "/api/v1/bots/{numberId}/flow": {
+    get: {
+      summary: "The latest flow version",
+      parameters: [numberParam],
+      responses: { "200": json("{ version, definition }"), ...errors },
+    },
+    post: {
+      summary: "Publish a new immutable flow version (validated; errors name the node and field)",
+      parameters: [numberParam],
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: { type: "object", properties: { definition: { type: "object" } } } },
+        },
+      },
+      responses: { "201": json("{ version }"), ...errors },
+    },
+  },
+  "/api/v1/bots/{numberId}/token": {
+    post: {
+      summary: "A new bot API token, shown once",
+      parameters: [numberParam],
+      responses: { "200": json("{ token }"), ...errors },
+    },
+  },
+  "/api/v1/bots/{numberId}/secret": {
+    post: {
+      summary:
+        "A new secret for signing events to the external bot (X-Tandem-Signature: sha256=HMAC(timestamp.body)), shown once",
+      parameters: [numberParam],
+      responses: { "200": json("{ secret }"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/handoff": {
+    post: {
+      summary: "Move a conversation from the bot to the humans' queue; routing rules pick the team",
+      parameters: [idParam],
+      requestBody: body(handoffInput),
+      responses: { "200": json("{ status, team_id, rule_id }"), ...errors },
+    },
+  },
+  "/api/v1/conversations/{id}/takeover": {
+    post: {
+      summary: "Take the conversation from the bot: the bot stops at once and it is assigned to you",
+      parameters: [idParam],
+      responses: { "200": json("{ status, assignee_id }"), ...errors },
+    },
+  },
+  "/api/v1/bot/conversations/{id}/messages": {
+    post: {
+      summary: "Bot API: answer the customer (same body as agents' sends; Idempotency-Key header optional)",
+      security: botAuth,
+      parameters: [idParam],
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/SendMessage" } } },
+      },
+      responses: { "201": json("The message"), ...errors },
+    },
+  },
+  "/api/v1/bot/conversations/{id}/handoff": {
+    post: {
+      summary: "Bot API: hand off to humans with a summary and collected fields",
+      security: botAuth,
+      parameters: [idParam],
+      requestBody: body(handoffInput),
+      responses: { "200": json("{ status, team_id, rule_id }"), ...errors },
+    },
+  },
+};

@@ -14,6 +14,8 @@ export default async function globalSetup() {
   });
   const dataDir = path.join(root, ".test-data/e2e");
   fs.rmSync(dataDir, { recursive: true, force: true });
+  // TOTP secrets enrolled by e2e/support.ts belong to the previous run's database.
+  fs.rmSync(path.join(root, ".test-data/e2e-mfa.json"), { force: true });
   const port = await freePort();
   const simulatorPort = await freePort();
   const secret = "e2e-app-secret-0123456789";

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readState } from "./state";
+import { signIn } from "./support";
 
 const state = readState();
 const admin = state.logins.find((l) => l.role === "admin")!;
@@ -18,10 +19,7 @@ test("an admin watches the history import progress live, and imported chats stay
       ).ok(),
     ).toBe(true);
   }
-  await page.goto(`${state.baseURL}/sign-in`);
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, admin.email, admin.password);
   await expect(page.getByTestId("connection-state")).toHaveText("● Live");
   await page.getByRole("link", { name: "Numbers" }).click();
   const progress = page.getByTestId("history-progress").first();

@@ -11,6 +11,17 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const actor = await currentActor();
   if (!actor || actor.type !== "user") redirect("/sign-in");
   const session = await auth();
+  // People and security admin: each link only for whoever may use the page behind it.
+  const peopleLinks = [
+    { href: "/admin/bots", label: "Bots", show: can(actor, "numbers:manage") },
+    { href: "/admin/users", label: "People", show: can(actor, "users:manage") },
+    { href: "/admin/teams", label: "Teams", show: can(actor, "teams:manage") || can(actor, "teams:roster") },
+    { href: "/admin/roles", label: "Roles", show: can(actor, "roles:manage") },
+    { href: "/admin/api-keys", label: "API keys", show: can(actor, "api-keys:manage") },
+    { href: "/admin/security", label: "Security", show: can(actor, "settings:manage") },
+    { href: "/admin/audit", label: "Audit log", show: can(actor, "audit:read") },
+    { href: "/account", label: "Account", show: true },
+  ];
   async function signOutAction() {
     "use server";
     await signOut({ redirectTo: "/sign-in" });
@@ -39,6 +50,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
                 Campaigns
               </Link>
             )}
+            {peopleLinks
+              .filter((l) => l.show)
+              .map((l) => (
+                <Link key={l.href} href={l.href} className="text-slate-600 hover:text-slate-900">
+                  {l.label}
+                </Link>
+              ))}
           </nav>
           <div className="flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="current-user">

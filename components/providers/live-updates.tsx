@@ -18,8 +18,20 @@ export function LiveUpdates() {
       if (connectedBefore) void queryClient.invalidateQueries();
       connectedBefore = true;
     });
-    socket.on("disconnect", () => setState("reconnecting"));
-    socket.on("connect_error", () => setState("reconnecting"));
+    let signedOut = false;
+    // The server ends the socket when the session ends (revoked, user disabled, signed out elsewhere).
+    socket.on("session.ended", () => {
+      signedOut = true;
+      setState("signed_out");
+    });
+    socket.on("disconnect", () => setState(signedOut ? "signed_out" : "reconnecting"));
+    socket.on("connect_error", (error) => {
+      if (error.message === "unauthenticated") {
+        signedOut = true;
+        socket.disconnect();
+      }
+      setState(signedOut ? "signed_out" : "reconnecting");
+    });
     socket.on("number.changed", () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
     });

@@ -2,6 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
+import { SignedOutNotice } from "@/components/auth/signed-out-notice";
 import { LiveUpdates } from "./live-updates";
 
 export function Providers({ children }: { children: React.ReactNode }) {
@@ -14,6 +15,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <QueryClientProvider client={client}>
       <LiveUpdates />
+      <SignedOutNotice />
       {children}
     </QueryClientProvider>
   );

@@ -1,32 +1,91 @@
-import { getToken } from "next-auth/jwt";
+import { getToken, type JWT } from "next-auth/jwt";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env.js";
 import { loadActor } from "@/lib/users";
-import type { Actor } from "./actor";
+import type { Actor, UserActor } from "./actor";
+import { MfaEnrollmentRequiredError, PasswordChangeRequiredError } from "./errors";
+import { isMfaPending, loadSessions, sessionProblem, touchSession } from "./sessions";
 
-const COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+// Plain names on http://localhost, __Secure- over HTTPS (next-auth picks by protocol).
+export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+
+type HeaderInput = Headers | Record<string, string | string[] | undefined>;
+
+export type SessionState = {
+  actor: UserActor & { via: { kind: "session"; sessionId: string } };
+  sessionId: string;
+  sessionVersion: number;
+  customRoleId: string | null;
+  /** MFA is required for this user and this session has not passed it: only enrolment is allowed. */
+  mfaPending: boolean;
+  mfaEnabled: boolean;
+  /** Invited or reset by an admin: a new password must be chosen first. */
+  passwordChangeRequired: boolean;
+};
 
 /**
- * Resolves the actor from request headers (HTTP or the Socket.io handshake): decodes the session JWT,
- * then re-checks the user in the database so disabling or a session-version bump applies immediately.
+ * Resolves the actor from request headers (HTTP or the Socket.io handshake). The JWT only names a
+ * session row; the row and the user are re-checked on every call, so revoking a session, signing out
+ * everywhere, disabling a user or changing a role applies on the next request. Throws
+ * MfaEnrollmentRequiredError (403) while the session still has to set up MFA, and
+ * PasswordChangeRequiredError (403) while an invited user has not chosen a password yet.
  */
-export async function actorFromHeaders(
-  headers: Headers | Record<string, string | string[] | undefined>,
-): Promise<Actor | undefined> {
+export async function actorFromHeaders(headers: HeaderInput): Promise<Actor | undefined> {
+  const session = await sessionFromHeaders(headers);
+  if (!session) return undefined;
+  if (session.mfaPending) throw new MfaEnrollmentRequiredError();
+  if (session.passwordChangeRequired) throw new PasswordChangeRequiredError();
+  return session.actor;
+}
+
+/** The full session state (also while MFA enrolment is pending), or undefined when not validly signed in. */
+export async function sessionFromHeaders(
+  headers: HeaderInput,
+  now: Date = new Date(),
+): Promise<SessionState | undefined> {
+  const token = await readSessionToken(headers);
+  if (!token) return undefined;
+  return validateSession(token, now);
+}
+
+export type SessionClaims = { userId: string; sessionId: string; sessionVersion: number };
+
+export async function validateSession(claims: SessionClaims, now: Date): Promise<SessionState | undefined> {
+  const db = getDb();
+  const [[row], actor] = await Promise.all([
+    loadSessions(db, [claims.sessionId]),
+    loadActor(db, claims.userId, claims.sessionVersion),
+  ]);
+  if (!row || !actor || actor.type !== "user") return undefined;
+  if (sessionProblem(row, claims, now)) return undefined;
+  await touchSession(db, row, now);
+  return {
+    actor: { ...actor, via: { kind: "session", sessionId: row.sessionId } },
+    sessionId: row.sessionId,
+    sessionVersion: claims.sessionVersion,
+    customRoleId: row.customRoleId,
+    mfaPending: isMfaPending(row),
+    mfaEnabled: row.mfaEnabledAt !== null,
+    passwordChangeRequired: row.mustChangePassword,
+  };
+}
+
+/** The session claims of the request's cookie (either cookie name), or undefined. */
+export async function readSessionToken(headers: HeaderInput): Promise<SessionClaims | undefined> {
   const secret = getEnv().AUTH_SECRET;
   if (!secret) return undefined;
   const normalized = headers instanceof Headers ? headers : toHeaders(headers);
   if (!normalized.get("cookie")) return undefined;
-  for (const cookieName of COOKIE_NAMES) {
-    const token = await getToken({
+  for (const cookieName of SESSION_COOKIE_NAMES) {
+    const token: JWT | null = await getToken({
       req: { headers: normalized },
       secret,
       salt: cookieName,
       cookieName,
       secureCookie: cookieName.startsWith("__Secure-"),
     }).catch(() => null);
-    if (token && typeof token.uid === "string") {
-      return loadActor(getDb(), token.uid, Number(token.sv ?? 0));
+    if (token && typeof token.uid === "string" && typeof token.sid === "string") {
+      return { userId: token.uid, sessionId: token.sid, sessionVersion: Number(token.sv ?? 0) };
     }
   }
   return undefined;

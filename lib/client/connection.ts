@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from "react";
 
 // A tiny store for the socket's state, so any component can show "live" or "reconnecting".
-export type ConnectionState = "connecting" | "live" | "reconnecting";
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "signed_out";
 
 let state: ConnectionState = "connecting";
 const listeners = new Set<() => void>();

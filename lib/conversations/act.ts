@@ -7,6 +7,7 @@ import { withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import type { ConversationChanged } from "@/lib/realtime/events";
 import { publishConversationChanged } from "@/lib/realtime/publish";
+import { emitIntegrationEvent, isIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { touchConversation, type ConversationTouch } from "./touch-conversation";
 
@@ -65,6 +66,13 @@ export async function actOnConversation<T>(
         insert into conversation_events (conversation_id, type, actor_type, actor_id, data, at)
         values (${conversation.id}, ${outcome.event.type}, ${ctx.actor.type}, ${actorId(ctx.actor)},
                 ${JSON.stringify(outcome.event.data ?? null)}::jsonb, ${at.toISOString()}::timestamptz)`);
+    const integration = `conversation.${outcome.event?.type}`;
+    if (outcome.event && isIntegrationEvent(integration))
+      await emitIntegrationEvent(tx, integration, {
+        conversation_id: conversation.id,
+        actor: { type: ctx.actor.type, id: actorId(ctx.actor) },
+        ...outcome.event.data,
+      });
     if (outcome.audit)
       await emitAudit(tx, ctx.actor, {
         action: outcome.audit.action,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
+import { emitIntegrationEvent } from "@/lib/integrations";
 import { createNotifications } from "@/lib/notifications";
 import { actOnConversation, actorId, type LockedConversation } from "./act";
 import { noteInput, type NoteInput } from "./schemas";
@@ -31,6 +32,13 @@ export async function addConversationNote({
         values (${conversation.id}, 'note', ${ctx.actor.type}, ${actorId(ctx.actor)},
                 ${JSON.stringify({ body: params.body, mentions })}::jsonb, now())
         returning id`);
+      await emitIntegrationEvent(tx, "conversation.note", {
+        conversation_id: conversation.id,
+        note_id: note!.id,
+        author: actorId(ctx.actor),
+        body: params.body,
+        mentions,
+      });
       const others = mentions.filter((id) => id !== actorId(ctx.actor));
       const created = await createNotifications(
         tx,

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { reassignAllInput } from "@/lib/board";
 import { mergeContactsInput } from "@/lib/contacts";
+import { endpointInput } from "@/lib/integrations";
 import { reportInput } from "@/lib/reports";
 import { legalHoldInput, retentionInput } from "@/lib/retention";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
@@ -35,6 +36,49 @@ const reportParams = Object.entries(
 ).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
 
 export const slaPaths = {
+  "/api/v1/webhook-endpoints": {
+    get: {
+      summary: "Outbound webhook endpoints with pending and failed counts",
+      responses: { "200": json("{ data }"), ...errors },
+    },
+    post: {
+      summary:
+        "Add an endpoint; events are POSTed with X-Tandem-Signature: sha256=HMAC(secret, timestamp.body); the secret is returned once",
+      requestBody: body(endpointInput),
+      responses: { "201": json("{ id, secret }"), ...errors },
+    },
+  },
+  "/api/v1/webhook-endpoints/{id}": {
+    patch: {
+      summary: "Edit an endpoint",
+      parameters: [idParam],
+      requestBody: body(endpointInput.partial()),
+      responses: { "200": json("The endpoint"), ...errors },
+    },
+    delete: {
+      summary: "Remove an endpoint and its log",
+      parameters: [idParam],
+      responses: { "200": json("{ ok: true }"), ...errors },
+    },
+  },
+  "/api/v1/webhook-endpoints/{id}/deliveries": {
+    get: {
+      summary: "The delivery log, newest first (status: pending, delivered, failed)",
+      parameters: [
+        idParam,
+        { name: "cursor", in: "query", schema: { type: "string" } },
+        { name: "status", in: "query", schema: { type: "string" } },
+      ],
+      responses: { "200": json("{ data, next_cursor }"), ...errors },
+    },
+  },
+  "/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver": {
+    post: {
+      summary: "Send a delivery again now",
+      parameters: [idParam, { name: "deliveryId", in: "path", required: true, schema: { type: "string" } }],
+      responses: { "200": json("{ ok: true }"), ...errors },
+    },
+  },
   "/api/v1/contacts": {
     get: {
       summary: "Contacts with a conversation you may see (q: name, phone, username or BSUID), newest first",

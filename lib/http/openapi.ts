@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { outboundMessageInput } from "@/lib/messaging/schemas";
+import { auditEntrySchema, auditPaths } from "./openapi-audit";
 import { campaignPaths, campaignSchema } from "./openapi-campaigns";
 import { inboxPaths } from "./openapi-inbox";
 import { slaPaths } from "./openapi-sla";
 import { botPaths, botSecuritySchemes } from "./openapi-bots";
+import { mePaths, meSchemas } from "./openapi-me";
+import { peoplePaths, peopleSchemas } from "./openapi-people";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -47,7 +50,7 @@ export const openApiDocument = {
   info: {
     title: "Tandem REST API",
     version: "0.1.0",
-    description: "Authenticate with the browser session (API keys come later).",
+    description: "Authenticate with the browser session or `Authorization: Bearer <api key>`.",
   },
   paths: {
     "/api/v1/conversations": {
@@ -315,6 +318,11 @@ export const openApiDocument = {
     ...slaPaths,
     // Bots: configuration, handoff and takeover, and the bot API (bot token).
     ...botPaths,
+    // The signed-in person's own sessions and password.
+    ...mePaths,
+    // People and permissions: users, teams, custom roles, the permission catalogue, API keys.
+    ...peoplePaths,
+    ...auditPaths,
   },
   components: {
     securitySchemes: { ...botSecuritySchemes },
@@ -322,6 +330,9 @@ export const openApiDocument = {
       // Generated from the same zod schema the server validates with, so the two cannot drift.
       SendMessage: z.toJSONSchema(outboundMessageInput, { io: "input", unrepresentable: "any" }),
       Campaign: campaignSchema,
+      ...meSchemas,
+      ...peopleSchemas,
+      AuditEntry: auditEntrySchema,
       Template: {
         type: "object",
         required: ["id", "waba_id", "template_id", "name", "language", "status", "category", "components"],

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
 import { ZodError } from "zod";
 import type { Actor } from "@/lib/auth/actor";
+import { actorFromApiKey } from "@/lib/api-keys";
 import { actorFromHeaders } from "@/lib/auth/session";
 import { AppError, ForbiddenError, UnauthenticatedError } from "@/lib/errors";
 
@@ -10,16 +11,21 @@ type Handler<P> = (req: NextRequest, ctx: { actor: Actor; params: P; requestId: 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * The one wrapper for REST route handlers: request id → actor → CSRF origin check on state changes →
+ * The one wrapper for REST route handlers: request id → actor (API key, else session cookie) → CSRF
+ * origin check on cookie-authenticated state changes →
  * handler → JSON; AppError and ZodError map to their status, anything else to a logged 500.
  */
 export function route<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = req.headers.get("x-request-id") ?? crypto.randomUUID();
     try {
-      const actor = await actorFromHeaders(req.headers);
+      const bearer = bearerToken(req);
+      // An API key authenticates on its own (no cookie consulted); a bad one is a 401 naming why.
+      const actor =
+        bearer !== undefined ? await actorFromApiKey(bearer) : await actorFromHeaders(req.headers);
       if (!actor) throw new UnauthenticatedError();
-      if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req)) {
+      // CSRF rides on ambient cookies; a bearer key is never sent by a browser on its own.
+      if (bearer === undefined && !SAFE_METHODS.has(req.method) && !isSameOrigin(req)) {
         throw new ForbiddenError("Cross-site request refused");
       }
       const result = await handler(req, { actor, params: await context.params, requestId });
@@ -41,17 +47,29 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
-    const field = issue?.path.join(".") || "body";
-    return Response.json(
-      { error: { code: "validation_failed", message: `${field} ${issue?.message ?? "is invalid"}`, field } },
-      { status: 422, headers },
-    );
+    // A field the API does not accept (mass assignment) is named, not reported as "body".
+    const unknownKey = issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const path = issue?.path.join(".") ?? "";
+    const field = unknownKey ? [path, unknownKey].filter(Boolean).join(".") : path || "body";
+    const message = unknownKey
+      ? `${field} is not a field you can set here`
+      : `${field} ${issue?.message ?? "is invalid"}`;
+    return Response.json({ error: { code: "validation_failed", message, field } }, { status: 422, headers });
   }
   console.error(`[http] ${requestId} unexpected error`, error);
   return Response.json(
     { error: { code: "internal", message: "Something went wrong" } },
     { status: 500, headers },
   );
+}
+
+/** The key from `Authorization: Bearer <key>`; undefined when the header is absent (cookie session). */
+function bearerToken(req: NextRequest): string | undefined {
+  const header = req.headers.get("authorization");
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // Any Authorization header is a claim to authenticate with it: a malformed one is refused, not ignored.
+  return match?.[1] ?? "";
 }
 
 /** Origin / Sec-Fetch-Site check (ASVS 3.5): browsers always send one of them on cross-site POSTs. */

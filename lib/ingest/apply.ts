@@ -24,6 +24,7 @@ import {
 } from "@/lib/numbers";
 import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
 import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
+import { emitIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
@@ -218,6 +219,16 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
           reason: "owner_replied",
           actor: { type: "system", name: "owner" },
           at: event.timestamp,
+        });
+      if (event.origin === "live")
+        await emitIntegrationEvent(tx, isEcho ? "message.echo" : "message.received", {
+          message_id: recorded.messageId,
+          conversation_id: recorded.conversationId,
+          contact_id: contact.id,
+          wamid: event.wamid,
+          type: event.type,
+          text: event.text,
+          timestamp: event.timestamp.toISOString(),
         });
       // Only live customer messages reach a bot: never echoes, history or system rows.
       if (!isEcho && event.origin === "live" && recorded.status === "bot")

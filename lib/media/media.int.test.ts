@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import { buffer } from "node:stream/consumers";
 import { eq } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor, type Actor } from "@/lib/auth/actor";
@@ -27,6 +26,7 @@ import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
 import { GET as getMediaRoute } from "@/app/api/v1/media/[id]/route";
 import { useTestDatabase } from "@/tests/int/db";
+import { sessionCookieFor } from "@/tests/int/session-cookie";
 import {
   downloadMedia,
   findPendingMedia,
@@ -44,8 +44,6 @@ const biz: meta.Biz = {
 };
 const person: meta.Person = { name: "Media Person", phone: "447700900777", bsuid: "GB.777000111222" };
 const MB = 1024 * 1024;
-// The AUTH_SECRET tests/int/db.ts sets.
-const TEST_AUTH_SECRET = "test-auth-secret-0123456789abcdefghijklmnop";
 
 let sim: Simulator;
 let dataDir: string;
@@ -353,9 +351,7 @@ describe("GET /api/v1/media/:id", () => {
         teamIds: [team],
       },
     });
-    const salt = "authjs.session-token";
-    const token = await encode({ token: { uid: user.id, sv: 0 }, secret: TEST_AUTH_SECRET, salt });
-    return `${salt}=${token}`;
+    return sessionCookieFor(user.id);
   }
   const call = (id: string, cookie: string) =>
     getMediaRoute(new NextRequest(`http://localhost/api/v1/media/${id}`, { headers: { cookie } }), {

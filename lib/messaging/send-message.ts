@@ -5,6 +5,7 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { pauseBotForHuman } from "@/lib/bots";
 import { marketingOptedOut } from "@/lib/consent";
+import { emitIntegrationEvent } from "@/lib/integrations";
 import { getConversation, recordFirstResponse, selectMessageDto } from "@/lib/conversations";
 import type { MessageDto } from "@/lib/conversations/schemas";
 import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
@@ -123,6 +124,14 @@ export async function sendMessage({
         seq = seq + 1, updated_at = now()
       where id = ${conversation.id}
       returning seq`);
+    await emitIntegrationEvent(tx, "message.created", {
+      message_id: row.id,
+      conversation_id: conversation.id,
+      source,
+      type: message.type,
+      text: resolved.text ?? null,
+      author_id: personId(actor),
+    });
     // An agent answering stops the bot in this conversation at once.
     if (source === "agent")
       await pauseBotForHuman(tx, {

@@ -3,9 +3,10 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { Server } from "socket.io";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
-import { actorFromHeaders } from "@/lib/auth/session";
+import { sessionFromHeaders } from "@/lib/auth/session";
+import { loadSessions, sessionProblem } from "@/lib/auth/sessions";
 import { createPgPool } from "@/lib/db/pg-pool";
-import { getSql } from "@/lib/db/client";
+import { getDb, getSql } from "@/lib/db/client";
 import {
   REALTIME_CHANNEL,
   SOCKET_PATH,
@@ -16,7 +17,22 @@ import {
 } from "./events";
 import { rooms } from "./rooms";
 
-type SocketData = { actor: Actor };
+type SocketData = {
+  actor: Actor;
+  /** What the socket was authenticated with; re-checked against the database every few seconds. */
+  session: {
+    userId: string;
+    sessionId: string;
+    sessionVersion: number;
+    role: string;
+    customRoleId: string | null;
+  };
+};
+type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+// Disabling a user, a role change, a revoked session or sign-out-everywhere drops that user's sockets on
+// every web process within this interval plus one query (issue 7: within 5 s).
+export const SOCKET_REVALIDATE_MS = 2_000;
 
 /**
  * Socket.io on the app's HTTP server. Joins are decided by the same permissions as HTTP reads. The Postgres
@@ -24,24 +40,30 @@ type SocketData = { actor: Actor };
  */
 export async function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
   const pool = createPgPool(databaseUrl, 2, "tandem-realtime");
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
-    httpServer,
-    {
-      path: SOCKET_PATH,
-      serveClient: false,
-      // Other upgrade requests (Next's dev HMR) are handled by Next, not destroyed.
-      destroyUpgrade: false,
-      // The handshake must come from our own pages (R14): no CORS for other origins.
-      allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
-    },
-  );
+  const io: TandemServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    // Other upgrade requests (Next's dev HMR) are handled by Next, not destroyed.
+    destroyUpgrade: false,
+    // The handshake must come from our own pages (R14): no CORS for other origins.
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
+  });
   io.adapter(createAdapter(pool, { tableName: SOCKET_TABLE }));
 
   io.use(async (socket, next) => {
     try {
-      const actor = await actorFromHeaders(socket.request.headers);
-      if (!actor) return next(new Error("unauthenticated"));
-      socket.data.actor = actor;
+      const session = await sessionFromHeaders(socket.request.headers);
+      // A session still owing MFA enrolment or a new password gets no live data either.
+      if (!session || session.mfaPending || session.passwordChangeRequired)
+        return next(new Error("unauthenticated"));
+      socket.data.actor = session.actor;
+      socket.data.session = {
+        userId: session.actor.id,
+        sessionId: session.sessionId,
+        sessionVersion: session.sessionVersion,
+        role: session.actor.role,
+        customRoleId: session.customRoleId,
+      };
       next();
     } catch {
       next(new Error("unauthenticated"));
@@ -50,7 +72,26 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
 
   io.on("connection", (socket) => {
     void socket.join(roomsFor(socket.data.actor));
+    // Every client→server event re-checks the session first.
+    socket.use((_packet, next) => {
+      sessionFromHeaders(socket.request.headers)
+        .then((session) => {
+          if (session && !session.mfaPending && session.sessionId === socket.data.session.sessionId) next();
+          else endSocket(socket, "session_ended");
+        })
+        .catch(() => endSocket(socket, "session_check_failed"));
+    });
   });
+
+  let checking = false;
+  const revalidate = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void revalidateSockets(io)
+      .catch((error: Error) => console.error(`[realtime] session re-check failed: ${error.message}`))
+      .finally(() => (checking = false));
+  }, SOCKET_REVALIDATE_MS);
+  revalidate.unref();
 
   // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
   // event reaches each socket once however many instances run.
@@ -70,12 +111,45 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   return {
     io,
     close: async () => {
+      clearInterval(revalidate);
       await subscription.unlisten().catch(() => {});
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pool.end().catch(() => {});
     },
   };
+}
+
+/**
+ * Checks this process's sockets against the database in one query over their distinct sessions, and drops
+ * those whose session was revoked, expired or idled out, whose user was disabled, whose session version
+ * moved on (sign out everywhere, admin changes) or whose role changed.
+ */
+export async function revalidateSockets(io: TandemServer, now: Date = new Date()): Promise<number> {
+  const sockets = [...io.of("/").sockets.values()].filter((s) => s.data.session);
+  if (sockets.length === 0) return 0;
+  const rows = await loadSessions(getDb(), [...new Set(sockets.map((s) => s.data.session.sessionId))]);
+  const byId = new Map(rows.map((r) => [r.sessionId, r]));
+  let ended = 0;
+  for (const socket of sockets) {
+    const claims = socket.data.session;
+    const row = byId.get(claims.sessionId);
+    const problem =
+      sessionProblem(row, claims, now) ??
+      (row && (row.role !== claims.role || (row.customRoleId ?? null) !== claims.customRoleId)
+        ? "role"
+        : null);
+    if (problem) {
+      endSocket(socket, problem);
+      ended += 1;
+    }
+  }
+  return ended;
+}
+
+function endSocket(socket: Parameters<Parameters<TandemServer["on"]>[1]>[0], reason: string) {
+  socket.emit("session.ended", { reason });
+  socket.disconnect(true);
 }
 
 /** The rooms an actor may listen to, derived from the same permission check as HTTP reads. */

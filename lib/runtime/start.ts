@@ -6,6 +6,7 @@ import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { listenForJobs, startBoss, stopBoss } from "@/lib/jobs/boss";
 import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
+import { startWebhookDispatcher } from "@/lib/integrations";
 import { startSendSweep } from "@/lib/messaging";
 import { syncTemplates } from "@/lib/templates";
 import { systemActor } from "@/lib/auth/actor";
@@ -89,6 +90,10 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     startIngestDrain();
     stops.unshift({ name: "ingest", stop: stopIngestDrain });
     stops.unshift({ name: "send sweep", stop: startSendSweep({ actor: systemActor("send-sweep") }) });
+    stops.unshift({
+      name: "integration webhooks",
+      stop: await startWebhookDispatcher({ actor: systemActor("integrations") }),
+    });
   }
 
   const web = env.ROLE === "worker" ? undefined : await createWeb();

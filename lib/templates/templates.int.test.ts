@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemActor, type Actor } from "@/lib/auth/actor";
@@ -15,6 +14,7 @@ import { startReceiver } from "@/lib/simulator/test-helpers";
 import { createUser } from "@/lib/users";
 import { POST as postTemplatesRoute, GET as getTemplatesRoute } from "@/app/api/v1/templates/route";
 import { useTestDatabase } from "@/tests/int/db";
+import { sessionCookieFor } from "@/tests/int/session-cookie";
 import { createTemplate, getTemplate, listTemplates, syncTemplates } from "./index";
 import type { CreateTemplateInput, TemplateDto } from "./schemas";
 
@@ -24,8 +24,6 @@ const admin = { actor: { type: "user", id: crypto.randomUUID(), role: "admin", t
 const agent = { actor: { type: "user", id: crypto.randomUUID(), role: "agent", teamIds: [] } as Actor };
 const WABA = "500000000000001";
 const OTHER_WABA = "500000000000002";
-// The AUTH_SECRET tests/int/db.ts sets.
-const TEST_AUTH_SECRET = "test-auth-secret-0123456789abcdefghijklmnop";
 
 let sim: Simulator;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -438,8 +436,7 @@ describe("REST routes", () => {
         password: "correct horse battery staple",
       },
     });
-    const salt = "authjs.session-token";
-    return `${salt}=${await encode({ token: { uid: user.id, sv: 0 }, secret: TEST_AUTH_SECRET, salt })}`;
+    return sessionCookieFor(user.id);
   }
   const post = (cookie: string, body: unknown) =>
     postTemplatesRoute(

@@ -1,15 +1,18 @@
 import { assertCan } from "@/lib/auth/permissions";
 import { hashPassword } from "@/lib/auth/password";
+import { checkPasswordPolicy } from "@/lib/auth/password-policy";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { teamMembers, users } from "@/lib/db/schema";
-import { ConflictError } from "@/lib/errors";
+import { ConflictError, ValidationError } from "@/lib/errors";
 import { findUserByEmail } from "./queries";
 import { createUserInput, type CreateUserInput } from "./schemas";
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserInput }) {
   assertCan(ctx.actor, "users:manage");
   const data = createUserInput.parse(input);
+  const policy = checkPasswordPolicy(data.password, data.email);
+  if (!policy.ok) throw new ValidationError(`password: ${policy.reason}`, { field: "password" });
   const passwordHash = await hashPassword(data.password);
   return withTransaction(ctx, async (tx) => {
     if (await findUserByEmail(tx, data.email))

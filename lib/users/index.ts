@@ -1,4 +1,11 @@
 export { createUser } from "./create-user";
-export { findUserByEmail, loadActor } from "./queries";
+export { disableUser } from "./disable-user";
+export { enableUser } from "./enable-user";
+export { getUser } from "./get-user";
+export { inviteUser } from "./invite-user";
+export { listUsers } from "./list-users";
+export { bumpSessionVersion, findUserByEmail, loadActor } from "./queries";
+export { resetMfa } from "./reset-mfa";
 export { setPassword } from "./set-password";
+export { updateUser } from "./update-user";
 export { verifyCredentials } from "./verify-credentials";

@@ -1,8 +1,11 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { isPermission, type Permission } from "@/lib/auth/permissions";
 import type { DbOrTx } from "@/lib/db/client";
 import { roles, teamMembers, users } from "@/lib/db/schema";
+import type { Cursor } from "@/lib/utils/cursor";
+import { cursorAt, toPage } from "@/lib/utils/keyset-page";
+import type { UserDto, UserSummaryDto } from "./schemas";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -58,4 +61,109 @@ export async function loadActor(
 // Permissions removed from the catalogue since a role was saved are ignored, never granted.
 function customPermissionList(stored: string[]): Permission[] {
   return stored.filter(isPermission);
+}
+
+type PersonRow = {
+  id: string;
+  name: string;
+  email: string;
+  role: UserDto["role"];
+  custom_role_id: string | null;
+  custom_role_name: string | null;
+  disabled_at: string | Date | null;
+  mfa_enabled_at: string | Date | null;
+  must_change_password: boolean;
+  last_sign_in_at: string | Date | null;
+  created_at: string | Date;
+  teams: { id: string; name: string; is_manager: boolean }[];
+};
+
+const personColumns = sql`
+  u.id, u.name, u.email, u.role, u.custom_role_id, r.name as custom_role_name, u.disabled_at,
+  u.mfa_enabled_at, u.must_change_password, u.last_sign_in_at, u.created_at,
+  coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'is_manager', m.is_manager) order by t.name)
+            from team_members m join teams t on t.id = m.team_id where m.user_id = u.id), '[]'::json) as teams`;
+
+export async function selectPeople(
+  db: DbOrTx,
+  params: {
+    q?: string;
+    teamId?: string;
+    status: "active" | "disabled" | "all";
+    cursor?: Cursor;
+    limit: number;
+  },
+): Promise<{ data: UserDto[]; next_cursor: string | null }> {
+  const filters: SQL[] = [];
+  if (params.status === "active") filters.push(sql`u.disabled_at is null`);
+  if (params.status === "disabled") filters.push(sql`u.disabled_at is not null`);
+  if (params.q) {
+    const like = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filters.push(sql`(u.name ilike ${like} or u.email ilike ${like})`);
+  }
+  if (params.teamId)
+    filters.push(
+      sql`exists (select 1 from team_members m where m.user_id = u.id and m.team_id = ${params.teamId})`,
+    );
+  if (params.cursor?.at)
+    filters.push(sql`(u.created_at, u.id) > (${params.cursor.at}::timestamptz, ${params.cursor.id}::uuid)`);
+  const where = filters.length ? sql`where ${sql.join(filters, sql` and `)}` : sql``;
+  const rows = await db.execute<PersonRow & { cursor_at: string }>(sql`
+    select ${cursorAt(sql`u.created_at`)}, ${personColumns} from users u left join roles r on r.id = u.custom_role_id
+    ${where} order by u.created_at, u.id limit ${params.limit + 1}`);
+  return toPage([...rows], params.limit, toUserDto);
+}
+
+export async function selectPerson(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await db.execute<PersonRow>(sql`
+    select ${personColumns} from users u left join roles r on r.id = u.custom_role_id
+    where u.id = ${id} ${opts.lock ? sql`for update of u` : sql``}`);
+  return row ? toUserDto(row) : undefined;
+}
+
+/** Active built-in admins, locked so two concurrent demotions cannot both pass the last-admin check. */
+export async function lockActiveAdminIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    select id from users where role = 'admin' and custom_role_id is null and disabled_at is null for update`);
+  return [...rows].map((r) => r.id);
+}
+
+/** Ends every session of these users from their next request (and their sockets, see lib/auth). */
+export async function bumpSessionVersion(db: DbOrTx, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(inArray(users.id, userIds));
+}
+
+export function toSummary(user: UserDto): UserSummaryDto {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    teams: user.teams.map((t) => ({ id: t.id, name: t.name })),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toUserDto(row: PersonRow): UserDto {
+  const iso = (v: string | Date | null) => (v ? new Date(v).toISOString() : null);
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    custom_role: row.custom_role_id ? { id: row.custom_role_id, name: row.custom_role_name ?? "" } : null,
+    teams: row.teams,
+    status: row.disabled_at ? "disabled" : "active",
+    disabled_at: iso(row.disabled_at),
+    mfa_enabled: row.mfa_enabled_at !== null,
+    must_change_password: row.must_change_password,
+    last_sign_in_at: iso(row.last_sign_in_at),
+    created_at: new Date(row.created_at).toISOString(),
+  };
 }

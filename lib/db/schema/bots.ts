@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { conversations } from "./conversations";
 import { phoneNumbers } from "./numbers";
 import { teams, users } from "./users";
@@ -12,9 +23,13 @@ export const businessHours = pgTable("business_hours", {
   name: text("name").notNull().unique(),
   timezone: text("timezone").notNull().default("UTC"),
   // { mon: [["09:00","17:00"]], tue: [...], ... }: missing days are closed.
-  weekly: jsonb("weekly").notNull().default(sql`'{}'::jsonb`),
+  weekly: jsonb("weekly")
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   // [{ date: "2026-12-25", name: "Christmas" }]: closed all day.
-  holidays: jsonb("holidays").notNull().default(sql`'[]'::jsonb`),
+  holidays: jsonb("holidays")
+    .notNull()
+    .default(sql`'[]'::jsonb`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -74,7 +89,9 @@ export const botSessions = pgTable(
       .notNull()
       .references(() => bots.id, { onDelete: "cascade" }),
     flowVersion: integer("flow_version"),
-    state: jsonb("state").notNull().default(sql`'{}'::jsonb`),
+    state: jsonb("state")
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
     // External bots: the customer message the bot still owes an answer to (timeout → handoff).
@@ -100,7 +117,9 @@ export const routingRules = pgTable("routing_rules", {
   position: integer("position").notNull().default(0),
   active: boolean("active").notNull().default(true),
   // { number_id?, keyword?, language?, label_id?, field?: { name, equals }, business_hours?: { id, open: bool } }
-  conditions: jsonb("conditions").notNull().default(sql`'{}'::jsonb`),
+  conditions: jsonb("conditions")
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   teamId: uuid("team_id")
     .notNull()
     .references(() => teams.id, { onDelete: "cascade" }),

@@ -4,6 +4,7 @@ export * from "./bots";
 export * from "./campaigns";
 export * from "./consent";
 export * from "./contacts";
+export * from "./integrations";
 export * from "./conversations";
 export * from "./media";
 export * from "./messages";

@@ -25,7 +25,10 @@ export const roles = pgTable("roles", {
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
   baseRole: userRole("base_role").notNull().default("agent"),
-  permissions: text("permissions").array().notNull().default(sql`'{}'::text[]`),
+  permissions: text("permissions")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,6 @@
+import { listMySessions } from "@/lib/auth";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_req, { actor }) => ({ data: await listMySessions({ ctx: { actor } }) }));

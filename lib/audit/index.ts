@@ -1,0 +1,5 @@
+export { emitAudit, type AuditEntry } from "./emit-audit";
+export { exportAudit } from "./export-audit";
+export { listAudit } from "./list-audit";
+export { verifyAudit } from "./verify-audit";
+export { verifyAuditChain } from "./verify";

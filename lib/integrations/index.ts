@@ -1,0 +1,17 @@
+export { deliverDueWebhooks, signWebhook, startWebhookDispatcher } from "./dispatch";
+export {
+  emitIntegrationEvent,
+  INTEGRATION_EVENTS,
+  isIntegrationEvent,
+  type IntegrationEvent,
+} from "./events";
+export {
+  createEndpoint,
+  deleteEndpoint,
+  endpointInput,
+  listDeliveries,
+  listEndpoints,
+  redeliver,
+  updateEndpoint,
+  type EndpointDto,
+} from "./manage";

@@ -14,11 +14,13 @@ import { createLabel, deleteLabel, listLabels } from "@/lib/labels";
 import { sendMessage } from "@/lib/messaging";
 import { listNotifications, markNotificationsRead } from "@/lib/notifications";
 import { createUser } from "@/lib/users";
+import { setSetting } from "@/lib/settings";
 import { useTestDatabase } from "@/tests/int/db";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
 import {
   addConversationLabel,
   addConversationNote,
+  autoResolveInactive,
   assignConversation,
   getConversation,
   listTimeline,
@@ -368,5 +370,29 @@ describe("canned responses", () => {
     ).toBe("Thank you!");
     await deleteCannedResponse({ ctx: as(ws.supervisor), input: { id: shared.id } });
     expect((await listCannedResponses({ ctx: as(bob) })).map((r) => r.id)).not.toContain(shared.id);
+  });
+});
+
+describe("auto-resolve", () => {
+  it("resolves open conversations idle past the setting where nobody is waiting, never held ones", async () => {
+    const [idle, waiting, held] = [await customer(), await customer(), await customer()];
+    await getDb().execute(sql`
+      update conversations set last_message_at = now() - interval '3 hours',
+        waiting_since = case when id = ${waiting.conversationId} then now() - interval '3 hours' else null end,
+        legal_hold_at = case when id = ${held.conversationId} then now() else null end
+      where id in (${idle.conversationId}, ${waiting.conversationId}, ${held.conversationId})`);
+    expect(await autoResolveInactive({ ctx: system })).toBe(0);
+    await setSetting({ ctx: system, input: { key: "conversations.auto_resolve_after_hours", value: 2 } });
+    expect(await autoResolveInactive({ ctx: system })).toBeGreaterThanOrEqual(1);
+    const rows = await getDb().execute<{ id: string; status: string }>(sql`
+      select id, status::text as status from conversations
+      where id in (${idle.conversationId}, ${waiting.conversationId}, ${held.conversationId})`);
+    const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+    expect(status).toEqual({
+      [idle.conversationId]: "resolved",
+      [waiting.conversationId]: "open",
+      [held.conversationId]: "open",
+    });
+    await setSetting({ ctx: system, input: { key: "conversations.auto_resolve_after_hours", value: null } });
   });
 });

@@ -6,6 +6,7 @@ export { addConversationNote } from "./add-note";
 export { assignConversation } from "./assign-conversation";
 export { addConversationLabel, removeConversationLabel } from "./conversation-labels";
 export { recordFirstResponse, syncCycleOwner } from "./cycles";
+export { autoResolveInactive } from "./auto-resolve";
 export { countConversations } from "./count-conversations";
 export { ensureConversation } from "./ensure-conversation";
 export { getConversation } from "./get-conversation";

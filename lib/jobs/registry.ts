@@ -3,8 +3,8 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { botReplyTimedOut, runBot } from "@/lib/bots";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
-import { wakeSnoozedConversations } from "@/lib/conversations";
-import { routeAllTeams } from "@/lib/routing";
+import { autoResolveInactive, wakeSnoozedConversations } from "@/lib/conversations";
+import { markAbsentAway, routeAllTeams } from "@/lib/routing";
 import { rollupMessageVolume } from "@/lib/reports";
 import { purgeExpired } from "@/lib/retention";
 import { recordSlaBreaches } from "@/lib/sla";
@@ -162,6 +162,8 @@ export const registry: Record<QueueName, Definition> = {
     batchSize: 1,
     handle: async () => {
       await recordSlaBreaches({ ctx: { actor: systemActor("sla") } });
+      const resolved = await autoResolveInactive({ ctx: { actor: systemActor("auto-resolve") } });
+      if (resolved > 0) console.log(`[auto-resolve] resolved ${resolved} inactive conversations`);
     },
   },
   [queues.volumeRollup]: {
@@ -191,6 +193,8 @@ export const registry: Record<QueueName, Definition> = {
     batchSize: 1,
     handle: async () => {
       // The safety net: routing runs on events (new message, resolve, availability); this catches misses.
+      const away = await markAbsentAway({ ctx: { actor: systemActor("presence") } });
+      if (away.length > 0) console.log(`[routing] ${away.length} agents without an open tab set away`);
       const assigned = await routeAllTeams({ ctx: { actor: systemActor("router") } });
       if (assigned > 0) console.log(`[routing] safety tick assigned ${assigned} conversations`);
     },

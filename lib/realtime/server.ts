@@ -6,6 +6,7 @@ import { can } from "@/lib/auth/permissions";
 import { sessionFromHeaders } from "@/lib/auth/session";
 import { loadSessions, sessionProblem } from "@/lib/auth/sessions";
 import { createPgPool } from "@/lib/db/pg-pool";
+import { markPresent } from "@/lib/routing/presence";
 import { getDb, getSql } from "@/lib/db/client";
 import {
   REALTIME_CHANNEL,
@@ -33,6 +34,7 @@ type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<st
 // Disabling a user, a role change, a revoked session or sign-out-everywhere drops that user's sockets on
 // every web process within this interval plus one query (issue 7: within 5 s).
 export const SOCKET_REVALIDATE_MS = 2_000;
+const PRESENCE_HEARTBEAT_MS = 60_000;
 
 /**
  * Socket.io on the app's HTTP server. Joins are decided by the same permissions as HTTP reads. The Postgres
@@ -93,6 +95,21 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   }, SOCKET_REVALIDATE_MS);
   revalidate.unref();
 
+  // Presence: every minute, the users with a tab open here are marked seen; a user no process has seen for
+  // the workspace's auto-away time goes away (lib/routing/presence.ts), so they stop receiving work.
+  const heartbeat = setInterval(() => {
+    const userIds = [
+      ...new Set(
+        [...io.of("/").sockets.values()].flatMap((s) => (s.data.session ? [s.data.session.userId] : [])),
+      ),
+    ];
+    void markPresent(userIds).catch((error: Error) => console.error(`[realtime] presence: ${error.message}`));
+  }, PRESENCE_HEARTBEAT_MS);
+  heartbeat.unref();
+  io.on("connection", (socket) => {
+    if (socket.data.session) void markPresent([socket.data.session.userId]).catch(() => {});
+  });
+
   // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
   // event reaches each socket once however many instances run.
   const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
@@ -112,6 +129,7 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
     io,
     close: async () => {
       clearInterval(revalidate);
+      clearInterval(heartbeat);
       await subscription.unlisten().catch(() => {});
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

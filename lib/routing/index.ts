@@ -7,3 +7,4 @@ export {
   setTeamRouting,
   teamRoutingInput,
 } from "./team-routing";
+export { markAbsentAway, markPresent } from "./presence";

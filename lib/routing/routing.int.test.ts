@@ -7,7 +7,15 @@ import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
-import { autoAssignTeam, routeAllTeams, setMemberCapacity, setMyAvailability, setTeamRouting } from "./index";
+import {
+  autoAssignTeam,
+  markAbsentAway,
+  markPresent,
+  routeAllTeams,
+  setMemberCapacity,
+  setMyAvailability,
+  setTeamRouting,
+} from "./index";
 
 useTestDatabase();
 const { ws, customer } = useSimWorkspace("83");
@@ -174,5 +182,24 @@ describe("automatic assignment", () => {
       return row?.assignee_id === user.id;
     });
     await setTeamRouting({ ctx: system, input: { teamId: ws.teamId, policy: "manual" } });
+  });
+
+  it("sets online agents away when none of their tabs has been open for the auto-away time", async () => {
+    ({ teamId, agents } = await freshTeam(2, 5, "round_robin"));
+    const [gone, here] = agents.map(idOf) as [string, string];
+    await getDb().execute(sql`
+      update users set presence_seen_at = now() - interval '11 minutes', availability_changed_at = now() - interval '1 hour'
+      where id in (${gone}, ${here})`);
+    await markPresent([here]);
+    const away = await markAbsentAway({ ctx: system });
+    expect(away).toContain(gone);
+    expect(away).not.toContain(here);
+    const rows = await getDb().execute<{ id: string; availability: string }>(
+      sql`select id, availability::text as availability from users where id in (${gone}, ${here})`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.availability]))).toEqual({
+      [gone]: "away",
+      [here]: "online",
+    });
   });
 });

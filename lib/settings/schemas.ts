@@ -3,10 +3,26 @@ import { z } from "zod";
 // Workspace settings as typed keys: each has a schema and a default used until an admin changes it.
 export const settingSchemas = {
   "mfa.required_for_all": z.boolean(),
+  // Open conversations nobody is waiting on are resolved after this many hours without a message (null: never).
+  "conversations.auto_resolve_after_hours": z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .nullable(),
+  // Online agents with no open tab for this many minutes become away (null: never).
+  "agents.auto_away_after_minutes": z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .nullable(),
 } as const;
 
 export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> } = {
   "mfa.required_for_all": false,
+  "conversations.auto_resolve_after_hours": null,
+  "agents.auto_away_after_minutes": 10,
 };
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
@@ -17,13 +18,15 @@ export async function setSetting<K extends SettingKey>({
   assertCan(ctx.actor, "settings:manage");
   const key = z.enum(Object.keys(settingSchemas) as [SettingKey, ...SettingKey[]]).parse(input.key) as K;
   const value = settingSchemas[key].parse(input.value) as SettingValue<K>;
+  // A null setting ("off") is stored as JSON null; a bare null would be SQL NULL in the not-null column.
+  const stored = value === null ? sql`'null'::jsonb` : value;
   return withTransaction(ctx, async (tx) => {
     const previous = await getSetting(tx, key);
     const updatedBy = ctx.actor.type === "user" ? ctx.actor.id : null;
     await tx
       .insert(settings)
-      .values({ key, value, updatedBy, updatedAt: new Date() })
-      .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy, updatedAt: new Date() } });
+      .values({ key, value: stored, updatedBy, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: settings.key, set: { value: stored, updatedBy, updatedAt: new Date() } });
     await emitAudit(tx, ctx.actor, {
       action: "settings.changed",
       entityType: "setting",

@@ -56,6 +56,8 @@ export const users = pgTable(
     // Only `online` agents receive work automatically (issue "routing").
     availability: availability("availability").notNull().default("offline"),
     availabilityChangedAt: timestamp("availability_changed_at", { withTimezone: true }),
+    // Last time one of the user's tabs was connected (heartbeat from the web processes): auto-away.
+    presenceSeenAt: timestamp("presence_seen_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -2,13 +2,17 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import type { CannedResponse } from "@/lib/client/inbox";
 import { api } from "@/lib/client/api";
 import { explainSendError } from "@/lib/client/send";
 import { startUpload, takesCaption, type UploadedFile, type UploadTask } from "@/lib/client/uploads";
 import type { ConversationSummary, MessageDto } from "@/lib/conversations/schemas";
 import type { OutboundMessageInput } from "@/lib/messaging/schemas";
 import { fileSize, windowCountdown } from "@/lib/utils/format";
+import { cannedQuery, fillCanned, matchCanned } from "./canned";
+import { useCanned, useViewer } from "./inbox-context";
 import { snippet } from "./message-bubble";
+import { NoteComposer } from "./note-composer";
 import { queueSend, useRefusedWindow } from "./outbox";
 import { TemplatePicker } from "./template-picker";
 
@@ -18,7 +22,11 @@ export type ComposerHandle = {
   attach(files: File[]): boolean;
   /** False when free text can't be sent now (the window is closed). */
   restore(text: string): boolean;
+  /** Reply (to the customer) or Note (private, for colleagues), and put the cursor there (r / n). */
+  setMode(mode: ComposerMode): void;
 };
+
+export type ComposerMode = "reply" | "note";
 
 type Props = {
   conversation: ConversationSummary;
@@ -73,6 +81,8 @@ export function Composer({
   const refused = refusedAt !== undefined && refusedAt === conversation.window_expires_at;
   const open = expiresAt !== null && expiresAt > now && !refused;
   const text = useRef<TextComposerHandle>(null);
+  const note = useRef<HTMLTextAreaElement>(null);
+  const [mode, setMode] = useState<ComposerMode>("reply");
 
   useImperativeHandle(
     ref,
@@ -80,65 +90,96 @@ export function Composer({
       attach: (files) => (open && !wantsTemplate ? (text.current?.attach(files) ?? false) : false),
       restore: (value) => {
         if (!open) return false;
+        setMode("reply");
         onWantsTemplate(false);
         // The text composer mounts on the next render when the picker was showing.
         requestAnimationFrame(() => text.current?.restore(value));
         return true;
       },
+      setMode: (next) => {
+        setMode(next);
+        // The field of the new mode mounts on the next render.
+        requestAnimationFrame(() =>
+          (next === "note"
+            ? note.current
+            : document.querySelector<HTMLElement>("[data-composer-focus]")
+          )?.focus(),
+        );
+      },
     }),
     [open, wantsTemplate, onWantsTemplate],
   );
-
-  // "/" jumps to the composer, as in chat apps; never while the agent types in another field.
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.key !== "/" || event.metaKey || event.ctrlKey || event.altKey) return;
-      const target = event.target as HTMLElement;
-      if (target.closest("input, textarea, select, [contenteditable=true]")) return;
-      const field = document.querySelector<HTMLElement>("[data-composer-focus]");
-      if (!field) return;
-      event.preventDefault();
-      field.focus();
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  // "/" (focus the composer) is handled by the inbox, which also uses it for search.
 
   const left = expiresAt === null ? 0 : expiresAt - now;
   return (
-    <div data-testid="composer" className="border-t border-slate-200 bg-[#f0f2f5] px-4 pt-1.5 pb-3">
-      {open ? (
-        <div className="mb-1 flex items-center justify-between gap-3 text-xs">
-          <span
-            data-testid="window-countdown"
-            data-urgent={left < AMBER_UNDER_MS}
-            title="WhatsApp accepts free-form messages for 24 hours after the customer's last message"
-            className={left < AMBER_UNDER_MS ? "font-medium text-amber-700" : "text-slate-500"}
+    <div
+      data-testid="composer"
+      data-mode={mode}
+      className={`border-t border-slate-200 px-4 pt-1.5 pb-3 ${mode === "note" ? "bg-amber-50" : "bg-[#f0f2f5]"}`}
+    >
+      <div role="group" aria-label="Composer mode" className="mb-1 flex gap-1 text-xs">
+        {(["reply", "note"] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            data-testid={`composer-mode-${m}`}
+            aria-pressed={mode === m}
+            title={m === "reply" ? "Reply to the customer (r)" : "Private note for colleagues (n)"}
+            onClick={() => setMode(m)}
+            className={`rounded px-2 py-0.5 font-medium ${
+              mode === m
+                ? m === "note"
+                  ? "bg-amber-200 text-amber-950"
+                  : "bg-white text-slate-900 shadow-sm"
+                : "text-slate-600 hover:bg-white/70"
+            }`}
           >
-            {windowCountdown(left)}
-          </span>
-          {!wantsTemplate && (
-            <button
-              type="button"
-              data-testid="use-template"
-              onClick={() => onWantsTemplate(true)}
-              className="text-emerald-800 hover:underline"
+            {m === "reply" ? "Reply" : "Note"}
+          </button>
+        ))}
+      </div>
+      {mode === "note" && <NoteComposer ref={note} conversation={conversation} />}
+      {/* Hidden, not unmounted, while writing a note: attachments and their uploads survive the switch. */}
+      <div hidden={mode === "note"}>
+        {open ? (
+          <div className="mb-1 flex items-center justify-between gap-3 text-xs">
+            <span
+              data-testid="window-countdown"
+              data-urgent={left < AMBER_UNDER_MS}
+              title="WhatsApp accepts free-form messages for 24 hours after the customer's last message"
+              className={left < AMBER_UNDER_MS ? "font-medium text-amber-700" : "text-slate-500"}
             >
-              Use a template
-            </button>
-          )}
-        </div>
-      ) : (
-        <p data-testid="window-closed" className="mb-1.5 text-xs text-slate-600">
-          <span className="font-medium text-slate-800">The 24-hour window is closed.</span> WhatsApp accepts
-          only an approved template until the customer writes again.
-        </p>
-      )}
-      {open && !wantsTemplate ? (
-        <TextComposer ref={text} conversation={conversation} replyTo={replyTo} onClearReply={onClearReply} />
-      ) : (
-        <TemplatePicker conversation={conversation} onBack={open ? () => onWantsTemplate(false) : null} />
-      )}
+              {windowCountdown(left)}
+            </span>
+            {!wantsTemplate && (
+              <button
+                type="button"
+                data-testid="use-template"
+                onClick={() => onWantsTemplate(true)}
+                className="text-emerald-800 hover:underline"
+              >
+                Use a template
+              </button>
+            )}
+          </div>
+        ) : (
+          <p data-testid="window-closed" className="mb-1.5 text-xs text-slate-600">
+            <span className="font-medium text-slate-800">The 24-hour window is closed.</span> WhatsApp accepts
+            only an approved template until the customer writes again.
+          </p>
+        )}
+        {open && !wantsTemplate ? (
+          <TextComposer
+            ref={text}
+            conversation={conversation}
+            replyTo={replyTo}
+            onClearReply={onClearReply}
+          />
+        ) : (
+          <TemplatePicker conversation={conversation} onBack={open ? () => onWantsTemplate(false) : null} />
+        )}
+      </div>
     </div>
   );
 }
@@ -168,7 +209,12 @@ function TextComposer({
   ref: Ref<TextComposerHandle>;
 }) {
   const queryClient = useQueryClient();
+  const viewer = useViewer();
+  const canned = useCanned();
   const [text, setText] = useState(() => drafts.get(conversation.id) ?? "");
+  const [cannedIndex, setCannedIndex] = useState(0);
+  // The "/query" the agent closed the picker on with Escape: it stays closed until the text changes.
+  const [cannedDismissed, setCannedDismissed] = useState<string | null>(null);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -184,6 +230,10 @@ function TextComposer({
   const tooLong = text.length > limit;
   const blocked = attachments.some((a) => a.error);
   const canSend = !tooLong && !blocked && (text.trim().length > 0 || attachments.length > 0);
+  const slash = cannedQuery(text);
+  const cannedMatches =
+    slash !== null && slash !== cannedDismissed ? matchCanned(canned.data ?? [], slash) : [];
+  const cannedOpen = slash !== null && slash !== cannedDismissed && Boolean(canned.data);
 
   // Focus only when asked (Reply): focusing on open would swallow the inbox's j / k keys.
   useEffect(() => {
@@ -247,8 +297,19 @@ function TextComposer({
     setAttachments((list) => list.filter((a) => a.id !== attachment.id));
   }
 
+  function insertCanned(item: CannedResponse) {
+    const body = fillCanned(item.body, { contactName: conversation.contact.name, agentName: viewer.name });
+    change(body);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(body.length, body.length);
+    });
+  }
+
   function change(value: string) {
     setText(value);
+    setCannedIndex(0);
+    setCannedDismissed(null);
     if (value) drafts.set(conversation.id, value);
     else drafts.delete(conversation.id);
     if (!value.trim()) return;
@@ -310,6 +371,30 @@ function TextComposer({
     change("");
     setEmojiOpen(false);
     onClearReply();
+  }
+
+  /** Keys of the open canned-response picker; true when the key was the picker's. */
+  function onCannedKey(event: React.KeyboardEvent<HTMLTextAreaElement>): boolean {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (cannedMatches.length === 0) return false;
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setCannedIndex((i) => (i + step + cannedMatches.length) % cannedMatches.length);
+      return true;
+    }
+    if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey) {
+      const item = cannedMatches[cannedIndex];
+      if (!item) return false;
+      event.preventDefault();
+      insertCanned(item);
+      return true;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setCannedDismissed(slash);
+      return true;
+    }
+    return false;
   }
 
   function insertEmoji(emoji: string) {
@@ -390,6 +475,37 @@ function TextComposer({
         </ul>
       )}
       <div className="relative flex items-end gap-2">
+        {cannedOpen && (
+          <div
+            id={`canned-${conversation.id}`}
+            role="listbox"
+            aria-label="Canned responses"
+            data-testid="canned-picker"
+            className="absolute bottom-full left-0 z-20 mb-1 max-h-64 w-full max-w-md overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+          >
+            {cannedMatches.length === 0 && (
+              <p className="px-3 py-1.5 text-xs text-slate-500">No canned response matches “/{slash}”</p>
+            )}
+            {cannedMatches.map((item, index) => (
+              <div
+                key={item.id}
+                role="option"
+                aria-selected={index === cannedIndex}
+                data-testid="canned-option"
+                onPointerDown={(event) => event.preventDefault()}
+                onClick={() => insertCanned(item)}
+                className={`cursor-pointer px-3 py-1.5 text-sm ${index === cannedIndex ? "bg-emerald-50" : ""}`}
+              >
+                <p className="flex gap-2">
+                  <span className="font-mono text-xs text-emerald-800">/{item.shortcut}</span>
+                  <span className="truncate font-medium">{item.title}</span>
+                  {item.scope === "personal" && <span className="text-[10px] text-slate-500">personal</span>}
+                </p>
+                <p className="truncate text-xs text-slate-600">{item.body}</p>
+              </div>
+            ))}
+          </div>
+        )}
         <button
           type="button"
           data-testid="emoji-button"
@@ -452,7 +568,11 @@ function TextComposer({
             data-testid="composer-input"
             data-composer-focus
             aria-label="Message"
-            placeholder={captionTarget ? "Add a caption (optional)" : "Type a message"}
+            aria-expanded={cannedOpen}
+            aria-controls={cannedOpen ? `canned-${conversation.id}` : undefined}
+            placeholder={
+              captionTarget ? "Add a caption (optional)" : "Type a message, / for canned responses"
+            }
             rows={1}
             value={text}
             onChange={(event) => change(event.target.value)}
@@ -465,6 +585,7 @@ function TextComposer({
             onKeyDown={(event) => {
               // IME composition (Japanese, Chinese…) uses Enter to confirm a word, not to send.
               if (event.nativeEvent.isComposing) return;
+              if (cannedOpen && onCannedKey(event)) return;
               if (event.key === "Enter" && (event.ctrlKey || event.metaKey || !event.shiftKey)) {
                 event.preventDefault();
                 submit();

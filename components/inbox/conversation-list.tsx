@@ -1,65 +1,223 @@
 "use client";
 
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
 import type { ConversationSummary } from "@/lib/conversations/schemas";
-import { initials, shortTime } from "@/lib/utils/format";
+import { elapsed, initials, shortTime, windowBadge } from "@/lib/utils/format";
+import { LabelChip } from "./conversation-header";
 
 type Props = {
   rows: ConversationSummary[];
   loading: boolean;
   error: string | null;
   selectedId: string | null;
+  /** The keyboard cursor (j / k); Enter opens it. */
+  activeId: string | null;
   onSelect: (id: string) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+  onRetry: () => void;
+  empty: { title: string; body: string };
+  /** Milliseconds since epoch, refreshed each minute, for the waiting and window badges. */
+  now: number;
 };
 
-export function ConversationList({ rows, loading, error, selectedId, onSelect }: Props) {
+// Every row has the same height (three lines, the last one for badges, empty or not): nothing jumps when a
+// row gains a label or a badge, and the virtualizer never has to measure.
+const ROW_HEIGHT = 84;
+
+export function ConversationList({
+  rows,
+  loading,
+  error,
+  selectedId,
+  activeId,
+  onSelect,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  onRetry,
+  empty,
+  now,
+}: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length + (hasMore ? 1 : 0),
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 40,
+    getItemKey: (index) => rows[index]?.id ?? "more",
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (hasMore && !loadingMore && lastIndex >= rows.length - 5) onLoadMore();
+  }, [hasMore, loadingMore, lastIndex, rows.length, onLoadMore]);
+
+  const activeIndex = activeId ? rows.findIndex((r) => r.id === activeId) : -1;
+  useEffect(() => {
+    if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: "auto" });
+  }, [activeIndex, virtualizer]);
+
   if (loading) return <p className="p-4 text-sm text-slate-500">Loading conversations…</p>;
   if (error)
     return (
-      <p role="alert" className="p-4 text-sm text-red-700">
-        Could not load conversations: {error}
-      </p>
+      <div role="alert" className="p-4 text-sm text-red-700">
+        <p>Could not load conversations: {error}</p>
+        <button type="button" onClick={onRetry} className="mt-1 font-medium underline">
+          Try again
+        </button>
+      </div>
     );
   if (rows.length === 0) {
     return (
-      <div className="p-6 text-center text-sm text-slate-500">
-        <p className="font-medium text-slate-700">Inbox zero</p>
-        <p className="mt-1">New WhatsApp conversations appear here as they arrive.</p>
+      <div data-testid="list-empty" className="p-6 text-center text-sm text-slate-500">
+        <p className="font-medium text-slate-700">{empty.title}</p>
+        <p className="mt-1">{empty.body}</p>
       </div>
     );
   }
   return (
-    <ul data-testid="conversation-list" className="min-h-0 flex-1 overflow-y-auto">
-      {rows.map((c) => (
-        <li key={c.id}>
-          <button
-            type="button"
-            onClick={() => onSelect(c.id)}
-            aria-current={c.id === selectedId}
-            data-testid="conversation-row"
-            className={`flex w-full items-start gap-3 border-b border-slate-100 px-4 py-3 text-left hover:bg-slate-50 ${
-              c.id === selectedId ? "bg-emerald-50" : ""
-            }`}
-          >
-            <span className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-xs font-semibold text-emerald-800">
-              {initials(c.contact.name)}
+    <div
+      ref={scroller}
+      data-testid="conversation-list"
+      role="list"
+      aria-label="Conversations"
+      className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {items.map((item) => {
+          const c = rows[item.index];
+          return (
+            <div
+              key={item.key}
+              role="listitem"
+              style={{
+                position: "absolute",
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              {c ? (
+                <Row
+                  conversation={c}
+                  selected={c.id === selectedId}
+                  active={c.id === activeId}
+                  onSelect={onSelect}
+                  now={now}
+                />
+              ) : (
+                <p className="px-4 py-3 text-xs text-slate-500">{loadingMore ? "Loading more…" : ""}</p>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const priorityMark: Record<ConversationSummary["priority"], { text: string; className: string } | null> = {
+  low: null,
+  normal: null,
+  high: { text: "High", className: "bg-amber-100 text-amber-900" },
+  urgent: { text: "Urgent", className: "bg-red-100 text-red-800" },
+};
+
+function Row({
+  conversation: c,
+  selected,
+  active,
+  onSelect,
+  now,
+}: {
+  conversation: ConversationSummary;
+  selected: boolean;
+  active: boolean;
+  onSelect: (id: string) => void;
+  now: number;
+}) {
+  const priority = priorityMark[c.priority];
+  const badge = c.status === "resolved" ? null : windowBadge(c.window_expires_at, now);
+  const waiting = c.waiting_since && c.status !== "resolved" ? now - Date.parse(c.waiting_since) : null;
+  return (
+    <button
+      type="button"
+      onClick={() => onSelect(c.id)}
+      aria-current={selected}
+      data-testid="conversation-row"
+      data-conversation-id={c.id}
+      data-active={active || undefined}
+      className={`flex h-full w-full items-start gap-3 border-b border-slate-100 px-4 py-2.5 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-emerald-600 ${
+        selected ? "bg-emerald-50" : ""
+      } ${active ? "shadow-[inset_3px_0_0_0_var(--color-emerald-600)]" : ""}`}
+    >
+      <span
+        aria-hidden
+        className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-xs font-semibold text-emerald-800"
+      >
+        {initials(c.contact.name)}
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="flex items-baseline justify-between gap-2">
+          <span className={`truncate text-sm ${c.unread_count > 0 ? "font-semibold" : "font-medium"}`}>
+            {c.contact.name}
+          </span>
+          <span className="shrink-0 text-xs text-slate-500">{shortTime(c.last_message_at)}</span>
+        </span>
+        <span className="flex items-center justify-between gap-2">
+          <span className="truncate text-xs text-slate-600">{c.last_message_preview}</span>
+          {c.unread_count > 0 && (
+            <span
+              data-testid="unread-count"
+              aria-label={`${c.unread_count} unread`}
+              className="shrink-0 rounded-full bg-emerald-600 px-1.5 text-[10px] font-semibold text-white"
+            >
+              {c.unread_count}
             </span>
-            <span className="min-w-0 flex-1">
-              <span className="flex items-baseline justify-between gap-2">
-                <span className="truncate text-sm font-medium">{c.contact.name}</span>
-                <span className="shrink-0 text-xs text-slate-500">{shortTime(c.last_message_at)}</span>
-              </span>
-              <span className="flex items-center justify-between gap-2">
-                <span className="truncate text-xs text-slate-600">{c.last_message_preview}</span>
-                {c.unread_count > 0 && (
-                  <span className="shrink-0 rounded-full bg-emerald-600 px-1.5 text-[10px] font-semibold text-white">
-                    {c.unread_count}
-                  </span>
-                )}
-              </span>
+          )}
+        </span>
+        <span className="mt-1 flex h-4 items-center gap-1 overflow-hidden text-[10px] text-slate-500">
+          {priority && (
+            <span
+              data-testid="priority-mark"
+              className={`shrink-0 rounded px-1 font-semibold ${priority.className}`}
+            >
+              {priority.text}
             </span>
-          </button>
-        </li>
-      ))}
-    </ul>
+          )}
+          {badge ? (
+            <span
+              data-testid="window-badge"
+              data-kind={badge.kind}
+              className={`shrink-0 rounded px-1 ${badge.kind === "closed" ? "bg-slate-200 text-slate-700" : "bg-amber-100 text-amber-900"}`}
+            >
+              {badge.label}
+            </span>
+          ) : (
+            waiting !== null &&
+            waiting > 60_000 && (
+              <span data-testid="waiting-badge" className="shrink-0 rounded bg-sky-50 px-1 text-sky-800">
+                Waiting {elapsed(waiting)}
+              </span>
+            )
+          )}
+          {c.labels.slice(0, 2).map((label) => (
+            <LabelChip key={label.id} label={label} />
+          ))}
+          {c.labels.length > 2 && <span className="shrink-0">+{c.labels.length - 2}</span>}
+          {c.assignee_name && (
+            <span data-testid="row-assignee" className="ml-auto shrink-0 truncate text-slate-600">
+              {c.assignee_name}
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
   );
 }

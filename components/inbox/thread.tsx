@@ -1,13 +1,28 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import {
+  Fragment,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type Ref,
+} from "react";
 import { api } from "@/lib/client/api";
+import { fetchTimeline } from "@/lib/client/inbox";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { ConversationSummary, MessageDto, Page } from "@/lib/conversations/schemas";
+import type { ConversationSummary, MessageDto, Page, TimelineEventDto } from "@/lib/conversations/schemas";
 import { dayLabel } from "@/lib/utils/format";
-import { Composer, type ComposerHandle } from "./composer";
+import { Composer, type ComposerHandle, type ComposerMode } from "./composer";
+import { ConversationHeader, type HeaderHandle } from "./conversation-header";
+import { useNames } from "./inbox-context";
 import { MessageBubble } from "./message-bubble";
+import { mentionSegments } from "./mentions";
+import { describeEvent, mergeTimeline, type Names } from "./timeline";
 import {
   discardPending,
   matchPending,
@@ -17,11 +32,32 @@ import {
   type OutboxItem,
 } from "./outbox";
 
-export function Thread({ conversation }: { conversation: ConversationSummary }) {
+/** What the inbox's shortcuts reach in the open conversation. */
+export type ThreadHandle = {
+  header(): HeaderHandle | null;
+  setMode(mode: ComposerMode): void;
+};
+
+export function Thread({
+  conversation,
+  onLeave,
+  ref,
+}: {
+  conversation: ConversationSummary;
+  /** The conversation left the agent's queue (resolved, snoozed): the inbox moves on to the next one. */
+  onLeave?: (conversationId: string) => void;
+  ref?: Ref<ThreadHandle>;
+}) {
   const queryClient = useQueryClient();
+  const names = useNames();
+  const header = useRef<HeaderHandle>(null);
   const messages = useQuery({
     queryKey: queryKeys.messages(conversation.id),
     queryFn: () => api<Page<MessageDto>>(`/api/v1/conversations/${conversation.id}/messages?limit=50`),
+  });
+  const events = useQuery({
+    queryKey: queryKeys.events(conversation.id),
+    queryFn: () => fetchTimeline(conversation.id),
   });
   const markRead = useMutation({
     mutationFn: () => api(`/api/v1/conversations/${conversation.id}/read`, { method: "POST" }),
@@ -39,6 +75,18 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
   // A send keeps its own bubble until the thread's data has its message (no flicker, no duplicate).
   const matched = useMemo(() => matchPending(pending, rows), [pending, rows]);
   const unsettled = pending.filter((p) => !matched.has(p.key));
+  const items = useMemo(
+    () =>
+      mergeTimeline(rows, events.data?.data ?? [], {
+        olderMessages: Boolean(messages.data?.next_cursor),
+      }),
+    [rows, events.data, messages.data?.next_cursor],
+  );
+
+  useImperativeHandle(ref, () => ({
+    header: () => header.current,
+    setMode: (mode) => composer.current?.setMode(mode),
+  }));
 
   useEffect(() => {
     if (conversation.unread_count > 0) mutate();
@@ -48,7 +96,7 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
   }, [conversation.id, rows, pending]);
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: "end" });
-  }, [rows.length, unsettled.length, conversation.id]);
+  }, [items.length, unsettled.length, conversation.id]);
 
   const clearReply = useCallback(() => setReplyTo(null), []);
   const sendTemplate = useCallback(() => setWantsTemplate(true), []);
@@ -78,32 +126,29 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
       onDragLeave={onDrag}
       onDrop={onDrop}
     >
-      <div className="border-b border-slate-200 bg-white px-5 py-3">
-        <h2 data-testid="thread-title" className="text-sm font-semibold">
-          {contact.name}
-        </h2>
-        <p className="text-xs text-slate-500">
-          {[
-            contact.phone && `+${contact.phone}`,
-            contact.username && `@${contact.username}`,
-            `via ${conversation.number.display_number}`,
-          ]
-            .filter(Boolean)
-            .join(" · ")}
-        </p>
-      </div>
-      <div data-testid="thread" className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-5 py-4">
+      <ConversationHeader ref={header} conversation={conversation} onLeave={onLeave} />
+      <div
+        data-testid="thread"
+        aria-label={`Conversation with ${contact.name}`}
+        className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-5 py-4"
+      >
         {messages.isPending && <p className="text-sm text-slate-500">Loading messages…</p>}
         {messages.error && (
           <p role="alert" className="text-sm text-red-700">
             Could not load messages: {messages.error.message}
           </p>
         )}
-        {rows.map((m, i) => {
-          const day = dayLabel(m.timestamp);
-          const showDay = i === 0 || dayLabel(rows[i - 1]!.timestamp) !== day;
+        {events.error && (
+          <p role="alert" className="mb-2 text-xs text-amber-800">
+            Could not load the timeline (notes, assignments): {events.error.message}
+          </p>
+        )}
+        {items.map((item, i) => {
+          const day = dayLabel(item.at);
+          const showDay = i === 0 || dayLabel(items[i - 1]!.at) !== day;
+          const key = item.kind === "message" ? item.message.id : `e:${item.event.id}`;
           return (
-            <Fragment key={m.id}>
+            <Fragment key={key}>
               {showDay && (
                 <div className="my-3 text-center">
                   <span className="rounded-md bg-white/80 px-2 py-0.5 text-xs text-slate-600 shadow-sm">
@@ -111,12 +156,18 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
                   </span>
                 </div>
               )}
-              <MessageBubble
-                message={m}
-                quoted={m.reply_to ? (byWamid.get(m.reply_to) ?? null) : null}
-                onReply={setReplyTo}
-                onSendTemplate={sendTemplate}
-              />
+              {item.kind === "message" ? (
+                <MessageBubble
+                  message={item.message}
+                  quoted={item.message.reply_to ? (byWamid.get(item.message.reply_to) ?? null) : null}
+                  onReply={setReplyTo}
+                  onSendTemplate={sendTemplate}
+                />
+              ) : item.kind === "note" ? (
+                <NoteBubble event={item.event} names={names} />
+              ) : (
+                <TimelineRow event={item.event} names={names} />
+              )}
             </Fragment>
           );
         })}
@@ -166,6 +217,60 @@ export function Thread({ conversation }: { conversation: ConversationSummary }) 
           Drop files to attach them
         </div>
       )}
+    </div>
+  );
+}
+
+/** A system row: "Ann assigned this to Bob", "Resolved by Ann", "Label VIP added". */
+function TimelineRow({ event, names }: { event: TimelineEventDto; names: Names }) {
+  const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <div data-testid="timeline-event" data-type={event.type} className="my-2 flex justify-center">
+      <p className="max-w-[80%] rounded-md bg-white/70 px-2.5 py-1 text-center text-xs text-slate-600 shadow-sm">
+        {describeEvent(event, names)} <span className="text-slate-400">· {time}</span>
+      </p>
+    </div>
+  );
+}
+
+/** A private note: yellow, full width of the bubble column, with its author and @mentions marked. */
+function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names }) {
+  const data = (event.data ?? {}) as { body?: unknown; mentions?: unknown };
+  const body = typeof data.body === "string" ? data.body : "";
+  const mentioned = Array.isArray(data.mentions)
+    ? data.mentions.map((id) => (typeof id === "string" ? names.people?.get(id) : undefined))
+    : [];
+  const segments = mentionSegments(
+    body,
+    mentioned.filter((n): n is string => Boolean(n)),
+  );
+  const author = event.actor_id === names.me ? "You" : (event.actor_name ?? "Someone");
+  const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <div data-testid="note" className="my-1.5 flex justify-center">
+      <div className="w-full max-w-[80%] rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm shadow-sm">
+        <p className="mb-0.5 flex justify-between gap-2 text-[11px] text-amber-900">
+          <span>
+            <span className="font-semibold">{author}</span> · private note
+          </span>
+          <span>{time}</span>
+        </p>
+        <p className="break-words whitespace-pre-wrap text-slate-800">
+          {segments.map((segment, i) =>
+            segment.mention ? (
+              <span
+                key={i}
+                data-testid="note-mention"
+                className="rounded bg-amber-200 px-0.5 font-medium text-amber-950"
+              >
+                {segment.text}
+              </span>
+            ) : (
+              <span key={i}>{segment.text}</span>
+            ),
+          )}
+        </p>
+      </div>
     </div>
   );
 }

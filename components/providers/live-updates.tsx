@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import { connectSocket } from "@/lib/client/socket";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useConnectionStore } from "@/lib/client/connection";
+import { emitNotification } from "@/lib/client/notification-bus";
 
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
@@ -37,6 +38,11 @@ export function LiveUpdates() {
     });
     socket.on("campaign.changed", () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
+    });
+    socket.on("notification.created", (event) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
+      emitNotification(event);
     });
     socket.on("conversation.changed", (event) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileSize, windowCountdown } from "./format";
+import { elapsed, fileSize, timeAgo, windowBadge, windowCountdown } from "./format";
 
 describe("windowCountdown", () => {
   it("says hours and minutes, rounding down", () => {
@@ -23,5 +23,26 @@ describe("fileSize", () => {
     expect(fileSize(10)).toBe("1 KB");
     expect(fileSize(340 * 1024)).toBe("340 KB");
     expect(fileSize(1.25 * 1024 * 1024)).toBe("1.3 MB");
+  });
+});
+
+describe("elapsed, timeAgo and windowBadge", () => {
+  it("rounds durations down to the largest sensible unit", () => {
+    expect(elapsed(45_000)).toBe("45 s");
+    expect(elapsed(12 * 60_000 + 59_000)).toBe("12 min");
+    expect(elapsed(3 * 3_600_000)).toBe("3 h");
+    expect(elapsed(50 * 3_600_000)).toBe("2 d");
+  });
+  it("says just now, then minutes ago", () => {
+    const now = new Date("2025-01-01T12:00:00Z");
+    expect(timeAgo("2025-01-01T11:59:30Z", now)).toBe("just now");
+    expect(timeAgo("2025-01-01T11:55:00Z", now)).toBe("5 min ago");
+  });
+  it("flags a closed or closing window only", () => {
+    const now = Date.parse("2025-01-01T12:00:00Z");
+    expect(windowBadge(null, now)).toEqual({ kind: "closed", label: "Window closed" });
+    expect(windowBadge("2025-01-01T11:00:00Z", now)?.kind).toBe("closed");
+    expect(windowBadge("2025-01-01T13:00:00Z", now)).toEqual({ kind: "closing", label: "Closes in 1 h" });
+    expect(windowBadge("2025-01-02T10:00:00Z", now)).toBeNull();
   });
 });

@@ -38,3 +38,35 @@ export function fileSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return `${Math.max(1, Math.ceil(bytes / 1024))} KB`;
 }
+
+/** "45 s", "12 min", "3 h", "2 d": how long something has lasted, coarsely, for badges. */
+export function elapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/** "just now", "5 min ago", "3 h ago", then the date: when a notification happened. */
+export function timeAgo(iso: string, now: Date = new Date()): string {
+  const ms = now.getTime() - Date.parse(iso);
+  if (ms < 60_000) return "just now";
+  if (ms < 48 * 3_600_000) return `${elapsed(ms)} ago`;
+  return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
+}
+
+/** The list row's badge for the 24-hour window: closed, or closing within `soonMs` (default 2 h). */
+export function windowBadge(
+  expiresAt: string | null,
+  now: number = Date.now(),
+  soonMs = 2 * 3_600_000,
+): { kind: "closed" | "closing"; label: string } | null {
+  if (!expiresAt) return { kind: "closed", label: "Window closed" };
+  const left = Date.parse(expiresAt) - now;
+  if (left <= 0) return { kind: "closed", label: "Window closed" };
+  if (left <= soonMs) return { kind: "closing", label: `Closes in ${elapsed(left)}` };
+  return null;
+}

@@ -130,8 +130,8 @@ export async function deliverMessage({
 }
 
 // A send that starts this much after its slot (a busy event loop, a slow timer) would crowd the next slot
-// inside Meta's one-second window, so it takes a fresh slot instead (the limiter's jitter allowance is 40 ms).
-const MAX_SLOT_LATENESS_MS = 30;
+// inside Meta's one-second window, so it takes a fresh slot instead (the limiter's jitter allowance is 50 ms).
+const MAX_SLOT_LATENESS_MS = 40;
 const MAX_SLOT_RETAKES = 2;
 
 /** Waits for this number's next send slot; `ok: false` when the wait would be too long for one job. */

@@ -3,8 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { Cursor } from "@/lib/utils/cursor";
 import { cursorAt, toPage } from "@/lib/utils/keyset-page";
 import type { ApiKeyDto } from "./schemas";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/utils/ids";
 
 type KeyRow = {
   id: string;
@@ -44,7 +43,7 @@ export async function selectApiKeys(
 }
 
 export async function selectApiKey(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.execute<KeyRow>(sql`
     select ${keyColumns} from ${keyFrom} where k.id = ${id} ${opts.lock ? sql`for update of k` : sql``}`);
   return row ? toApiKeyDto(row) : undefined;

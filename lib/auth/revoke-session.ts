@@ -3,7 +3,8 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import { requireSessionUser } from "./session-actor";
-import { isUuid, revokeSessions } from "./sessions";
+import { isUuid } from "@/lib/utils/ids";
+import { revokeSessions } from "./sessions";
 
 const input = z.object({ id: z.string() });
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { settings, userSessions, users } from "@/lib/db/schema";
 import type { Role } from "./actor";
+import { isUuid } from "@/lib/utils/ids";
 
 // Server-side session rows behind the JWT (BENCHMARKS.md R13): absolute and idle timeouts, revocation.
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -133,8 +134,4 @@ export async function revokeSessions(
     )
     .returning({ id: userSessions.id });
   return rows.map((r) => r.id);
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -7,8 +7,7 @@ import { botFromAuthorization } from "./external";
 import { handoffConversation, type HandoffInput } from "./handoff";
 import type { BotRow } from "./manage";
 import { sendAsBot } from "./step";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/utils/ids";
 
 /** The bot calling the bot API, from its token; 401 otherwise. */
 export async function authenticateBot(ctx: Pick<Ctx, "db">, authorization: string | null): Promise<BotRow> {
@@ -22,7 +21,7 @@ export async function authenticateBot(ctx: Pick<Ctx, "db">, authorization: strin
  * conversation looks missing, and one a person has taken over answers 409 (its reply is dropped).
  */
 async function ownConversation(bot: BotRow, conversationId: string) {
-  if (!UUID.test(conversationId)) throw new NotFoundError("Conversation");
+  if (!isUuid(conversationId)) throw new NotFoundError("Conversation");
   const [row] = await dbOf({ actor: systemActor("bot") }).execute<{ status: string }>(sql`
     select status from conversations where id = ${conversationId} and phone_number_id = ${bot.phone_number_id}`);
   if (!row) throw new NotFoundError("Conversation");

@@ -1,3 +1,5 @@
+import { isValidTimeZone, pad2, zonedParts } from "@/lib/utils/time-zone";
+
 // Is a schedule open at a moment? Pure and client-safe (the flow simulator runs in the browser); time zones
 // through Intl. Works on the local wall clock, so DST days need no special case: a range is open while the
 // local time is inside it, whatever the day's length.
@@ -10,6 +12,8 @@ export type Hours = {
   /** Closed all day (local date); a range that began the evening before still runs into it. */
   holidays: { date: string; name?: string }[];
 };
+
+export { isValidTimeZone };
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
@@ -41,28 +45,14 @@ export function isOpen(hours: Hours | null | undefined, at: Date): boolean {
   return false;
 }
 
-export function isValidTimeZone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 type LocalClock = { date: string; weekday: number; minutes: number };
 
 function localClock(at: Date, timezone: string): LocalClock {
-  const parts = formatter(timezone).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const y = get("year");
-  const m = get("month");
-  const d = get("day");
+  const { year, month, day, hour, minute } = zonedParts(at, timezone);
   return {
-    date: `${y}-${pad(m)}-${pad(d)}`,
-    weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay(),
-    // Some engines print midnight as hour 24 even with h23.
-    minutes: (get("hour") % 24) * 60 + get("minute"),
+    date: `${year}-${pad2(month)}-${pad2(day)}`,
+    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
+    minutes: hour * 60 + minute,
   };
 }
 
@@ -70,7 +60,7 @@ function shiftDay(date: string, days: number): { date: string; weekday: number }
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1, d + days));
   return {
-    date: `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`,
+    date: `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())}`,
     weekday: t.getUTCDay(),
   };
 }
@@ -78,26 +68,4 @@ function shiftDay(date: string, days: number): { date: string; weekday: number }
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
   return h * 60 + m;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
 }

@@ -9,6 +9,7 @@ import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { validateFlow } from "./flow/validate";
 import type { BotDto as ClientBotDto } from "./schemas";
+import { isUuid } from "@/lib/utils/ids";
 
 export type BotDto = { number_id: string; display_number: string; bot: ClientBotDto | null };
 
@@ -29,8 +30,6 @@ export const botInput = z
     resume_after_resolve: z.boolean().default(false),
   })
   .strict();
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every number with its bot (or none), for the admin page. */
 export async function listBots({ ctx }: { ctx: Ctx }): Promise<BotDto[]> {
@@ -56,7 +55,7 @@ export async function upsertBot({
   assertCan(ctx.actor, "numbers:manage");
   const { numberId, ...body } = input;
   const params = botInput.parse(body);
-  if (!UUID.test(numberId)) throw new NotFoundError("Number");
+  if (!isUuid(numberId)) throw new NotFoundError("Number");
   await withTransaction(ctx, async (tx) => {
     const [number] = await tx.execute(sql`select 1 from phone_numbers where id = ${numberId}`);
     if (!number) throw new NotFoundError("Number");
@@ -190,7 +189,7 @@ export type BotRow = {
 };
 
 async function botFor(db: Tx | ReturnType<typeof dbOf>, numberId: string): Promise<BotRow> {
-  if (!UUID.test(numberId)) throw new NotFoundError("Bot");
+  if (!isUuid(numberId)) throw new NotFoundError("Bot");
   const [bot] = await db.execute<BotRow>(sql`select * from bots where phone_number_id = ${numberId}`);
   if (!bot) throw new NotFoundError("Bot");
   return bot;

@@ -6,6 +6,7 @@ import { assertCan, can } from "@/lib/auth/permissions";
 import type { Tx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/utils/ids";
 
 export type CannedResponseDto = {
   id: string;
@@ -32,7 +33,6 @@ export const cannedInput = z
   .strict();
 export const cannedPatch = cannedInput.omit({ scope: true }).partial().strict();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Row = {
   id: string;
   shortcut: string;
@@ -117,7 +117,7 @@ export async function deleteCannedResponse({ ctx, input }: { ctx: Ctx; input: { 
 /** Your own personal responses, or shared ones with canned:manage; others' personal ones look missing. */
 async function editable(tx: Tx, ctx: Ctx, id: string): Promise<Row> {
   assertCan(ctx.actor, "conversations:reply");
-  if (!UUID.test(id)) throw new NotFoundError("Canned response");
+  if (!isUuid(id)) throw new NotFoundError("Canned response");
   const [row] = await tx.execute<Row>(
     sql`select id, shortcut, title, body, owner_id, updated_at from canned_responses where id = ${id} for update`,
   );

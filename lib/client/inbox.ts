@@ -1,4 +1,16 @@
-import type { ConversationSummary, Page, TimelineEventDto } from "@/lib/conversations/schemas";
+import type {
+  ConversationCounts,
+  ConversationSummary,
+  Page,
+  SearchResults,
+  TimelineEventDto,
+} from "@/lib/conversations/schemas";
+
+export type {
+  ConversationCounts,
+  Highlight as SearchHighlight,
+  SearchResults,
+} from "@/lib/conversations/schemas";
 import type { NotificationDto } from "@/lib/notifications/schemas";
 import { api } from "./api";
 
@@ -16,37 +28,6 @@ export type ListFilters = {
   unread?: boolean;
   number?: string;
   sort: "recent" | "waiting";
-};
-
-export type ConversationCounts = {
-  mine: number;
-  unassigned: number;
-  all: number;
-  bot: number;
-  snoozed: number;
-  teams: Record<string, number>;
-};
-
-export type SearchHighlight = { text: string; hit: boolean }[];
-
-export type SearchResults = {
-  contacts: {
-    conversation_id: string;
-    contact_id: string;
-    name: string;
-    phone: string | null;
-    username: string | null;
-    bsuid: string | null;
-    number: string;
-  }[];
-  messages: {
-    id: string;
-    conversation_id: string;
-    contact_name: string;
-    source: string;
-    timestamp: string;
-    highlight: SearchHighlight;
-  }[];
 };
 
 export type Label = { id: string; name: string; color: string; description: string; conversations: number };

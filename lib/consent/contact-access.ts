@@ -3,6 +3,7 @@ import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/utils/ids";
 
 /**
  * Contacts have no team of their own: an actor may see one when they may see one of its conversations
@@ -15,7 +16,7 @@ export async function assertContactAccess(
   permission: Permission,
 ): Promise<{ conversationIds: string[] }> {
   assertCan(ctx.actor, permission);
-  if (!/^[0-9a-f-]{36}$/i.test(contactId)) throw new NotFoundError("Contact");
+  if (!isUuid(contactId)) throw new NotFoundError("Contact");
   const rows = await db.execute<{
     id: string | null;
     team_id: string | null;

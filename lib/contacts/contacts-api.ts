@@ -4,13 +4,14 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { addTimelineEvent, touchConversation, type ConversationTouch } from "@/lib/conversations";
 import { conversationScope } from "@/lib/conversations/queries";
-import { conversations as conversationsTable } from "@/lib/db/schema";
+import { contacts, contactSearchText, conversations as conversationsTable } from "@/lib/db/schema";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
 import { mergeContacts } from "./change-identity";
 import type { ContactRow } from "./resolve-contact";
+import { containsPattern, isUuid } from "@/lib/utils/ids";
 
 /** A contact as the API returns it (DESIGN.md Contracts): address-book name first. */
 export type ContactDto = {
@@ -45,8 +46,6 @@ export const listContactsInput = z
   })
   .strict();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Contacts with at least one conversation the actor may see, newest first; `q` matches like search. */
 export async function listContacts({ ctx, input }: { ctx: Ctx; input: z.input<typeof listContactsInput> }) {
   assertCan(ctx.actor, "conversations:read");
@@ -54,13 +53,13 @@ export async function listContacts({ ctx, input }: { ctx: Ctx; input: z.input<ty
   const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
   if (params.cursor && !cursor?.at) throw new ValidationError("cursor is not valid", { field: "cursor" });
   const scope = conversationScope(ctx.actor);
-  const like = params.q ? `%${params.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const like = params.q ? containsPattern(params.q.toLowerCase()) : null;
   const rows = await dbOf(ctx).execute<Row>(sql`
-    select ct.* from contacts ct
-    where exists (select 1 from ${conversationsTable} where ${conversationsTable.contactId} = ct.id ${scope ? sql`and ${scope}` : sql``})
-      ${like ? sql`and lower(coalesce(ct.address_book_name, '') || ' ' || coalesce(ct.profile_name, '') || ' ' || coalesce(ct.username, '') || ' ' || coalesce(ct.phone, '') || ' ' || coalesce(ct.bsuid, '')) like ${like}` : sql``}
-      ${cursor?.at ? sql`and (ct.created_at, ct.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``}
-    order by ct.created_at desc, ct.id desc
+    select contacts.* from ${contacts}
+    where exists (select 1 from ${conversationsTable} where ${conversationsTable.contactId} = contacts.id ${scope ? sql`and ${scope}` : sql``})
+      ${like ? sql`and ${contactSearchText(contacts)} like ${like}` : sql``}
+      ${cursor?.at ? sql`and (contacts.created_at, contacts.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``}
+    order by contacts.created_at desc, contacts.id desc
     limit ${params.limit + 1}`);
   const page = rows.slice(0, params.limit);
   const dtos = await withAliases(ctx, page);
@@ -77,7 +76,7 @@ export async function getContact({
   input: { id: string };
 }): Promise<ContactDetail> {
   assertCan(ctx.actor, "conversations:read");
-  if (!UUID.test(input.id)) throw new NotFoundError("Contact");
+  if (!isUuid(input.id)) throw new NotFoundError("Contact");
   const scope = conversationScope(ctx.actor);
   const db = dbOf(ctx);
   const threads = await db.execute<ContactDetail["conversations"][number]>(sql`
@@ -115,7 +114,7 @@ export async function mergeContactsByHand({
 }) {
   assertCan(ctx.actor, "contacts:manage");
   const { into } = mergeContactsInput.parse({ into: input.into });
-  if (!UUID.test(input.id)) throw new NotFoundError("Contact");
+  if (!isUuid(input.id)) throw new NotFoundError("Contact");
   if (input.id === into) throw new ValidationError("into must be another contact", { field: "into" });
   const touches = await withTransaction(ctx, async (tx) => {
     const rows = await tx.execute<Row>(sql`

@@ -6,6 +6,7 @@ import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { csvRow } from "@/lib/utils/csv";
 import { phoneVariants } from "./phone-variants";
+import { isUuid } from "@/lib/utils/ids";
 
 const EXPORT_BATCH = 1_000;
 const HEADER = [
@@ -130,7 +131,7 @@ export async function importContacts({
 }
 
 async function wabaOf(ctx: Ctx, numberId: string): Promise<string> {
-  if (!/^[0-9a-f-]{36}$/i.test(numberId)) throw new NotFoundError("Number");
+  if (!isUuid(numberId)) throw new NotFoundError("Number");
   const [row] = await dbOf(ctx).execute<{ waba_id: string }>(
     sql`select waba_id from phone_numbers where id = ${numberId}`,
   );

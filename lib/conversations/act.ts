@@ -10,6 +10,7 @@ import { publishConversationChanged } from "@/lib/realtime/publish";
 import { emitIntegrationEvent, isIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { touchConversation, type ConversationTouch } from "./touch-conversation";
+import { isUuid } from "@/lib/utils/ids";
 
 /** The conversation as an action sees it, locked for the rest of the transaction. */
 export type LockedConversation = {
@@ -35,8 +36,6 @@ export type ActionOutcome<T> = {
 
 type Publication = ConversationTouch & { reason: ConversationChanged["reason"] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The one shape of every conversation action (assign, resolve, snooze, label, note...): lock the row, check
  * the permission against its team and assignee (out of scope looks missing: 404, no IDOR), act, then write
@@ -49,7 +48,7 @@ export async function actOnConversation<T>(
   act: (tx: Tx, conversation: LockedConversation) => Promise<ActionOutcome<T>>,
 ): Promise<T> {
   assertCan(ctx.actor, input.permission);
-  if (!UUID.test(input.conversationId)) throw new NotFoundError("Conversation");
+  if (!isUuid(input.conversationId)) throw new NotFoundError("Conversation");
   const done = await withTransaction(ctx, async (tx) => {
     const [conversation] = await tx.execute<LockedConversation>(sql`
       select id, contact_id, phone_number_id, team_id, assignee_id, status, priority, snoozed_until

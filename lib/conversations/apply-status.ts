@@ -6,6 +6,7 @@ import { STATUS_ORDER_SQL } from "./status-order";
 /** Prefix of biz_opaque_callback_data on our sends; shared with lib/messaging (which imports it from here). */
 export const CALLBACK_PREFIX = "tandem:";
 import { touchConversation, type ConversationTouch } from "./touch-conversation";
+import { isUuid } from "@/lib/utils/ids";
 
 /**
  * Records a receipt once per (wamid, status) and raises the message's status if it ranks higher. A receipt
@@ -40,7 +41,7 @@ export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<Convers
 async function linkCallback(tx: Tx, event: StatusUpdated) {
   const data = event.bizOpaqueCallbackData;
   const id = data?.startsWith(CALLBACK_PREFIX) ? data.slice(CALLBACK_PREFIX.length) : null;
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return;
+  if (!id || !isUuid(id)) return;
   await tx.execute(sql`
     update messages set wamid = ${event.wamid}
     where id = ${id} and wamid is null and direction = 'outbound'

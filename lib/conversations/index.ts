@@ -21,5 +21,5 @@ export { setConversationPriority } from "./set-priority";
 export { snoozeConversation, wakeSnoozedConversations } from "./snooze-conversation";
 export { addTimelineEvent, touchConversation, type ConversationTouch } from "./touch-conversation";
 export { selectMessageDto } from "./queries";
-export { searchConversations, type SearchResults } from "./search";
+export { searchConversations } from "./search";
 export { exportTranscript } from "./transcript";

@@ -13,7 +13,15 @@ import {
 } from "@/lib/db/schema";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
-import type { ConversationSummary, listConversationsInput, MessageDto, MessageMedia, Page } from "./schemas";
+import type {
+  ConversationCounts,
+  ConversationSummary,
+  listConversationsInput,
+  MessageDto,
+  MessageMedia,
+  Page,
+} from "./schemas";
+import { containsPattern } from "@/lib/utils/ids";
 
 /** Row-level scope (DESIGN.md "Roles"): admins all; others their teams and their own; supervisors also teamless. */
 export function conversationScope(actor: Actor): SQL | undefined {
@@ -52,7 +60,7 @@ export function conversationFilters(actor: Actor, params: ConversationFilters): 
 
 /** A contact whose name, phone, username or BSUID contains the text, or a message with those words. */
 function searchFilter(q: string): SQL {
-  const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = containsPattern(q.toLowerCase());
   return sql`(${contactSearchText(contacts)} like ${like}
     or exists (select 1 from messages m where m.conversation_id = ${conversations.id}
       and to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', ${q})))`;
@@ -102,17 +110,7 @@ export async function selectConversations(
 }
 
 /** Open counts for the inbox's views and teams, in one pass over what the actor may see. */
-export async function countConversations(
-  db: DbOrTx,
-  actor: Actor,
-): Promise<{
-  mine: number;
-  unassigned: number;
-  all: number;
-  bot: number;
-  snoozed: number;
-  teams: Record<string, number>;
-}> {
+export async function countConversations(db: DbOrTx, actor: Actor): Promise<ConversationCounts> {
   const me = actor.type === "user" ? actor.id : null;
   const scope = conversationScope(actor);
   const [row] = await db.execute<{

@@ -147,3 +147,36 @@ export type TimelineEventDto = {
   data: unknown;
   at: string;
 };
+
+/** A stretch of text, marked when it matched the query (the client renders it, never as HTML). */
+export type Highlight = { text: string; hit: boolean }[];
+
+export type SearchResults = {
+  contacts: {
+    conversation_id: string;
+    contact_id: string;
+    name: string;
+    phone: string | null;
+    username: string | null;
+    bsuid: string | null;
+    number: string;
+  }[];
+  messages: {
+    id: string;
+    conversation_id: string;
+    contact_name: string;
+    source: string;
+    timestamp: string;
+    highlight: Highlight;
+  }[];
+};
+
+/** Badge counts for the inbox's views: open mine / unassigned / all, bot, snoozed, and open per team. */
+export type ConversationCounts = {
+  mine: number;
+  unassigned: number;
+  all: number;
+  bot: number;
+  snoozed: number;
+  teams: Record<string, number>;
+};

@@ -4,6 +4,8 @@ import { assertCan } from "@/lib/auth/permissions";
 import { contacts, contactSearchText, conversations } from "@/lib/db/schema";
 import { dbOf, type Ctx } from "@/lib/db/context";
 import { conversationScope } from "./queries";
+import type { Highlight, SearchResults } from "./schemas";
+import { containsPattern } from "@/lib/utils/ids";
 
 export const searchInput = z
   .object({
@@ -11,29 +13,6 @@ export const searchInput = z
     limit: z.coerce.number().int().min(1).max(50).default(20),
   })
   .strict();
-
-/** A stretch of text, marked when it matched the query (the client renders it, never as HTML). */
-export type Highlight = { text: string; hit: boolean }[];
-
-export type SearchResults = {
-  contacts: {
-    conversation_id: string;
-    contact_id: string;
-    name: string;
-    phone: string | null;
-    username: string | null;
-    bsuid: string | null;
-    number: string;
-  }[];
-  messages: {
-    id: string;
-    conversation_id: string;
-    contact_name: string;
-    source: string;
-    timestamp: string;
-    highlight: Highlight;
-  }[];
-};
 
 // Delimiters ts_headline cannot meet in message text.
 const START = "\u0001";
@@ -54,7 +33,7 @@ export async function searchConversations({
   const { q, limit } = searchInput.parse(input);
   const db = dbOf(ctx);
   const scope = conversationScope(ctx.actor);
-  const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = containsPattern(q.toLowerCase());
   const name = sql`coalesce(${contacts.addressBookName}, ${contacts.profileName}, ${contacts.username}, ${contacts.phone}, ${contacts.bsuid}, 'Unknown')`;
   const contactRows = await db.execute<SearchResults["contacts"][number]>(sql`
     select ${conversations.id} as conversation_id, ${contacts.id} as contact_id, ${name} as name,

@@ -1,37 +1,12 @@
 // Bots, handoff and the bot API: their part of openapi.ts.
-import { z } from "zod";
 import { botInput, handoffInput } from "@/lib/bots";
+import { body, errorsSaying, idParam, json } from "./openapi-parts";
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
-const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
-const json = (description: string) => ({ description, content: { "application/json": {} } });
-const error = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
-      required: ["code", "message"],
-    },
-  },
-};
-const errors = {
-  "401": {
-    description: "Not signed in (or no valid bot token)",
-    content: { "application/json": { schema: error } },
-  },
-  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
-  "404": { description: "Not found, or not yours", content: { "application/json": { schema: error } } },
-  "409": {
-    description: "Conflicts with the current state",
-    content: { "application/json": { schema: error } },
-  },
-  "422": {
-    description: "Invalid input; names the field",
-    content: { "application/json": { schema: error } },
-  },
-};
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const errors = errorsSaying({
+  "401": "Not signed in (or no valid bot token)",
+  "404": "Not found, or not yours",
+});
+
 const numberParam = {
   name: "numberId",
   in: "path",

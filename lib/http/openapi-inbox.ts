@@ -1,6 +1,5 @@
 // Conversation actions, the timeline, labels, canned responses and notifications: their part of openapi.ts.
 // Request bodies are generated from the zod schemas the verbs validate with.
-import { z } from "zod";
 import { cannedInput, cannedPatch } from "@/lib/canned-responses";
 import {
   assignInput,
@@ -12,37 +11,8 @@ import {
 import { labelInput, labelPatch } from "@/lib/labels";
 import { markNotificationsReadInput } from "@/lib/notifications";
 import { availabilityInput, memberCapacityInput, teamRoutingInput } from "@/lib/routing";
+import { body, errors, idParam, json } from "./openapi-parts";
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
-const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
-const json = (description: string) => ({ description, content: { "application/json": {} } });
-const error = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
-      required: ["code", "message"],
-    },
-  },
-};
-const errors = {
-  "401": { description: "Not signed in", content: { "application/json": { schema: error } } },
-  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
-  "404": {
-    description: "Not found, or outside your teams",
-    content: { "application/json": { schema: error } },
-  },
-  "409": {
-    description: "Conflicts with the current state",
-    content: { "application/json": { schema: error } },
-  },
-  "422": {
-    description: "Invalid input; names the field",
-    content: { "application/json": { schema: error } },
-  },
-};
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const action = (summary: string, requestBody?: ReturnType<typeof body>) => ({
   post: {
     summary,

@@ -6,30 +6,7 @@ import { endpointInput } from "@/lib/integrations";
 import { reportInput } from "@/lib/reports";
 import { legalHoldInput, retentionInput } from "@/lib/retention";
 import { businessHoursInput, slaPolicyInput } from "@/lib/sla";
-
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
-const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
-const json = (description: string) => ({ description, content: { "application/json": {} } });
-const error = {
-  type: "object",
-  properties: {
-    error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } } },
-  },
-};
-const errors = {
-  "401": { description: "Not signed in", content: { "application/json": { schema: error } } },
-  "403": { description: "Not allowed", content: { "application/json": { schema: error } } },
-  "404": { description: "Not found", content: { "application/json": { schema: error } } },
-  "409": {
-    description: "Conflicts with the current state",
-    content: { "application/json": { schema: error } },
-  },
-  "422": {
-    description: "Invalid input; names the field",
-    content: { "application/json": { schema: error } },
-  },
-};
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+import { body, errors, idParam, json } from "./openapi-parts";
 
 const reportParams = Object.entries(
   (z.toJSONSchema(reportInput, { io: "input" }) as { properties: Record<string, object> }).properties,

@@ -295,8 +295,10 @@ describe("history import (PROTOCOL.md §5.4)", () => {
   it("imports with original timestamps, dedupes against live messages, never opens the window; a re-run adds 0 rows", async () => {
     const p = person(500);
     const live = wamid();
+    // One timestamp for both copies of the live message: computed twice, a second boundary could split them.
+    const liveAt = ts(60);
     await ingest(
-      meta.inboundMessage(biz, p, { id: live, timestamp: ts(60), content: text("live, also in history") }),
+      meta.inboundMessage(biz, p, { id: live, timestamp: liveAt, content: text("live, also in history") }),
     );
     const old = ts(90 * 24 * 3600);
     const chunk = meta.historyChunk(biz, {
@@ -324,7 +326,7 @@ describe("history import (PROTOCOL.md §5.4)", () => {
             { id: wamid(), timestamp: String(Number(old) + 120), direction: "inbound", status: "READ" },
             {
               id: live,
-              timestamp: ts(60),
+              timestamp: liveAt,
               direction: "inbound",
               content: text("live, also in history"),
               status: "READ",

@@ -8,6 +8,7 @@ import { seal } from "@/lib/auth/secret-box";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import { INTEGRATION_EVENTS, WEBHOOK_CHANNEL } from "./events";
+import { isUuid } from "@/lib/utils/ids";
 
 export const endpointInput = z
   .object({
@@ -33,8 +34,6 @@ export type EndpointDto = {
   pending: number;
   failed: number;
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listEndpoints({ ctx }: { ctx: Ctx }): Promise<EndpointDto[]> {
   assertCan(ctx.actor, "settings:manage");
@@ -77,7 +76,7 @@ export async function updateEndpoint({
   assertCan(ctx.actor, "settings:manage");
   const { id, ...body } = input;
   const params = endpointInput.partial().strict().parse(body);
-  if (!UUID.test(id)) throw new NotFoundError("Webhook endpoint");
+  if (!isUuid(id)) throw new NotFoundError("Webhook endpoint");
   await withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute(sql`
       update webhook_endpoints set name = coalesce(${params.name ?? null}, name), url = coalesce(${params.url ?? null}, url),
@@ -97,7 +96,7 @@ export async function updateEndpoint({
 
 export async function deleteEndpoint({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   assertCan(ctx.actor, "settings:manage");
-  if (!UUID.test(input.id)) throw new NotFoundError("Webhook endpoint");
+  if (!isUuid(input.id)) throw new NotFoundError("Webhook endpoint");
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute(sql`delete from webhook_endpoints where id = ${input.id} returning id`);
     if (!row) throw new NotFoundError("Webhook endpoint");
@@ -119,7 +118,7 @@ export async function listDeliveries({
   input: { id: string; cursor?: string; status?: string };
 }) {
   assertCan(ctx.actor, "settings:manage");
-  if (!UUID.test(input.id)) throw new NotFoundError("Webhook endpoint");
+  if (!isUuid(input.id)) throw new NotFoundError("Webhook endpoint");
   const before = input.cursor && /^\d+$/.test(input.cursor) ? Number(input.cursor) : null;
   const rows = await dbOf(ctx).execute<{
     id: string;
@@ -145,7 +144,7 @@ export async function listDeliveries({
 /** Sends a failed (or delivered) event again, now. */
 export async function redeliver({ ctx, input }: { ctx: Ctx; input: { id: string; deliveryId: string } }) {
   assertCan(ctx.actor, "settings:manage");
-  if (!UUID.test(input.id) || !/^\d+$/.test(input.deliveryId)) throw new NotFoundError("Delivery");
+  if (!isUuid(input.id) || !/^\d+$/.test(input.deliveryId)) throw new NotFoundError("Delivery");
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute(sql`
       update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now()

@@ -5,6 +5,7 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError, NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/utils/ids";
 
 export type LabelDto = {
   id: string;
@@ -25,8 +26,6 @@ export const labelInput = z
   })
   .strict();
 export const labelPatch = labelInput.partial().strict();
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every label with how many conversations carry it (the filter menu and the admin page). */
 export async function listLabels({ ctx }: { ctx: Ctx }): Promise<LabelDto[]> {
@@ -73,7 +72,7 @@ export async function updateLabel({
   assertCan(ctx.actor, "labels:manage");
   const { id, ...body } = input;
   const params = labelPatch.parse(body);
-  if (!UUID.test(id)) throw new NotFoundError("Label");
+  if (!isUuid(id)) throw new NotFoundError("Label");
   return withTransaction(ctx, async (tx) => {
     const clash =
       params.name &&
@@ -106,7 +105,7 @@ export async function deleteLabel({
   input: { id: string };
 }): Promise<{ ok: true }> {
   assertCan(ctx.actor, "labels:manage");
-  if (!UUID.test(input.id)) throw new NotFoundError("Label");
+  if (!isUuid(input.id)) throw new NotFoundError("Label");
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<{ name: string; conversations: number }>(sql`
       with gone as (delete from labels where id = ${input.id} returning id, name)

@@ -7,6 +7,7 @@ import { MediaUnavailableError } from "./errors";
 import { isInline, isMediaKind } from "./limits";
 import { selectMediaWithMessage } from "./queries";
 import { getMediaStorage } from "./storage";
+import { isUuid } from "@/lib/utils/ids";
 
 export type MediaFile = {
   stream: Readable;
@@ -23,9 +24,7 @@ export type MediaFile = {
  */
 export async function getMediaFile({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<MediaFile> {
   assertCan(ctx.actor, "conversations:read");
-  const row = /^[0-9a-f-]{36}$/i.test(input.id)
-    ? await selectMediaWithMessage(dbOf(ctx), input.id)
-    : undefined;
+  const row = isUuid(input.id) ? await selectMediaWithMessage(dbOf(ctx), input.id) : undefined;
   if (!row) throw new NotFoundError("Media");
   try {
     await getConversation({ ctx, input: { id: row.conversationId } });

@@ -8,6 +8,7 @@ import { publishNumberChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
 import { scheduleSend } from "./schedule";
 import type { SendErrorInfo } from "@/lib/whatsapp/send-errors";
+import { isUuid } from "@/lib/utils/ids";
 
 /**
  * Meta refused our token or permissions (190, 0, 10, 200–299, account locks): every further send from this
@@ -54,7 +55,7 @@ export async function pauseNumberSending({
 /** Lifts the pause (an admin fixed the token, or the probe found it working) and re-queues held messages. */
 export async function resumeNumberSending({ ctx, input }: { ctx: Ctx; input: { numberId: string } }) {
   assertCan(ctx.actor, "numbers:manage");
-  if (!/^[0-9a-f-]{36}$/i.test(input.numberId)) throw new NotFoundError("Number");
+  if (!isUuid(input.numberId)) throw new NotFoundError("Number");
   const held = await withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<{ id: string }>(sql`
       update phone_numbers set sending_paused_at = null, sending_paused_reason = null

@@ -9,6 +9,7 @@ import { publishConversationChanged } from "@/lib/realtime/publish";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { scheduleSend } from "./schedule";
 import { SendRefusedError, windowOpen } from "./send-message";
+import { isUuid } from "@/lib/utils/ids";
 
 /**
  * An agent retries a failed send (the error offered "retry"): the same message row goes back to `queued`,
@@ -22,7 +23,7 @@ export async function retrySend({
   ctx: Ctx;
   input: { messageId: string };
 }): Promise<MessageDto> {
-  if (!/^[0-9a-f-]{36}$/i.test(input.messageId)) throw new NotFoundError("Message");
+  if (!isUuid(input.messageId)) throw new NotFoundError("Message");
   const [row] = await dbOf(ctx).execute<{
     conversation_id: string;
     error: { code?: unknown } | null;

@@ -4,11 +4,10 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/utils/ids";
 
 export const retentionInput = z.object({ days: z.number().int().min(1).max(3650).nullable() }).strict();
 export const legalHoldInput = z.object({ hold: z.boolean() }).strict();
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How long a number's messages are kept (null = forever). Admins; audited. */
 export async function setNumberRetention({
@@ -21,7 +20,7 @@ export async function setNumberRetention({
   assertCan(ctx.actor, "numbers:manage");
   const { numberId, ...body } = input;
   const { days } = retentionInput.parse(body);
-  if (!UUID.test(numberId)) throw new NotFoundError("Number");
+  if (!isUuid(numberId)) throw new NotFoundError("Number");
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<{ previous: number | null }>(sql`
       update phone_numbers n set retention_days = ${days}
@@ -48,7 +47,7 @@ export async function setLegalHold({
 }) {
   assertCan(ctx.actor, "settings:manage");
   const { hold } = legalHoldInput.parse({ hold: input.hold });
-  if (!UUID.test(input.id)) throw new NotFoundError(input.kind === "contact" ? "Contact" : "Conversation");
+  if (!isUuid(input.id)) throw new NotFoundError(input.kind === "contact" ? "Contact" : "Conversation");
   const table = input.kind === "contact" ? sql`contacts` : sql`conversations`;
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<{ id: string; legal_hold_at: string | null }>(sql`

@@ -3,8 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { Cursor } from "@/lib/utils/cursor";
 import { cursorAt, toPage } from "@/lib/utils/keyset-page";
 import type { BuiltInRole, RoleDto } from "./schemas";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/utils/ids";
 
 type RoleRow = {
   id: string;
@@ -37,14 +36,10 @@ export async function selectRoles(
 }
 
 export async function selectRole(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.execute<RoleRow>(sql`
     select ${roleColumns} from roles r where r.id = ${id} ${opts.lock ? sql`for update` : sql``}`);
   return row ? toRoleDto(row) : undefined;
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 function toRoleDto(row: RoleRow): RoleDto {

@@ -5,18 +5,17 @@ import { assertCan, can } from "@/lib/auth/permissions";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { routeTeams } from "./auto-assign";
+import { isUuid } from "@/lib/utils/ids";
 
 export const teamRoutingInput = z
   .object({ policy: z.enum(["manual", "round_robin", "least_loaded"]) })
   .strict();
 export const memberCapacityInput = z.object({ capacity: z.number().int().min(0).max(1000) }).strict();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A team's routing: its policy and each member's capacity, load and availability (the supervisor's view). */
 export async function getTeamRouting({ ctx, input }: { ctx: Ctx; input: { teamId: string } }) {
   assertCan(ctx.actor, "conversations:read", { teamId: input.teamId });
-  if (!UUID.test(input.teamId)) throw new NotFoundError("Team");
+  if (!isUuid(input.teamId)) throw new NotFoundError("Team");
   const db = dbOf(ctx);
   const [team] = await db.execute<{ id: string; name: string; policy: string; waiting: number }>(sql`
     select t.id, t.name, t.assignment_policy as policy,
@@ -50,7 +49,7 @@ export async function setTeamRouting({
   assertCan(ctx.actor, "teams:manage");
   const { teamId, ...body } = input;
   const { policy } = teamRoutingInput.parse(body);
-  if (!UUID.test(teamId)) throw new NotFoundError("Team");
+  if (!isUuid(teamId)) throw new NotFoundError("Team");
   await withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute<{ previous: string }>(sql`
       update teams t set assignment_policy = ${policy}
@@ -78,7 +77,7 @@ export async function setMemberCapacity({
 }) {
   const { teamId, userId, ...body } = input;
   const { capacity } = memberCapacityInput.parse(body);
-  if (!UUID.test(teamId) || !UUID.test(userId)) throw new NotFoundError("Team member");
+  if (!isUuid(teamId) || !isUuid(userId)) throw new NotFoundError("Team member");
   const manages =
     ctx.actor.type === "user" && can(ctx.actor, "teams:roster") && ctx.actor.managedTeamIds?.includes(teamId);
   if (!can(ctx.actor, "teams:manage") && !manages)

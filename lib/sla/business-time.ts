@@ -1,3 +1,5 @@
+import { pad2, zonedParts } from "@/lib/utils/time-zone";
+
 // Business-time arithmetic for SLA clocks: how long "30 business minutes" from a moment really is, in the
 // hours' own time zone, skipping nights, weekends and holidays. Pure; time zones through Intl (no dependency).
 
@@ -55,7 +57,7 @@ type LocalDate = { y: number; m: number; d: number };
 
 /** A local calendar day's open ranges as UTC milliseconds, in order (none on a holiday). */
 function openRanges(hours: WeeklyHours, day: LocalDate): [number, number][] {
-  const iso = `${day.y}-${pad(day.m)}-${pad(day.d)}`;
+  const iso = `${day.y}-${pad2(day.m)}-${pad2(day.d)}`;
   if (hours.holidays.some((h) => h.date === iso)) return [];
   const weekday = DAYS[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()]!;
   const ranges: [number, number][] = [];
@@ -78,49 +80,17 @@ function toUtc(timezone: string, day: LocalDate, hhmm: string): number {
 }
 
 function offsetMs(timezone: string, at: number): number {
-  const parts = formatter(timezone).formatToParts(new Date(at));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour") % 24,
-    get("minute"),
-    get("second"),
-  );
+  const p = zonedParts(new Date(at), timezone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(at / 1000) * 1000;
 }
 
 function localDate(at: Date, timezone: string): LocalDate {
-  const parts = formatter(timezone).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { y: get("year"), m: get("month"), d: get("day") };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
+  const { year, month, day } = zonedParts(at, timezone);
+  return { y: year, m: month, d: day };
 }
 
 function addDays(day: LocalDate, n: number): LocalDate {
   const t = new Date(Date.UTC(day.y, day.m - 1, day.d) + n * DAY_MS);
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
 }

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { isUuid } from "@/lib/utils/ids";
+import { isValidTimeZone } from "@/lib/utils/time-zone";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 
 const minutes = z
@@ -29,14 +31,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM");
 export const businessHoursInput = z
   .object({
     name: z.string().trim().min(1, "is empty").max(80),
-    timezone: z.string().refine((tz) => {
-      try {
-        new Intl.DateTimeFormat("en-US", { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "is not a time zone (e.g. Europe/Madrid)"),
+    timezone: z.string().refine(isValidTimeZone, "is not a time zone (e.g. Europe/Madrid)"),
     weekly: z.partialRecord(
       z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
       z.array(z.tuple([hhmm, hhmm])).max(4),
@@ -47,8 +42,6 @@ export const businessHoursInput = z
       .default([]),
   })
   .strict();
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listSlaPolicies({ ctx }: { ctx: Ctx }) {
   assertCan(ctx.actor, "conversations:read");
@@ -67,7 +60,7 @@ export async function saveSlaPolicy({
   assertCan(ctx.actor, "settings:manage");
   const { id, ...body } = input;
   const p = slaPolicyInput.parse(body);
-  if (id !== undefined && !UUID.test(id)) throw new NotFoundError("SLA policy");
+  if (id !== undefined && !isUuid(id)) throw new NotFoundError("SLA policy");
   return withTransaction(ctx, async (tx) => {
     const [row] = id
       ? await tx.execute<{ id: string }>(sql`
@@ -94,7 +87,7 @@ export async function saveSlaPolicy({
 
 export async function deleteSlaPolicy({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   assertCan(ctx.actor, "settings:manage");
-  if (!UUID.test(input.id)) throw new NotFoundError("SLA policy");
+  if (!isUuid(input.id)) throw new NotFoundError("SLA policy");
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.execute(sql`delete from sla_policies where id = ${input.id} returning id`);
     if (!row) throw new NotFoundError("SLA policy");
@@ -120,7 +113,7 @@ export async function saveBusinessHours({
   assertCan(ctx.actor, "settings:manage");
   const { id, ...body } = input;
   const h = businessHoursInput.parse(body);
-  if (id !== undefined && !UUID.test(id)) throw new NotFoundError("Business hours");
+  if (id !== undefined && !isUuid(id)) throw new NotFoundError("Business hours");
   return withTransaction(ctx, async (tx) => {
     const clash = await tx.execute(
       sql`select 1 from business_hours where lower(name) = lower(${h.name}) and id is distinct from ${id ?? null}::uuid`,

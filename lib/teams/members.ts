@@ -6,7 +6,8 @@ import { withTransaction, type Ctx } from "@/lib/db/context";
 import { teamMembers, users } from "@/lib/db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { assertRosterPermission, mayEditRoster, mayViewRoster } from "./access";
-import { isUuid, selectMembership, selectTeam } from "./queries";
+import { isUuid } from "@/lib/utils/ids";
+import { selectMembership, selectTeam } from "./queries";
 import { addMemberInput, updateMemberInput, type AddMemberInput, type UpdateMemberInput } from "./schemas";
 import { getTeam } from "./get-team";
 

@@ -3,8 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { Cursor } from "@/lib/utils/cursor";
 import { cursorAt, toPage } from "@/lib/utils/keyset-page";
 import type { TeamMemberDto } from "./schemas";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/utils/ids";
 
 export type TeamRow = { id: string; name: string; member_count: number; created_at: string };
 
@@ -26,7 +25,7 @@ export async function selectTeams(
 }
 
 export async function selectTeam(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.execute<RawTeam>(sql`
     select ${teamColumns} from teams t where t.id = ${id} ${opts.lock ? sql`for update` : sql``}`);
   return row ? toTeamRow(row) : undefined;
@@ -56,15 +55,11 @@ export async function selectMembers(db: DbOrTx, teamIds: string[]): Promise<Map<
 }
 
 export async function selectMembership(db: DbOrTx, teamId: string, userId: string) {
-  if (!UUID.test(userId)) return undefined;
+  if (!isUuid(userId)) return undefined;
   const [row] = await db.execute<{ is_manager: boolean; role: TeamMemberDto["role"] }>(sql`
     select m.is_manager, u.role from team_members m join users u on u.id = m.user_id
     where m.team_id = ${teamId} and m.user_id = ${userId}`);
   return row;
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 function toTeamRow(row: RawTeam): TeamRow {

@@ -3,10 +3,11 @@ import { dbOf, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import { selectTemplate, toTemplateDto } from "./queries";
 import type { TemplateDto } from "./schemas";
+import { isUuid } from "@/lib/utils/ids";
 
 export async function getTemplate({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<TemplateDto> {
   assertCan(ctx.actor, "templates:read");
-  const row = /^[0-9a-f-]{36}$/i.test(input.id) ? await selectTemplate(dbOf(ctx), input.id) : undefined;
+  const row = isUuid(input.id) ? await selectTemplate(dbOf(ctx), input.id) : undefined;
   if (!row) throw new NotFoundError("Template");
   return toTemplateDto(row);
 }

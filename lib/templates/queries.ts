@@ -2,6 +2,7 @@ import { and, eq, ilike, ne, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { templates } from "@/lib/db/schema";
 import { templateVariables, type TemplateComponent, type TemplateDto } from "./schemas";
+import { isUuid } from "@/lib/utils/ids";
 
 export type TemplateRow = typeof templates.$inferSelect;
 export type TemplateValues = Omit<typeof templates.$inferInsert, "id" | "updatedAt">;
@@ -95,7 +96,7 @@ export function decodeListCursor(value: string): ListCursor | undefined {
       typeof parsed.name === "string" &&
       typeof parsed.language === "string" &&
       typeof parsed.id === "string" &&
-      /^[0-9a-f-]{36}$/i.test(parsed.id)
+      isUuid(parsed.id)
     )
       return { name: parsed.name, language: parsed.language, id: parsed.id };
   } catch {

@@ -6,6 +6,7 @@ import { roles, teamMembers, users } from "@/lib/db/schema";
 import type { Cursor } from "@/lib/utils/cursor";
 import { cursorAt, toPage } from "@/lib/utils/keyset-page";
 import type { UserDto, UserSummaryDto } from "./schemas";
+import { containsPattern, isUuid } from "@/lib/utils/ids";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -98,7 +99,7 @@ export async function selectPeople(
   if (params.status === "active") filters.push(sql`u.disabled_at is null`);
   if (params.status === "disabled") filters.push(sql`u.disabled_at is not null`);
   if (params.q) {
-    const like = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(params.q);
     filters.push(sql`(u.name ilike ${like} or u.email ilike ${like})`);
   }
   if (params.teamId)
@@ -115,7 +116,7 @@ export async function selectPeople(
 }
 
 export async function selectPerson(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.execute<PersonRow>(sql`
     select ${personColumns} from users u left join roles r on r.id = u.custom_role_id
     where u.id = ${id} ${opts.lock ? sql`for update of u` : sql``}`);
@@ -147,8 +148,6 @@ export function toSummary(user: UserDto): UserSummaryDto {
     teams: user.teams.map((t) => ({ id: t.id, name: t.name })),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toUserDto(row: PersonRow): UserDto {
   const iso = (v: string | Date | null) => (v ? new Date(v).toISOString() : null);

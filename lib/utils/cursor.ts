@@ -1,3 +1,5 @@
+import { isUuid } from "./ids";
+
 // Opaque keyset cursors: base64url JSON of the last row's sort key.
 export type Cursor = { at: string | null; id: string };
 
@@ -11,7 +13,7 @@ export function decodeCursor(value: string): Cursor | undefined {
     if (parsed && typeof parsed === "object" && "id" in parsed && typeof parsed.id === "string") {
       const at = "at" in parsed && typeof parsed.at === "string" ? parsed.at : null;
       if (at !== null && Number.isNaN(Date.parse(at))) return undefined;
-      if (!/^[0-9a-f-]{36}$/i.test(parsed.id)) return undefined;
+      if (!isUuid(parsed.id)) return undefined;
       return { at, id: parsed.id };
     }
   } catch {

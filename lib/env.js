@@ -33,8 +33,16 @@ const schema = z.object({
   META_ACCESS_TOKEN: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SEED_DEMO: flag.optional(),
-  /** Where downloaded media lives: local disk under DATA_DIR/media, or S3-compatible storage. */
-  MEDIA_STORAGE: z.enum(["local", "s3"], { error: "must be one of local, s3" }).default("local"),
+  /** Where new media files go: local disk under DATA_DIR/media, or S3-compatible storage (default when S3_BUCKET is set). */
+  MEDIA_STORAGE: z.enum(["local", "s3"], { error: "must be one of local, s3" }).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  /** For MinIO, R2 and other S3-compatible services; unset means AWS. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** bucket in the path (http://host/bucket/key) rather than the host name; most self-hosted services need it. */
+  S3_FORCE_PATH_STYLE: flag.default(false),
   SIMULATOR_PORT: port.default(3100),
   /** Webhook bodies above this are refused with 413 before being buffered (Meta's max is 3 MB). */
   WEBHOOK_MAX_BYTES: z.coerce
@@ -44,7 +52,21 @@ const schema = z.object({
     .default(3 * 1024 * 1024),
 });
 
-/** @typedef {z.infer<typeof schema>} Env */
+const validated = schema
+  .superRefine((env, ctx) => {
+    if (env.MEDIA_STORAGE === "s3" && !env.S3_BUCKET)
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when MEDIA_STORAGE=s3" });
+    if (!env.S3_BUCKET) return;
+    for (const name of /** @type {const} */ (["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]))
+      if (!env[name])
+        ctx.addIssue({ code: "custom", path: [name], message: "is required when S3_BUCKET is set" });
+  })
+  .transform((env) => ({
+    ...env,
+    MEDIA_STORAGE: env.MEDIA_STORAGE ?? (env.S3_BUCKET ? "s3" : "local"),
+  }));
+
+/** @typedef {z.infer<typeof validated>} Env */
 
 /**
  * Validate an environment. Empty strings count as unset, like most .env tooling.
@@ -58,7 +80,7 @@ export function parseEnv(source) {
     const value = source[key];
     if (value !== undefined && value !== "") cleaned[key] = value;
   }
-  const result = schema.safeParse(cleaned);
+  const result = validated.safeParse(cleaned);
   if (result.success) return { ok: true, env: result.data };
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "environment");

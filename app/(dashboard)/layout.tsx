@@ -14,6 +14,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
   // People and security admin: each link only for whoever may use the page behind it.
   const peopleLinks = [
     { href: "/admin/bots", label: "Bots", show: can(actor, "numbers:manage") },
+    {
+      href: "/admin/routing",
+      label: "Routing",
+      show: can(actor, "teams:manage") || can(actor, "teams:roster"),
+    },
+    { href: "/admin/sla", label: "SLA", show: can(actor, "settings:manage") },
+    { href: "/admin/hours", label: "Hours", show: can(actor, "settings:manage") },
     { href: "/admin/users", label: "People", show: can(actor, "users:manage") },
     { href: "/admin/teams", label: "Teams", show: can(actor, "teams:manage") || can(actor, "teams:roster") },
     { href: "/admin/roles", label: "Roles", show: can(actor, "roles:manage") },

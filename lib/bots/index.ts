@@ -17,3 +17,14 @@ export { scheduleBotRun } from "./schedule";
 export { botReplyTimedOut, runBot, sendAsBot } from "./step";
 export { takeOverConversation } from "./takeover";
 export { authenticateBot, botHandoff, botSend } from "./bot-api";
+export {
+  createRoutingRule,
+  deleteRoutingRule,
+  listRoutingRules,
+  reorderRoutingRules,
+  reorderRulesInput,
+  routingRuleInput,
+  updateRoutingRule,
+  type RoutingRuleDto,
+  type RoutingRuleInput,
+} from "./manage-rules";

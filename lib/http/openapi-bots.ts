@@ -1,6 +1,6 @@
 // Bots, handoff and the bot API: their part of openapi.ts.
-import { botInput, handoffInput } from "@/lib/bots";
-import { body, errorsSaying, idParam, json } from "./openapi-parts";
+import { botInput, handoffInput, reorderRulesInput, routingRuleInput } from "@/lib/bots";
+import { body, errors as plainErrors, errorsSaying, idParam, json } from "./openapi-parts";
 
 const errors = errorsSaying({
   "401": "Not signed in (or no valid bot token)",
@@ -65,6 +65,39 @@ export const botPaths = {
         "A new secret for signing events to the external bot (X-Tandem-Signature: sha256=HMAC(timestamp.body)), shown once",
       parameters: [numberParam],
       responses: { "200": json("{ secret }"), ...errors },
+    },
+  },
+  "/api/v1/routing-rules": {
+    get: {
+      summary:
+        "Routing rules in the order handoffs try them; the first active match picks the team (teams:manage)",
+      responses: { "200": json("{ data }"), ...plainErrors },
+    },
+    post: {
+      summary:
+        "Add a rule (goes last): conditions on number, keyword, language, label, collected field or business hours, all of which must hold",
+      requestBody: body(routingRuleInput),
+      responses: { "201": json("The rule"), ...plainErrors },
+    },
+  },
+  "/api/v1/routing-rules/{id}": {
+    put: {
+      summary: "Replace a rule's name, team, conditions and on/off (its position stays)",
+      parameters: [idParam],
+      requestBody: body(routingRuleInput),
+      responses: { "200": json("The rule"), ...plainErrors },
+    },
+    delete: {
+      summary: "Delete a rule",
+      parameters: [idParam],
+      responses: { "200": json("{ ok: true }"), ...plainErrors },
+    },
+  },
+  "/api/v1/routing-rules/reorder": {
+    post: {
+      summary: "Put the rules in this order (ids must list every rule once)",
+      requestBody: body(reorderRulesInput),
+      responses: { "200": json("{ data }: the rules in their new order"), ...plainErrors },
     },
   },
   "/api/v1/conversations/{id}/handoff": {

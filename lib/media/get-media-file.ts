@@ -6,7 +6,7 @@ import { NotFoundError } from "@/lib/errors";
 import { MediaUnavailableError } from "./errors";
 import { isInline, isMediaKind } from "./limits";
 import { selectMediaWithMessage } from "./queries";
-import { getMediaStorage } from "./storage";
+import { getMediaStorage, type StoredObject } from "./storage";
 import { isUuid } from "@/lib/utils/ids";
 
 export type MediaFile = {
@@ -39,18 +39,19 @@ export async function getMediaFile({ ctx, input }: { ctx: Ctx; input: { id: stri
         : (row.error ?? "the file could not be downloaded");
     throw new MediaUnavailableError(reason, row.state);
   }
-  let stream: Readable;
+  let stored: StoredObject;
   try {
-    stream = await getMediaStorage().get(row.storageKey);
+    stored = await getMediaStorage().open(row.storageKey);
   } catch (error) {
     if (error instanceof NotFoundError)
       throw new MediaUnavailableError("the stored file is missing", "missing");
     throw error;
   }
   return {
-    stream,
+    stream: stored.stream,
+    // The type is the one we checked against the limits, never what the store echoes back.
     mimeType: row.mimeType,
-    size: row.fileSize,
+    size: stored.size ?? row.fileSize,
     filename: row.filename,
     inline: isMediaKind(row.kind) && isInline(row.kind),
   };

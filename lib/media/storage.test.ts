@@ -6,7 +6,8 @@ import { buffer } from "node:stream/consumers";
 import { afterAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "@/lib/errors";
 import { isAllowedMimeType, MEDIA_LIMITS } from "./limits";
-import { diskStorage, storageKeyFor } from "./storage";
+import { diskStorage } from "./disk-storage";
+import { storageKeyFor } from "./storage";
 
 const root = await fs.mkdtemp(path.join(os.tmpdir(), "tandem-storage-"));
 afterAll(() => fs.rm(root, { recursive: true, force: true }));
@@ -23,6 +24,32 @@ describe("disk storage", () => {
     expect((await fs.stat(path.join(root, "0b"))).mode & 0o777).toBe(0o700);
     await storage.delete(key);
     await expect(storage.get(key)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("opens with the size, says whether a key exists, and deletes twice without error", async () => {
+    const key = "1c/1c000000-0000-4000-8000-000000000001";
+    expect(await storage.exists(key)).toBe(false);
+    const bytes = Buffer.alloc(70_000, 7);
+    // Keys written before the storage interface are plain paths under the root: they must keep reading.
+    await fs.mkdir(path.join(root, "1c"), { recursive: true });
+    await fs.writeFile(path.join(root, key), bytes);
+    expect(await storage.exists(key)).toBe(true);
+    const object = await storage.open(key);
+    expect(object).toMatchObject({ size: bytes.length, contentType: null });
+    expect((await buffer(object.stream)).equals(bytes)).toBe(true);
+    await storage.delete(key);
+    await storage.delete(key);
+    expect(await storage.exists(key)).toBe(false);
+    await expect(storage.open(key)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("stores a stream as it arrives", async () => {
+    const key = "2d/streamed";
+    const chunks = [Buffer.from("one "), Buffer.from("two "), Buffer.from("three")];
+    expect(await storage.put(key, Readable.from(chunks), { contentType: "text/plain" })).toEqual({
+      size: 13,
+    });
+    expect((await buffer(await storage.get(key))).toString()).toBe("one two three");
   });
 
   it("leaves nothing behind when the stream fails", async () => {

@@ -1,77 +1,100 @@
-import crypto from "node:crypto";
-import { createWriteStream } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { getEnv } from "@/lib/env.js";
-import { NotFoundError } from "@/lib/errors";
+import type { Readable } from "node:stream";
+import { getEnv, type Env } from "@/lib/env.js";
+import { UpstreamError } from "@/lib/errors";
+import { diskStorage } from "./disk-storage";
+import { s3Storage } from "./s3-storage";
 
 export type StoredMeta = { contentType: string | null };
 
+export type StoredObject = {
+  stream: Readable;
+  /** Byte length as the store reports it, when it knows. */
+  size: number | null;
+  /** As given to `put`; null where the store keeps bytes only (disk). */
+  contentType: string | null;
+};
+
 /** Where media bytes live. Keys are ours (see `storageKeyFor`), never taken from a payload. */
 export type MediaStorage = {
-  /** Writes the whole stream or nothing: a failed or aborted stream leaves no file behind. */
+  /** Writes the whole stream or nothing: a failed or aborted stream leaves no object behind. */
   put(key: string, body: Readable | Buffer, meta: StoredMeta): Promise<{ size: number }>;
   /** Throws NotFoundError when the key is missing. */
+  open(key: string): Promise<StoredObject>;
+  /** `open(key).stream`, for callers that want the bytes only. */
   get(key: string): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+  /** Missing keys are fine: deleting twice is not an error. */
   delete(key: string): Promise<void>;
 };
 
+// Keys in S3 carry this prefix; keys without it are files under DATA_DIR/media (all keys written before S3).
+// The key alone says which store holds the bytes, so switching MEDIA_STORAGE never orphans older media.
+const S3_PREFIX = "s3:";
+
+/**
+ * The media store: writes go to the store the key names, so pair it with `storageKeyFor`. Reads and
+ * deletes follow the key too, whichever store is configured for new files today.
+ */
 export function getMediaStorage(): MediaStorage {
   const env = getEnv();
-  if (env.MEDIA_STORAGE === "s3") return s3Storage();
-  return diskStorage(path.resolve(env.DATA_DIR, "media"));
-}
-
-/** Two-character fan-out keeps directories small; the id alone names the file. */
-export function storageKeyFor(mediaId: string): string {
-  return `${mediaId.slice(0, 2)}/${mediaId}`;
-}
-
-/** Files under `root`, readable by this user only (media are customers' private messages). */
-export function diskStorage(root: string): MediaStorage {
-  const fileOf = (key: string) => {
-    if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/.test(key) || key.includes(".."))
-      throw new Error(`invalid storage key ${JSON.stringify(key)}`);
-    return path.join(root, key);
-  };
+  const disk = diskStorage(path.resolve(env.DATA_DIR, "media"));
+  const route = (key: string): [MediaStorage, string] =>
+    key.startsWith(S3_PREFIX) ? [s3For(env), key.slice(S3_PREFIX.length)] : [disk, key];
   return {
-    async put(key, body, _meta) {
-      const file = fileOf(key);
-      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      const temp = `${file}.${crypto.randomBytes(6).toString("hex")}.tmp`;
-      try {
-        const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-        await pipeline(source, createWriteStream(temp, { mode: 0o600, flags: "wx" }));
-        // Rename is atomic: a reader sees the old file, the new one, or none, never half a file.
-        await fs.rename(temp, file);
-      } catch (error) {
-        await fs.rm(temp, { force: true });
-        throw error;
-      }
-      return { size: (await fs.stat(file)).size };
+    put: (key, body, meta) => {
+      const [store, inner] = route(key);
+      return store.put(inner, body, meta);
     },
-    async get(key) {
-      const file = fileOf(key);
-      try {
-        const handle = await fs.open(file, "r");
-        return handle.createReadStream();
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError("Media file");
-        throw error;
-      }
+    open: (key) => {
+      const [store, inner] = route(key);
+      return store.open(inner);
     },
-    async delete(key) {
-      await fs.rm(fileOf(key), { force: true });
+    get: (key) => {
+      const [store, inner] = route(key);
+      return store.get(inner);
+    },
+    exists: (key) => {
+      const [store, inner] = route(key);
+      return store.exists(inner);
+    },
+    delete: (key) => {
+      const [store, inner] = route(key);
+      return store.delete(inner);
     },
   };
 }
 
-/** Selected by MEDIA_STORAGE=s3. An S3 client needs request signing this build does not ship yet. */
-function s3Storage(): MediaStorage {
+/** A new key in the store configured for new files. Two-character fan-out keeps directories small. */
+export function storageKeyFor(mediaId: string): string {
+  const key = `${mediaId.slice(0, 2)}/${mediaId}`;
+  return getEnv().MEDIA_STORAGE === "s3" ? `${S3_PREFIX}${key}` : key;
+}
+
+// One client per validated environment, so its connection pool is shared by every request and job.
+let cached: { env: Env; storage: MediaStorage } | undefined;
+
+function s3For(env: Env): MediaStorage {
+  if (cached?.env === env) return cached.storage;
+  const storage =
+    env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      ? s3Storage({
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT,
+          region: env.S3_REGION,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        })
+      : unconfiguredS3();
+  cached = { env, storage };
+  return storage;
+}
+
+/** Media stored in S3 earlier, with S3_BUCKET since removed: a configuration problem, not a missing file. */
+function unconfiguredS3(): MediaStorage {
   const fail = async (): Promise<never> => {
-    throw new Error("S3 storage is not configured in this build");
+    throw new UpstreamError("This file is in S3 media storage, but S3_BUCKET is not set", false);
   };
-  return { put: fail, get: fail, delete: fail };
+  return { put: fail, open: fail, get: fail, exists: fail, delete: fail };
 }

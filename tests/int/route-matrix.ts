@@ -439,6 +439,28 @@ export const routeMatrix: Record<string, RouteEntry> = {
     call: (f) => ({ params: { id: f.conversationA }, body: {} }),
   },
 
+  // Routing rules (which team gets a handoff): admins only (teams:manage).
+  "GET /api/v1/routing-rules": { expect: adminOnly },
+  "POST /api/v1/routing-rules": {
+    expect: adminAllowed,
+    call: (f) => ({
+      body: { name: "Matrix rule", team_id: f.teamA, conditions: { keyword: `matrix-${f.uuid()}` } },
+    }),
+  },
+  "PUT /api/v1/routing-rules/[id]": {
+    expect: adminAllowed,
+    call: (f) => ({
+      params: { id: f.uuid() },
+      body: { name: "Matrix rule", team_id: f.teamA, conditions: { language: "en" } },
+    }),
+  },
+  "DELETE /api/v1/routing-rules/[id]": { expect: adminAllowed, call: (f) => ({ params: { id: f.uuid() } }) },
+  "POST /api/v1/routing-rules/reorder": {
+    expect: adminAllowed,
+    call: () => ({ body: { ids: [] } }),
+    note: "admin: 422 when rules exist that the list leaves out",
+  },
+
   // Outbound webhooks (integrations): settings:manage.
   "GET /api/v1/webhook-endpoints": { expect: adminOnly },
   "POST /api/v1/webhook-endpoints": {

@@ -1,0 +1,64 @@
+// Client-side shapes of the routing, SLA and business-hours APIs these admin pages use.
+
+export type RuleConditions = {
+  number_id?: string;
+  keyword?: string;
+  language?: string;
+  label_id?: string;
+  field?: { name: string; equals: string };
+  business_hours?: { id: string; open: boolean };
+};
+
+export type RoutingRule = {
+  id: string;
+  name: string;
+  position: number;
+  active: boolean;
+  conditions: RuleConditions;
+  team_id: string;
+  team_name: string;
+};
+
+export type RuleBody = { name: string; team_id: string; active: boolean; conditions: RuleConditions };
+
+export type TeamRouting = {
+  id: string;
+  name: string;
+  policy: "manual" | "round_robin" | "least_loaded";
+  waiting: number;
+  members: { user_id: string; name: string; availability: string; capacity: number; load: number }[];
+};
+
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
+export type BusinessHours = {
+  id: string;
+  name: string;
+  timezone: string;
+  weekly: Partial<Record<Weekday, [string, string][]>>;
+  holidays: { date: string; name?: string }[];
+};
+
+export type SlaPolicy = {
+  id: string;
+  name: string;
+  team_id: string | null;
+  number_id: string | null;
+  first_response_minutes: number | null;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  business_hours_id: string | null;
+  active: boolean;
+};
+
+export type Option = { id: string; name: string };
+
+export const adminKeys = {
+  rules: ["admin", "routing-rules"] as const,
+  teamRouting: (id: string) => ["admin", "team-routing", id] as const,
+  teams: ["admin", "routing", "teams"] as const,
+  numbers: ["admin", "routing", "numbers"] as const,
+  labels: ["admin", "routing", "labels"] as const,
+  hours: ["admin", "business-hours"] as const,
+  sla: ["admin", "sla-policies"] as const,
+};

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { themeScript } from "@/components/inbox/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,7 +10,11 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    // The theme script sets the dark class before hydration, so React must not object to it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
       <body className="h-screen overflow-hidden">{children}</body>
     </html>
   );

@@ -14,7 +14,6 @@ test("a webhook's new conversation and message appear live in the signed-in agen
   await expect(page).toHaveURL(/\/inbox/);
   await expect(page.getByTestId("connection-state")).toHaveText("● Live");
   await expect(page.getByTestId("conversation-row").first()).toBeVisible();
-  const rowsBefore = await page.getByTestId("conversation-row").count();
 
   const response = await postWebhook(
     request,
@@ -32,7 +31,9 @@ test("a webhook's new conversation and message appear live in the signed-in agen
   const row = page.getByTestId("conversation-row").filter({ hasText: "Zoe Live" });
   await expect(row).toBeVisible();
   await expect(row).toContainText("Is anyone there? ✨");
-  await expect(page.getByTestId("conversation-row")).toHaveCount(rowsBefore + 1);
+  // One row for the new conversation; not a total count, which other specs' conversations (and the
+  // virtualized list's window) change.
+  await expect(row).toHaveCount(1);
 
   await row.click();
   await expect(page.getByTestId("thread-title")).toHaveText("Zoe Live");

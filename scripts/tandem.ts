@@ -10,6 +10,7 @@ import { getEnv, setRuntimeEnv } from "@/lib/env.js";
 import { AppError } from "@/lib/errors";
 import { replayWebhookEvents } from "@/lib/ingest";
 import { addNumber } from "@/lib/numbers";
+import { purgeExpired } from "@/lib/retention";
 import { prepareDatabase } from "@/lib/runtime/database";
 import { createUser, setPassword } from "@/lib/users";
 
@@ -21,6 +22,7 @@ const usage = `Usage: npm run tandem -- <command> [options]
   ingest:replay [--since <ISO date or duration like 2h, 3d>] [--until <ISO date>]
   api-keys:create --name <name> (--role <admin|supervisor|agent> | --custom-role-id <uuid>) [--expires-days <n>]
   audit:verify [--batch-size <rows>]
+  retention:purge   (runs the hourly retention purge now)
 
 Without --password a strong password is generated and printed once.`;
 
@@ -144,6 +146,16 @@ commands["api-keys:create"] = async (args) => {
     `Created API key "${apiKey.name}" (${apiKey.custom_role?.name ?? apiKey.role}, prefix ${apiKey.prefix}${apiKey.expires_at ? `, expires ${apiKey.expires_at}` : ", no expiry"})`,
   );
   console.log(`Key (shown once; send it as "Authorization: Bearer <key>"):\n${key}`);
+};
+
+// The same purge the hourly job runs, for operators who cannot wait for it (each number's run is audited).
+commands["retention:purge"] = async () => {
+  const results = await purgeExpired({ ctx: { actor: systemActor("cli") } });
+  if (results.length === 0) console.log("No number has a retention period: nothing to purge.");
+  for (const r of results)
+    console.log(
+      `number ${r.number_id}: purged ${r.messages} messages, ${r.files} files, ${r.notes} notes older than ${r.cutoff}`,
+    );
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -4,6 +4,7 @@ import { auth, signOut } from "@/lib/auth/config";
 import { currentActor } from "@/lib/auth/current-actor";
 import { can } from "@/lib/auth/permissions";
 import { Providers } from "@/components/providers/providers";
+import { ThemeToggle } from "@/components/inbox/theme-toggle";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,15 @@ export default async function DashboardLayout({ children }: { children: React.Re
     },
     { href: "/admin/sla", label: "SLA", show: can(actor, "settings:manage") },
     { href: "/admin/hours", label: "Hours", show: can(actor, "settings:manage") },
+    { href: "/admin/canned-responses", label: "Canned", show: can(actor, "conversations:reply") },
+    { href: "/admin/labels", label: "Labels", show: can(actor, "labels:manage") },
+    { href: "/admin/consent", label: "Consent", show: can(actor, "campaigns:manage") },
+    { href: "/admin/integrations", label: "Integrations", show: can(actor, "settings:manage") },
+    {
+      href: "/admin/data",
+      label: "Data",
+      show: can(actor, "numbers:manage") || can(actor, "settings:manage") || can(actor, "contacts:manage"),
+    },
     { href: "/admin/users", label: "People", show: can(actor, "users:manage") },
     { href: "/admin/teams", label: "Teams", show: can(actor, "teams:manage") || can(actor, "teams:roster") },
     { href: "/admin/roles", label: "Roles", show: can(actor, "roles:manage") },
@@ -36,41 +46,76 @@ export default async function DashboardLayout({ children }: { children: React.Re
   return (
     <Providers>
       <div className="flex h-full flex-col">
-        <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
+        <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
           <nav className="flex items-center gap-4 text-sm">
-            <span className="font-semibold tracking-tight text-emerald-800">Tandem</span>
-            <Link href="/inbox" className="text-slate-600 hover:text-slate-900">
+            <span className="font-semibold tracking-tight text-emerald-800 dark:text-emerald-400">
+              Tandem
+            </span>
+            <Link
+              href="/inbox"
+              className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+            >
               Inbox
             </Link>
+            {can(actor, "conversations:assign") && (
+              <>
+                <Link
+                  href="/board"
+                  className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+                >
+                  Board
+                </Link>
+                <Link
+                  href="/reports"
+                  className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+                >
+                  Reports
+                </Link>
+              </>
+            )}
             {actor.role !== "agent" && (
-              <Link href="/admin/numbers" className="text-slate-600 hover:text-slate-900">
+              <Link
+                href="/admin/numbers"
+                className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+              >
                 Numbers
               </Link>
             )}
             {actor.role !== "agent" && (
-              <Link href="/admin/templates" className="text-slate-600 hover:text-slate-900">
+              <Link
+                href="/admin/templates"
+                className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+              >
                 Templates
               </Link>
             )}
             {can(actor, "campaigns:manage") && (
-              <Link href="/campaigns" className="text-slate-600 hover:text-slate-900">
+              <Link
+                href="/campaigns"
+                className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+              >
                 Campaigns
               </Link>
             )}
             {peopleLinks
               .filter((l) => l.show)
               .map((l) => (
-                <Link key={l.href} href={l.href} className="text-slate-600 hover:text-slate-900">
+                <Link
+                  key={l.href}
+                  href={l.href}
+                  className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+                >
                   {l.label}
                 </Link>
               ))}
           </nav>
-          <div className="flex items-center gap-3 text-sm text-slate-600">
+          <div className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
+            <ThemeToggle />
             <span data-testid="current-user">
               {session?.user?.name ?? session?.user?.email} · {actor.role}
             </span>
             <form action={signOutAction}>
-              <button type="submit" className="rounded px-2 py-1 hover:bg-slate-100">
+              <button type="submit" className="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800">
                 Sign out
               </button>
             </form>

@@ -46,10 +46,12 @@ export function CommandPalette({ commands, onClose }: { commands: Command[]; onC
             run(shown[current]);
           }
         }}
-        className="w-full rounded-t-xl border-b border-slate-200 px-4 py-3 text-sm outline-none"
+        className="w-full rounded-t-xl border-b border-slate-200 px-4 py-3 text-sm outline-none dark:border-slate-700"
       />
       <ul id="command-list" role="listbox" aria-label="Commands" className="max-h-80 overflow-y-auto py-1">
-        {shown.length === 0 && <li className="px-4 py-2 text-sm text-slate-500">No command matches</li>}
+        {shown.length === 0 && (
+          <li className="px-4 py-2 text-sm text-slate-500 dark:text-slate-400">No command matches</li>
+        )}
         {shown.map((command, index) => (
           <li
             key={command.id}
@@ -64,11 +66,11 @@ export function CommandPalette({ commands, onClose }: { commands: Command[]; onC
             }`}
           >
             <span>
-              <span className="mr-2 text-xs text-slate-500">{command.group}</span>
+              <span className="mr-2 text-xs text-slate-500 dark:text-slate-400">{command.group}</span>
               {command.label}
             </span>
             {command.hint && (
-              <kbd className="rounded border border-slate-300 px-1 text-[11px] text-slate-600">
+              <kbd className="rounded border border-slate-300 px-1 text-[11px] text-slate-600 dark:border-slate-600 dark:text-slate-300">
                 {command.hint}
               </kbd>
             )}

@@ -14,6 +14,7 @@ import { useCanned, useViewer } from "./inbox-context";
 import { snippet } from "./message-bubble";
 import { NoteComposer } from "./note-composer";
 import { queueSend, useRefusedWindow } from "./outbox";
+import { pingTyping } from "./presence";
 import { TemplatePicker } from "./template-picker";
 
 /** What the thread can ask of the composer: drops land here, "Edit" on a refused send puts the text back. */
@@ -116,7 +117,7 @@ export function Composer({
     <div
       data-testid="composer"
       data-mode={mode}
-      className={`border-t border-slate-200 px-4 pt-1.5 pb-3 ${mode === "note" ? "bg-amber-50" : "bg-[#f0f2f5]"}`}
+      className={`border-t border-slate-200 px-4 pt-1.5 pb-3 dark:border-slate-700 ${mode === "note" ? "bg-amber-50 dark:bg-amber-950" : "bg-[#f0f2f5] dark:bg-slate-900"}`}
     >
       <div role="group" aria-label="Composer mode" className="mb-1 flex gap-1 text-xs">
         {(["reply", "note"] as const).map((m) => (
@@ -131,8 +132,8 @@ export function Composer({
               mode === m
                 ? m === "note"
                   ? "bg-amber-200 text-amber-950"
-                  : "bg-white text-slate-900 shadow-sm"
-                : "text-slate-600 hover:bg-white/70"
+                  : "bg-white text-slate-900 shadow-sm dark:bg-slate-900 dark:text-slate-100"
+                : "text-slate-600 hover:bg-white/70 dark:text-slate-300"
             }`}
           >
             {m === "reply" ? "Reply" : "Note"}
@@ -148,7 +149,9 @@ export function Composer({
               data-testid="window-countdown"
               data-urgent={left < AMBER_UNDER_MS}
               title="WhatsApp accepts free-form messages for 24 hours after the customer's last message"
-              className={left < AMBER_UNDER_MS ? "font-medium text-amber-700" : "text-slate-500"}
+              className={
+                left < AMBER_UNDER_MS ? "font-medium text-amber-700" : "text-slate-500 dark:text-slate-400"
+              }
             >
               {windowCountdown(left)}
             </span>
@@ -164,9 +167,11 @@ export function Composer({
             )}
           </div>
         ) : (
-          <p data-testid="window-closed" className="mb-1.5 text-xs text-slate-600">
-            <span className="font-medium text-slate-800">The 24-hour window is closed.</span> WhatsApp accepts
-            only an approved template until the customer writes again.
+          <p data-testid="window-closed" className="mb-1.5 text-xs text-slate-600 dark:text-slate-300">
+            <span className="font-medium text-slate-800 dark:text-slate-100">
+              The 24-hour window is closed.
+            </span>{" "}
+            WhatsApp accepts only an approved template until the customer writes again.
           </p>
         )}
         {open && !wantsTemplate ? (
@@ -313,6 +318,8 @@ function TextComposer({
     if (value) drafts.set(conversation.id, value);
     else drafts.delete(conversation.id);
     if (!value.trim()) return;
+    // Colleagues on this thread see "… is typing" (collision), apart from the customer's indicator below.
+    pingTyping(conversation.id);
     const last = typingSentAt.get(conversation.id) ?? 0;
     if (Date.now() - last < TYPING_EVERY_MS) return;
     typingSentAt.set(conversation.id, Date.now());
@@ -413,20 +420,20 @@ function TextComposer({
       {replyTo && (
         <div
           data-testid="reply-bar"
-          className="mb-1.5 flex items-start gap-2 rounded-md border-l-4 border-emerald-600 bg-white px-3 py-1.5 text-xs"
+          className="mb-1.5 flex items-start gap-2 rounded-md border-l-4 border-emerald-600 bg-white px-3 py-1.5 text-xs dark:bg-slate-900"
         >
           <div className="min-w-0 flex-1">
             <p className="font-medium text-emerald-800">
               Replying to {replyTo.direction === "inbound" ? conversation.contact.name : "your message"}
             </p>
-            <p className="truncate text-slate-600">{snippet(replyTo)}</p>
+            <p className="truncate text-slate-600 dark:text-slate-300">{snippet(replyTo)}</p>
           </div>
           <button
             type="button"
             data-testid="reply-cancel"
             aria-label="Cancel reply"
             onClick={onClearReply}
-            className="rounded px-1 text-slate-500 hover:bg-slate-100"
+            className="rounded px-1 text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
           >
             ✕
           </button>
@@ -439,8 +446,8 @@ function TextComposer({
               key={a.id}
               data-testid="attachment"
               data-state={a.error ? "failed" : a.uploaded ? "ready" : "uploading"}
-              className={`flex max-w-xs items-center gap-2 rounded-md border bg-white px-2 py-1 text-xs ${
-                a.error ? "border-red-300" : "border-slate-200"
+              className={`flex max-w-xs items-center gap-2 rounded-md border bg-white px-2 py-1 text-xs dark:bg-slate-900 ${
+                a.error ? "border-red-300" : "border-slate-200 dark:border-slate-700"
               }`}
             >
               {a.file.type.startsWith("image/") ? (
@@ -453,20 +460,22 @@ function TextComposer({
               <span className="min-w-0">
                 <span className="block truncate font-medium">{a.file.name || "Pasted file"}</span>
                 {a.error ? (
-                  <span data-testid="attachment-error" className="block text-red-700">
+                  <span data-testid="attachment-error" className="block text-red-700 dark:text-red-400">
                     {a.error}
                   </span>
                 ) : a.uploaded ? (
-                  <span className="block text-slate-500">{fileSize(a.file.size)}</span>
+                  <span className="block text-slate-500 dark:text-slate-400">{fileSize(a.file.size)}</span>
                 ) : (
-                  <span className="block text-slate-500">Uploading… {Math.round(a.progress * 100)}%</span>
+                  <span className="block text-slate-500 dark:text-slate-400">
+                    Uploading… {Math.round(a.progress * 100)}%
+                  </span>
                 )}
               </span>
               <button
                 type="button"
                 aria-label={`Remove ${a.file.name || "file"}`}
                 onClick={() => remove(a)}
-                className="rounded px-1 text-slate-500 hover:bg-slate-100"
+                className="rounded px-1 text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
               >
                 ✕
               </button>
@@ -481,10 +490,12 @@ function TextComposer({
             role="listbox"
             aria-label="Canned responses"
             data-testid="canned-picker"
-            className="absolute bottom-full left-0 z-20 mb-1 max-h-64 w-full max-w-md overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+            className="absolute bottom-full left-0 z-20 mb-1 max-h-64 w-full max-w-md overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
           >
             {cannedMatches.length === 0 && (
-              <p className="px-3 py-1.5 text-xs text-slate-500">No canned response matches “/{slash}”</p>
+              <p className="px-3 py-1.5 text-xs text-slate-500 dark:text-slate-400">
+                No canned response matches “/{slash}”
+              </p>
             )}
             {cannedMatches.map((item, index) => (
               <div
@@ -499,9 +510,11 @@ function TextComposer({
                 <p className="flex gap-2">
                   <span className="font-mono text-xs text-emerald-800">/{item.shortcut}</span>
                   <span className="truncate font-medium">{item.title}</span>
-                  {item.scope === "personal" && <span className="text-[10px] text-slate-500">personal</span>}
+                  {item.scope === "personal" && (
+                    <span className="text-[10px] text-slate-500 dark:text-slate-400">personal</span>
+                  )}
                 </p>
-                <p className="truncate text-xs text-slate-600">{item.body}</p>
+                <p className="truncate text-xs text-slate-600 dark:text-slate-300">{item.body}</p>
               </div>
             ))}
           </div>
@@ -512,21 +525,21 @@ function TextComposer({
           aria-label="Emoji"
           aria-expanded={emojiOpen}
           onClick={() => setEmojiOpen((o) => !o)}
-          className="mb-1 rounded-full p-1.5 text-lg leading-none text-slate-600 hover:bg-white"
+          className="mb-1 rounded-full p-1.5 text-lg leading-none text-slate-600 hover:bg-white dark:text-slate-300"
         >
           🙂
         </button>
         {emojiOpen && (
           <div
             data-testid="emoji-panel"
-            className="absolute bottom-12 left-0 z-10 grid grid-cols-8 gap-1 rounded-lg border border-slate-200 bg-white p-2 shadow-lg"
+            className="absolute bottom-12 left-0 z-10 grid grid-cols-8 gap-1 rounded-lg border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900"
           >
             {EMOJI.map((emoji) => (
               <button
                 key={emoji}
                 type="button"
                 onClick={() => insertEmoji(emoji)}
-                className="rounded p-1 text-xl leading-none hover:bg-slate-100"
+                className="rounded p-1 text-xl leading-none hover:bg-slate-100 dark:hover:bg-slate-800"
               >
                 {emoji}
               </button>
@@ -539,7 +552,7 @@ function TextComposer({
           aria-label="Attach files"
           title="Attach files (or drop / paste them)"
           onClick={() => fileInput.current?.click()}
-          className="mb-1 rounded-full p-1.5 text-slate-600 hover:bg-white"
+          className="mb-1 rounded-full p-1.5 text-slate-600 hover:bg-white dark:text-slate-300"
         >
           <svg viewBox="0 0 20 20" className="h-5 w-5" aria-hidden>
             <path
@@ -596,12 +609,12 @@ function TextComposer({
                 else event.currentTarget.blur();
               }
             }}
-            className="field-sizing-content block max-h-40 min-h-10 w-full resize-none rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm outline-none focus:border-emerald-500"
+            className="field-sizing-content block max-h-40 min-h-10 w-full resize-none rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm outline-none focus:border-emerald-500 dark:border-slate-700 dark:bg-slate-900"
           />
           {text.length > limit - 300 && (
             <p
               data-testid="char-counter"
-              className={`mt-0.5 text-right text-[11px] ${tooLong ? "font-medium text-red-700" : "text-slate-500"}`}
+              className={`mt-0.5 text-right text-[11px] ${tooLong ? "font-medium text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}
             >
               {text.length.toLocaleString()} / {limit.toLocaleString()}
               {tooLong &&

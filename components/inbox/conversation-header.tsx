@@ -62,13 +62,13 @@ export function ConversationHeader({ conversation, onLeave, ref }: Props) {
 
   const contact = conversation.contact;
   return (
-    <div className="border-b border-slate-200 bg-white px-5 py-2.5">
+    <div className="border-b border-slate-200 bg-white px-5 py-2.5 dark:border-slate-700 dark:bg-slate-900">
       <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
         <div className="min-w-0">
           <h2 data-testid="thread-title" className="truncate text-sm font-semibold">
             {contact.name}
           </h2>
-          <p className="truncate text-xs text-slate-500">
+          <p className="truncate text-xs text-slate-500 dark:text-slate-400">
             {[
               contact.phone && `+${contact.phone}`,
               contact.username && `@${contact.username}`,
@@ -99,7 +99,7 @@ export function ConversationHeader({ conversation, onLeave, ref }: Props) {
               type="button"
               data-testid="action-reopen"
               onClick={() => run({ kind: "reopen" })}
-              className="rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
+              className="rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
             >
               Reopen
             </button>
@@ -119,7 +119,7 @@ export function ConversationHeader({ conversation, onLeave, ref }: Props) {
               type="button"
               data-testid="action-unsnooze"
               onClick={() => run({ kind: "reopen" })}
-              className="rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
+              className="rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
             >
               Unsnooze
             </button>
@@ -142,7 +142,7 @@ export function ConversationHeader({ conversation, onLeave, ref }: Props) {
         <p
           role="alert"
           data-testid="action-error"
-          className="mt-1.5 flex items-start justify-between gap-2 rounded bg-red-50 px-2 py-1 text-xs text-red-900"
+          className="mt-1.5 flex items-start justify-between gap-2 rounded bg-red-50 px-2 py-1 text-xs text-red-900 dark:bg-red-950 dark:text-red-200"
         >
           <span>{notice}</span>
           <button type="button" aria-label="Dismiss" onClick={() => setNotice(null)} className="px-1">
@@ -169,7 +169,7 @@ function StatusPill({ conversation }: { conversation: ConversationSummary }) {
     <span
       data-testid="conversation-status"
       data-status={conversation.status}
-      className="px-1 text-xs text-slate-500"
+      className="px-1 text-xs text-slate-500 dark:text-slate-400"
     >
       {text}
     </span>
@@ -203,7 +203,7 @@ function AssignMenu({
     : "Unassigned";
   if (!canTake && !canRelease && !others)
     return (
-      <span data-testid="assignee" className="px-1 text-xs text-slate-600">
+      <span data-testid="assignee" className="px-1 text-xs text-slate-600 dark:text-slate-300">
         {label}
       </span>
     );
@@ -250,14 +250,18 @@ function AssignMenu({
           {others && (
             <>
               <MenuHeading>Team members</MenuHeading>
-              {people.isPending && <p className="px-3 py-1 text-xs text-slate-500">Loading people…</p>}
+              {people.isPending && (
+                <p className="px-3 py-1 text-xs text-slate-500 dark:text-slate-400">Loading people…</p>
+              )}
               {people.error && (
-                <p className="px-3 py-1 text-xs text-red-700">
+                <p className="px-3 py-1 text-xs text-red-700 dark:text-red-400">
                   Could not load people: {people.error.message}
                 </p>
               )}
               {people.data && candidates.length === 0 && (
-                <p className="px-3 py-1 text-xs text-slate-500">Nobody else in this team</p>
+                <p className="px-3 py-1 text-xs text-slate-500 dark:text-slate-400">
+                  Nobody else in this team
+                </p>
               )}
               {candidates.map((p) => (
                 <MenuItem
@@ -268,7 +272,7 @@ function AssignMenu({
                     run({ kind: "assign", body: { assignee_id: p.id }, assigneeName: p.name });
                   }}
                 >
-                  {p.name} <span className="text-xs text-slate-500">{p.role}</span>
+                  {p.name} <span className="text-xs text-slate-500 dark:text-slate-400">{p.role}</span>
                 </MenuItem>
               ))}
               <MenuHeading>Move to team</MenuHeading>
@@ -320,7 +324,7 @@ function SnoozeMenu({ run, ref }: { run: (action: ConversationAction) => void; r
             </MenuItem>
           ))}
           <form
-            className="border-t border-slate-100 px-3 py-2"
+            className="border-t border-slate-100 px-3 py-2 dark:border-slate-800"
             onSubmit={(event) => {
               event.preventDefault();
               const until = customSnooze(custom);
@@ -333,17 +337,17 @@ function SnoozeMenu({ run, ref }: { run: (action: ConversationAction) => void; r
               run({ kind: "snooze", until });
             }}
           >
-            <label className="block text-xs text-slate-600">
+            <label className="block text-xs text-slate-600 dark:text-slate-300">
               Until a date and time
               <input
                 type="datetime-local"
                 value={custom}
                 onChange={(event) => setCustom(event.target.value)}
-                className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm"
+                className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
               />
             </label>
             {error && (
-              <p role="alert" className="mt-1 text-xs text-red-700">
+              <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">
                 {error}
               </p>
             )}
@@ -412,10 +416,16 @@ function LabelsMenu({
     <Popover label="Labels" buttonTestId="action-labels" panelTestId="labels-menu" align="right">
       {() => (
         <>
-          {labels.isPending && <p className="px-3 py-1 text-xs text-slate-500">Loading labels…</p>}
-          {labels.error && <p className="px-3 py-1 text-xs text-red-700">{labels.error.message}</p>}
+          {labels.isPending && (
+            <p className="px-3 py-1 text-xs text-slate-500 dark:text-slate-400">Loading labels…</p>
+          )}
+          {labels.error && (
+            <p className="px-3 py-1 text-xs text-red-700 dark:text-red-400">{labels.error.message}</p>
+          )}
           {labels.data?.length === 0 && (
-            <p className="px-3 py-1 text-xs text-slate-500">No labels yet: an admin creates them</p>
+            <p className="px-3 py-1 text-xs text-slate-500 dark:text-slate-400">
+              No labels yet: an admin creates them
+            </p>
           )}
           {labels.data?.map((label) => {
             const on = conversation.labels.some((l) => l.id === label.id);
@@ -446,7 +456,7 @@ export function LabelChip({ label }: { label: { name: string; color: string } })
   return (
     <span
       data-testid="label-chip"
-      className="inline-flex max-w-28 items-center gap-1 truncate rounded-full border px-1.5 text-[10px] leading-4 font-medium text-slate-700"
+      className="inline-flex max-w-28 items-center gap-1 truncate rounded-full border px-1.5 text-[10px] leading-4 font-medium text-slate-700 dark:text-slate-200"
       style={{ borderColor: label.color }}
     >
       <span

@@ -61,10 +61,11 @@ export function ConversationList({
     if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: "auto" });
   }, [activeIndex, virtualizer]);
 
-  if (loading) return <p className="p-4 text-sm text-slate-500">Loading conversations…</p>;
+  if (loading)
+    return <p className="p-4 text-sm text-slate-500 dark:text-slate-400">Loading conversations…</p>;
   if (error)
     return (
-      <div role="alert" className="p-4 text-sm text-red-700">
+      <div role="alert" className="p-4 text-sm text-red-700 dark:text-red-400">
         <p>Could not load conversations: {error}</p>
         <button type="button" onClick={onRetry} className="mt-1 font-medium underline">
           Try again
@@ -73,8 +74,8 @@ export function ConversationList({
     );
   if (rows.length === 0) {
     return (
-      <div data-testid="list-empty" className="p-6 text-center text-sm text-slate-500">
-        <p className="font-medium text-slate-700">{empty.title}</p>
+      <div data-testid="list-empty" className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">
+        <p className="font-medium text-slate-700 dark:text-slate-200">{empty.title}</p>
         <p className="mt-1">{empty.body}</p>
       </div>
     );
@@ -112,7 +113,9 @@ export function ConversationList({
                   now={now}
                 />
               ) : (
-                <p className="px-4 py-3 text-xs text-slate-500">{loadingMore ? "Loading more…" : ""}</p>
+                <p className="px-4 py-3 text-xs text-slate-500 dark:text-slate-400">
+                  {loadingMore ? "Loading more…" : ""}
+                </p>
               )}
             </div>
           );
@@ -125,7 +128,7 @@ export function ConversationList({
 const priorityMark: Record<ConversationSummary["priority"], { text: string; className: string } | null> = {
   low: null,
   normal: null,
-  high: { text: "High", className: "bg-amber-100 text-amber-900" },
+  high: { text: "High", className: "bg-amber-100 text-amber-900 dark:text-amber-200" },
   urgent: { text: "Urgent", className: "bg-red-100 text-red-800" },
 };
 
@@ -153,13 +156,13 @@ function Row({
       data-testid="conversation-row"
       data-conversation-id={c.id}
       data-active={active || undefined}
-      className={`flex h-full w-full items-start gap-3 border-b border-slate-100 px-4 py-2.5 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-emerald-600 ${
+      className={`flex h-full w-full items-start gap-3 border-b border-slate-100 px-4 py-2.5 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-emerald-600 dark:border-slate-800 dark:hover:bg-slate-800 ${
         selected ? "bg-emerald-50" : ""
       } ${active ? "shadow-[inset_3px_0_0_0_var(--color-emerald-600)]" : ""}`}
     >
       <span
         aria-hidden
-        className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-xs font-semibold text-emerald-800"
+        className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-xs font-semibold text-emerald-800 dark:bg-emerald-900"
       >
         {initials(c.contact.name)}
       </span>
@@ -168,10 +171,14 @@ function Row({
           <span className={`truncate text-sm ${c.unread_count > 0 ? "font-semibold" : "font-medium"}`}>
             {c.contact.name}
           </span>
-          <span className="shrink-0 text-xs text-slate-500">{shortTime(c.last_message_at)}</span>
+          <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
+            {shortTime(c.last_message_at)}
+          </span>
         </span>
         <span className="flex items-center justify-between gap-2">
-          <span className="truncate text-xs text-slate-600">{c.last_message_preview}</span>
+          <span className="truncate text-xs text-slate-600 dark:text-slate-300">
+            {c.last_message_preview}
+          </span>
           {c.unread_count > 0 && (
             <span
               data-testid="unread-count"
@@ -182,7 +189,7 @@ function Row({
             </span>
           )}
         </span>
-        <span className="mt-1 flex h-4 items-center gap-1 overflow-hidden text-[10px] text-slate-500">
+        <span className="mt-1 flex h-4 items-center gap-1 overflow-hidden text-[10px] text-slate-500 dark:text-slate-400">
           {priority && (
             <span
               data-testid="priority-mark"
@@ -195,7 +202,7 @@ function Row({
             <span
               data-testid="window-badge"
               data-kind={badge.kind}
-              className={`shrink-0 rounded px-1 ${badge.kind === "closed" ? "bg-slate-200 text-slate-700" : "bg-amber-100 text-amber-900"}`}
+              className={`shrink-0 rounded px-1 ${badge.kind === "closed" ? "bg-slate-200 text-slate-700 dark:text-slate-200" : "bg-amber-100 text-amber-900 dark:text-amber-200"}`}
             >
               {badge.label}
             </span>
@@ -212,7 +219,10 @@ function Row({
           ))}
           {c.labels.length > 2 && <span className="shrink-0">+{c.labels.length - 2}</span>}
           {c.assignee_name && (
-            <span data-testid="row-assignee" className="ml-auto shrink-0 truncate text-slate-600">
+            <span
+              data-testid="row-assignee"
+              className="ml-auto shrink-0 truncate text-slate-600 dark:text-slate-300"
+            >
               {c.assignee_name}
             </span>
           )}

@@ -61,7 +61,7 @@ export function Dialog({
         data-testid={testId}
         tabIndex={-1}
         onKeyDown={onKeyDown}
-        className="w-full max-w-lg rounded-xl border border-slate-200 bg-white shadow-2xl outline-none"
+        className="w-full max-w-lg rounded-xl border border-slate-200 bg-white shadow-2xl outline-none dark:border-slate-700 dark:bg-slate-900"
       >
         {children}
       </div>

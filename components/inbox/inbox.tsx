@@ -14,6 +14,7 @@ import {
 } from "@/lib/client/inbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import { conversationPriorities, type ConversationSummary } from "@/lib/conversations/schemas";
+import { ContactPanel } from "@/components/contacts/contact-panel";
 import { CommandPalette, type Command } from "./command-palette";
 import { ConversationList } from "./conversation-list";
 import { useLabels, useTeams, useViewer, ViewerProvider } from "./inbox-context";
@@ -40,6 +41,7 @@ function InboxScreen() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [cursorId, setCursorId] = useState<string | null>(null);
   const [overlay, setOverlay] = useState<"palette" | "help" | null>(null);
+  const [contactOpen, toggleContact] = useContactPanelOpen();
   const search = useRef<SearchHandle>(null);
   const thread = useRef<ThreadHandle>(null);
   // Where the agent last clicked: "/" goes to the composer after a click in the conversation, else to search.
@@ -186,6 +188,9 @@ function InboxScreen() {
         case "?":
           event.preventDefault();
           return setOverlay("help");
+        case "i":
+          event.preventDefault();
+          return toggleContact();
         case "r":
         case "n":
           if (!thread.current) return;
@@ -207,7 +212,7 @@ function InboxScreen() {
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [move, select, cursorId, overlay]);
+  }, [move, select, cursorId, overlay, toggleContact]);
 
   const teams = useTeams();
   const myTeams = viewer.teamIds.map((id) => ({
@@ -305,7 +310,7 @@ function InboxScreen() {
       <nav
         aria-label="Inbox views"
         data-region="rail"
-        className="min-h-0 overflow-y-auto border-r border-slate-200 bg-slate-50 py-2"
+        className="min-h-0 overflow-y-auto border-r border-slate-200 bg-slate-50 py-2 dark:border-slate-700 dark:bg-slate-900"
       >
         <ul>
           {views.map((v) => {
@@ -319,13 +324,16 @@ function InboxScreen() {
                   onClick={() => chooseView(v.view, v.team)}
                   className={`flex w-full items-center justify-between gap-2 px-4 py-1.5 text-left text-sm focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-emerald-600 ${
                     active
-                      ? "bg-emerald-100 font-semibold text-emerald-950"
-                      : "text-slate-700 hover:bg-slate-100"
+                      ? "bg-emerald-100 font-semibold text-emerald-950 dark:bg-emerald-900 dark:text-emerald-100"
+                      : "text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
                   } ${v.team ? "pl-6" : ""}`}
                 >
                   <span className="truncate">{v.label}</span>
                   {v.count !== null && (
-                    <span data-testid="view-count" className="text-xs tabular-nums text-slate-500">
+                    <span
+                      data-testid="view-count"
+                      className="text-xs tabular-nums text-slate-500 dark:text-slate-400"
+                    >
                       {v.count}
                     </span>
                   )}
@@ -335,12 +343,15 @@ function InboxScreen() {
           })}
         </ul>
         {counts.error && (
-          <p role="alert" className="px-4 pt-2 text-xs text-red-700">
+          <p role="alert" className="px-4 pt-2 text-xs text-red-700 dark:text-red-400">
             Counts unavailable
           </p>
         )}
       </nav>
-      <aside data-region="list" className="flex min-h-0 flex-col border-r border-slate-200 bg-white">
+      <aside
+        data-region="list"
+        className="flex min-h-0 flex-col border-r border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
+      >
         <div className="flex items-center justify-between gap-2 px-3 pt-2.5 pb-2">
           <h1 className="truncate text-sm font-semibold">{current.label}</h1>
           <div className="flex items-center gap-1">
@@ -363,7 +374,7 @@ function InboxScreen() {
               aria-label="Keyboard shortcuts"
               title="Keyboard shortcuts (?)"
               onClick={() => setOverlay("help")}
-              className="rounded-md px-1.5 py-0.5 text-sm text-slate-500 hover:bg-slate-100"
+              className="rounded-md px-1.5 py-0.5 text-sm text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
             >
               ?
             </button>
@@ -388,13 +399,31 @@ function InboxScreen() {
       </aside>
       <section data-region="conversation" aria-label="Conversation" className="min-h-0 min-w-0">
         {selected ? (
-          <Thread key={selected.id} ref={thread} conversation={selected} />
+          <div className="flex h-full min-w-0">
+            <div className="min-w-0 flex-1">
+              <Thread key={selected.id} ref={thread} conversation={selected} />
+            </div>
+            {contactOpen ? (
+              <ContactPanel conversation={selected} onOpenConversation={select} onClose={toggleContact} />
+            ) : (
+              <button
+                type="button"
+                data-testid="contact-panel-toggle"
+                onClick={toggleContact}
+                aria-label="Show contact details"
+                title="Contact details (i)"
+                className="w-7 shrink-0 border-l border-slate-200 bg-slate-50 pt-3 text-xs text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300 dark:hover:bg-slate-800"
+              >
+                ⓘ
+              </button>
+            )}
+          </div>
         ) : selectedId && selectedQuery.error ? (
-          <p role="alert" className="p-6 text-sm text-red-700">
+          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
             Could not open this conversation: {selectedQuery.error.message}
           </p>
         ) : (
-          <div className="flex h-full items-center justify-center text-sm text-slate-500">
+          <div className="flex h-full items-center justify-center text-sm text-slate-500 dark:text-slate-400">
             {rows.length
               ? "Select a conversation (j / k to move, Enter to open, ? for shortcuts)"
               : "No conversations here"}
@@ -438,12 +467,13 @@ function Filters({
   const seen = useRef(new Map<string, string>());
   for (const row of rows) seen.current.set(row.number.id, row.number.display_number);
   const numbers = [...seen.current.entries()];
-  const select = "min-w-0 rounded border border-slate-200 bg-white px-1.5 py-1 text-xs text-slate-700";
+  const select =
+    "min-w-0 rounded border border-slate-200 bg-white px-1.5 py-1 text-xs text-slate-700 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200";
   return (
     <div
       role="group"
       aria-label="Filters"
-      className="flex flex-wrap items-center gap-1.5 border-b border-slate-200 px-3 pb-2"
+      className="flex flex-wrap items-center gap-1.5 border-b border-slate-200 px-3 pb-2 dark:border-slate-700"
     >
       <select
         aria-label="Label"
@@ -501,7 +531,7 @@ function Filters({
         <option value="recent">Recent activity</option>
         <option value="waiting">Longest waiting</option>
       </select>
-      <label className="flex items-center gap-1 text-xs text-slate-700">
+      <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-200">
         <input
           type="checkbox"
           data-testid="filter-unread"
@@ -531,4 +561,21 @@ function useMinute(): number {
     return () => clearInterval(timer);
   }, []);
   return now;
+}
+
+const CONTACT_PANEL_KEY = "tandem.contact-panel";
+
+/** The contact panel's open state, remembered per browser ("i" toggles it). */
+function useContactPanelOpen(): [boolean, () => void] {
+  const [open, setOpen] = useState(true);
+  useEffect(() => {
+    if (window.localStorage.getItem(CONTACT_PANEL_KEY) === "closed") setOpen(false);
+  }, []);
+  const toggle = useCallback(() => {
+    setOpen((was) => {
+      window.localStorage.setItem(CONTACT_PANEL_KEY, was ? "closed" : "open");
+      return !was;
+    });
+  }, []);
+  return [open, toggle];
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { explainSendError } from "@/lib/client/send";
@@ -9,6 +9,7 @@ import { renderTemplatePreview } from "@/lib/messaging/schemas";
 import type { TemplateDto } from "@/lib/templates/schemas";
 import type { OutboxItem } from "./outbox";
 import { StatusTicks } from "./status-ticks";
+import { replaceMessage } from "./thread-rows";
 
 const sourceLabel: Record<MessageDto["source"], string | null> = {
   customer: null,
@@ -51,7 +52,7 @@ export function MessageBubble({ message, quoted, onReply, onSendTemplate, pendin
     >
       {canReply && outbound && <ReplyButton onClick={() => onReply?.(message)} />}
       <div
-        className={`max-w-[70%] rounded-lg px-3 py-2 text-sm shadow-sm ${outbound ? "bg-[#d9fdd3]" : "bg-white"} ${
+        className={`max-w-[70%] rounded-lg px-3 py-2 text-sm shadow-sm ${outbound ? "bg-[#d9fdd3] dark:bg-emerald-900" : "bg-white dark:bg-slate-900"} ${
           failedPending ? "ring-1 ring-red-300" : ""
         }`}
         data-source={message.source}
@@ -61,7 +62,7 @@ export function MessageBubble({ message, quoted, onReply, onSendTemplate, pendin
         {message.media && !message.revoked && <MediaView media={message.media} />}
         {pending?.item.state === "uploading" && <UploadProgress progress={pending.item.progress} />}
         <MessageText message={message} />
-        <p className="mt-0.5 text-right text-[10px] text-slate-500">
+        <p className="mt-0.5 text-right text-[10px] text-slate-500 dark:text-slate-400">
           {message.edited && !message.revoked && <span className="mr-1">edited</span>}
           {time}
           {message.status && outbound && !failedPending && <StatusTicks status={message.status} />}
@@ -84,7 +85,7 @@ function ReplyButton({ onClick }: { onClick: () => void }) {
       data-testid="reply-action"
       aria-label="Reply"
       title="Reply"
-      className="rounded-full p-1 text-slate-500 opacity-0 group-hover:opacity-100 hover:bg-white/70 focus:opacity-100"
+      className="rounded-full p-1 text-slate-500 opacity-0 group-hover:opacity-100 hover:bg-white/70 focus:opacity-100 dark:text-slate-400"
     >
       <svg viewBox="0 0 16 16" className="h-4 w-4" aria-hidden>
         <path d="M6 3L2 7l4 4M2 7h7a5 5 0 015 5v1" fill="none" stroke="currentColor" strokeWidth="1.5" />
@@ -97,7 +98,7 @@ function MessageText({ message }: { message: MessageDto }) {
   if (message.revoked)
     return (
       <p>
-        <em className="text-slate-500">This message was deleted</em>
+        <em className="text-slate-500 dark:text-slate-400">This message was deleted</em>
       </p>
     );
   if (message.type === "template") return <TemplateText message={message} />;
@@ -107,7 +108,7 @@ function MessageText({ message }: { message: MessageDto }) {
   }
   return (
     <p className="break-words whitespace-pre-wrap">
-      {message.text ?? <em className="text-slate-500">{placeholder(message)}</em>}
+      {message.text ?? <em className="text-slate-500 dark:text-slate-400">{placeholder(message)}</em>}
     </p>
   );
 }
@@ -128,7 +129,7 @@ function TemplateText({ message }: { message: MessageDto }) {
     <div data-testid="template-message" className="break-words whitespace-pre-wrap">
       {preview.header && <p className="mb-1 font-semibold">{preview.header}</p>}
       <p>{preview.body}</p>
-      {preview.footer && <p className="mt-1 text-xs text-slate-500">{preview.footer}</p>}
+      {preview.footer && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{preview.footer}</p>}
       {preview.buttons.length > 0 && (
         <p className="mt-1 border-t border-black/10 pt-1 text-center text-xs text-sky-700">
           {preview.buttons.join(" · ")}
@@ -142,7 +143,7 @@ function Quote({ quoted }: { quoted: MessageDto | null }) {
   return (
     <div
       data-testid="quoted"
-      className="mb-1 rounded border-l-4 border-emerald-600 bg-black/5 px-2 py-1 text-xs text-slate-600"
+      className="mb-1 rounded border-l-4 border-emerald-600 bg-black/5 px-2 py-1 text-xs text-slate-600 dark:text-slate-300"
     >
       {quoted ? (
         <>
@@ -164,15 +165,19 @@ function FailedSend({ message, onSendTemplate }: { message: MessageDto; onSendTe
   const retry = useMutation({
     mutationFn: () => api<MessageDto>(`/api/v1/messages/${message.id}/retry`, { method: "POST" }),
     onSuccess: (updated) => {
-      queryClient.setQueryData<Page<MessageDto>>(queryKeys.messages(message.conversation_id), (page) =>
-        page ? { ...page, data: page.data.map((m) => (m.id === updated.id ? updated : m)) } : page,
+      queryClient.setQueryData<InfiniteData<Page<MessageDto>>>(
+        queryKeys.messages(message.conversation_id),
+        (data) => replaceMessage(data, updated),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(message.conversation_id) });
     },
   });
   const error = message.error;
   return (
-    <div data-testid="message-error" className="mt-1.5 rounded bg-red-50 px-2 py-1.5 text-xs text-red-900">
+    <div
+      data-testid="message-error"
+      className="mt-1.5 rounded bg-red-50 px-2 py-1.5 text-xs text-red-900 dark:bg-red-950 dark:text-red-200"
+    >
       <p className="font-medium">{error?.title ?? "Not delivered"}</p>
       {error?.hint && <p className="mt-0.5 text-red-800">{error.hint}</p>}
       {retry.error && <p className="mt-0.5 font-medium">{explainSendError(retry.error)}</p>}
@@ -183,7 +188,7 @@ function FailedSend({ message, onSendTemplate }: { message: MessageDto; onSendTe
             data-testid="retry-send"
             disabled={retry.isPending}
             onClick={() => retry.mutate()}
-            className="font-medium text-red-900 underline disabled:opacity-60"
+            className="font-medium text-red-900 underline disabled:opacity-60 dark:text-red-200"
           >
             {retry.isPending ? "Retrying…" : "Retry"}
           </button>
@@ -193,7 +198,7 @@ function FailedSend({ message, onSendTemplate }: { message: MessageDto; onSendTe
             type="button"
             data-testid="send-template-link"
             onClick={onSendTemplate}
-            className="font-medium text-red-900 underline"
+            className="font-medium text-red-900 underline dark:text-red-200"
           >
             Send a template
           </button>
@@ -206,7 +211,10 @@ function FailedSend({ message, onSendTemplate }: { message: MessageDto; onSendTe
 function PendingError({ pending }: { pending: NonNullable<Props["pending"]> }) {
   const error = pending.item.error!;
   return (
-    <div data-testid="send-error" className="mt-1.5 rounded bg-red-50 px-2 py-1.5 text-xs text-red-900">
+    <div
+      data-testid="send-error"
+      className="mt-1.5 rounded bg-red-50 px-2 py-1.5 text-xs text-red-900 dark:bg-red-950 dark:text-red-200"
+    >
       <p className="font-medium">Not sent</p>
       <p data-testid="send-error-message" className="mt-0.5 text-red-800">
         {error.message}
@@ -243,7 +251,7 @@ function PendingError({ pending }: { pending: NonNullable<Props["pending"]> }) {
 function UploadProgress({ progress }: { progress: number | null }) {
   const percent = Math.round((progress ?? 0) * 100);
   return (
-    <div data-testid="upload-progress" className="mb-1 text-xs text-slate-600">
+    <div data-testid="upload-progress" className="mb-1 text-xs text-slate-600 dark:text-slate-300">
       <p>Uploading… {percent}%</p>
       <div className="mt-0.5 h-1 w-40 overflow-hidden rounded bg-black/10">
         <div className="h-full bg-emerald-600 transition-all" style={{ width: `${percent}%` }} />
@@ -298,9 +306,14 @@ function templateContent(
 }
 
 function MediaView({ media }: { media: MessageMedia }) {
-  if (media.state === "pending") return <p className="text-xs text-slate-500">Downloading media…</p>;
+  if (media.state === "pending")
+    return <p className="text-xs text-slate-500 dark:text-slate-400">Downloading media…</p>;
   if (media.state !== "stored") {
-    return <p className="text-xs text-amber-800">Media unavailable{media.error ? `: ${media.error}` : ""}</p>;
+    return (
+      <p className="text-xs text-amber-800 dark:text-amber-300">
+        Media unavailable{media.error ? `: ${media.error}` : ""}
+      </p>
+    );
   }
   if (media.mime_type?.startsWith("image/")) {
     return <img src={media.url} alt={media.filename ?? "image"} className="mb-1 max-h-64 rounded" />;

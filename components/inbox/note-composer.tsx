@@ -80,16 +80,20 @@ export function NoteComposer({
           role="listbox"
           aria-label="Mention a colleague"
           data-testid="mention-picker"
-          className="absolute bottom-full left-0 z-20 mb-1 max-h-60 w-72 overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+          className="absolute bottom-full left-0 z-20 mb-1 max-h-60 w-72 overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
         >
-          {people.isPending && <p className="px-3 py-1.5 text-xs text-slate-500">Loading people…</p>}
+          {people.isPending && (
+            <p className="px-3 py-1.5 text-xs text-slate-500 dark:text-slate-400">Loading people…</p>
+          )}
           {people.error && (
-            <p className="px-3 py-1.5 text-xs text-red-700">
+            <p className="px-3 py-1.5 text-xs text-red-700 dark:text-red-400">
               Could not load people to mention ({people.error.message})
             </p>
           )}
           {people.data && matches.length === 0 && (
-            <p className="px-3 py-1.5 text-xs text-slate-500">Nobody called “{at.query}”</p>
+            <p className="px-3 py-1.5 text-xs text-slate-500 dark:text-slate-400">
+              Nobody called “{at.query}”
+            </p>
           )}
           {matches.map((person, i) => (
             <div
@@ -102,7 +106,7 @@ export function NoteComposer({
               className={`cursor-pointer px-3 py-1.5 text-sm ${i === index ? "bg-amber-100" : ""}`}
             >
               <span className="font-medium">{person.name}</span>{" "}
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-500 dark:text-slate-400">
                 {person.role}
                 {person.teams.length > 0 && ` · ${person.teams.map((t) => t.name).join(", ")}`}
               </span>
@@ -155,7 +159,7 @@ export function NoteComposer({
               submit();
             }
           }}
-          className="field-sizing-content block max-h-40 min-h-10 w-full min-w-0 flex-1 resize-none rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm outline-none focus:border-amber-500"
+          className="field-sizing-content block max-h-40 min-h-10 w-full min-w-0 flex-1 resize-none rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm outline-none focus:border-amber-500 dark:bg-amber-950"
         />
         <button
           type="button"
@@ -169,7 +173,7 @@ export function NoteComposer({
       </div>
       {text.length > NOTE_MAX - 200 && (
         <p
-          className={`mt-0.5 text-right text-[11px] ${text.length > NOTE_MAX ? "text-red-700" : "text-slate-500"}`}
+          className={`mt-0.5 text-right text-[11px] ${text.length > NOTE_MAX ? "text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}
         >
           {text.length.toLocaleString()} / {NOTE_MAX.toLocaleString()}
         </p>
@@ -178,7 +182,7 @@ export function NoteComposer({
         <p
           role="alert"
           data-testid="note-error"
-          className="mt-1 rounded bg-red-50 px-2 py-1 text-xs text-red-900"
+          className="mt-1 rounded bg-red-50 px-2 py-1 text-xs text-red-900 dark:bg-red-950 dark:text-red-200"
         >
           {explainNoteError(save.error)}
         </p>

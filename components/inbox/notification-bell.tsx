@@ -92,7 +92,7 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
       align="right"
       buttonTestId="notification-bell"
       panelTestId="notification-panel"
-      buttonClassName="relative rounded-md p-1.5 text-slate-600 hover:bg-slate-100"
+      buttonClassName="relative rounded-md p-1.5 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
       button={
         <span
           onClick={() => {
@@ -123,7 +123,7 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
     >
       {(close) => (
         <div className="w-80">
-          <div className="flex items-center justify-between border-b border-slate-100 px-3 pb-1.5">
+          <div className="flex items-center justify-between border-b border-slate-100 px-3 pb-1.5 dark:border-slate-800">
             <p className="text-sm font-semibold">Notifications</p>
             <button
               type="button"
@@ -135,14 +135,14 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
               Mark all read
             </button>
           </div>
-          {list.isPending && <p className="px-3 py-2 text-xs text-slate-500">Loading…</p>}
+          {list.isPending && <p className="px-3 py-2 text-xs text-slate-500 dark:text-slate-400">Loading…</p>}
           {list.error && (
-            <p role="alert" className="px-3 py-2 text-xs text-red-700">
+            <p role="alert" className="px-3 py-2 text-xs text-red-700 dark:text-red-400">
               Could not load notifications: {list.error.message}
             </p>
           )}
           {list.data?.data.length === 0 && (
-            <p className="px-3 py-3 text-xs text-slate-500">
+            <p className="px-3 py-3 text-xs text-slate-500 dark:text-slate-400">
               Nothing yet: mentions and assignments land here.
             </p>
           )}
@@ -159,22 +159,28 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
                     close();
                     if (n.conversation_id) onOpen(n.conversation_id);
                   }}
-                  className={`block w-full px-3 py-2 text-left text-sm hover:bg-slate-50 focus:bg-slate-100 focus:outline-none ${
-                    n.read_at ? "text-slate-600" : "bg-emerald-50/60"
+                  className={`block w-full px-3 py-2 text-left text-sm hover:bg-slate-50 focus:bg-slate-100 focus:outline-none dark:hover:bg-slate-800 ${
+                    n.read_at ? "text-slate-600 dark:text-slate-300" : "bg-emerald-50/60"
                   }`}
                 >
                   <span className="flex items-baseline justify-between gap-2">
-                    <span className={n.read_at ? "" : "font-medium text-slate-900"}>{headline(n)}</span>
-                    <span className="shrink-0 text-[11px] text-slate-500">{timeAgo(n.created_at)}</span>
+                    <span className={n.read_at ? "" : "font-medium text-slate-900 dark:text-slate-100"}>
+                      {headline(n)}
+                    </span>
+                    <span className="shrink-0 text-[11px] text-slate-500 dark:text-slate-400">
+                      {timeAgo(n.created_at)}
+                    </span>
                   </span>
                   {excerpt(n) && (
-                    <span className="mt-0.5 line-clamp-2 block text-xs text-slate-600">{excerpt(n)}</span>
+                    <span className="mt-0.5 line-clamp-2 block text-xs text-slate-600 dark:text-slate-300">
+                      {excerpt(n)}
+                    </span>
                   )}
                 </button>
               </li>
             ))}
           </ul>
-          <fieldset className="mt-1 flex gap-4 border-t border-slate-100 px-3 pt-2 text-xs text-slate-700">
+          <fieldset className="mt-1 flex gap-4 border-t border-slate-100 px-3 pt-2 text-xs text-slate-700 dark:border-slate-800 dark:text-slate-200">
             <legend className="sr-only">Alerts</legend>
             <label className="flex items-center gap-1.5">
               <input

@@ -1,4 +1,4 @@
-import type { QueryClient } from "@tanstack/react-query";
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { useMemo, useSyncExternalStore } from "react";
 import { ApiError } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -6,6 +6,7 @@ import { explainSendError, isNetworkError, newIdempotencyKey, sendMessage } from
 import { startUpload, type UploadedFile, type UploadTask } from "@/lib/client/uploads";
 import type { MessageDto, Page } from "@/lib/conversations/schemas";
 import { outboundMessageInput, type OutboundMessageInput } from "@/lib/messaging/schemas";
+import { flattenPages } from "./thread-rows";
 
 // Messages the agent sent that the thread has not shown from the server yet. Module state, not component
 // state: a send keeps going (and its bubble comes back) when the agent switches to another conversation.
@@ -84,9 +85,9 @@ export function queueSend(queryClient: QueryClient, input: QueueSendInput): stri
       draft: input.draft ?? null,
       body: null,
       earlier: new Set(
-        queryClient
-          .getQueryData<Page<MessageDto>>(queryKeys.messages(input.conversationId))
-          ?.data.map((m) => m.id) ?? [],
+        flattenPages(
+          queryClient.getQueryData<InfiniteData<Page<MessageDto>>>(queryKeys.messages(input.conversationId)),
+        ).map((m) => m.id),
       ),
     },
     build: input.build,

@@ -89,7 +89,7 @@ export function Popover({
         onClick={() => setOpen((o) => !o)}
         className={
           buttonClassName ??
-          "rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+          "rounded-md border border-slate-200 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800"
         }
       >
         {button ?? label}
@@ -102,7 +102,7 @@ export function Popover({
           aria-label={label}
           data-testid={panelTestId}
           onKeyDown={onKeyDown}
-          className={`absolute top-full z-30 mt-1 max-h-96 min-w-52 overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 text-sm shadow-lg ${
+          className={`absolute top-full z-30 mt-1 max-h-96 min-w-52 overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${
             align === "right" ? "right-0" : "left-0"
           }`}
         >
@@ -138,7 +138,7 @@ export function MenuItem({
       data-testid={testId}
       disabled={disabled}
       onClick={onSelect}
-      className="flex w-full items-center gap-2 px-3 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:opacity-50"
+      className="flex w-full items-center gap-2 px-3 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:opacity-50 dark:text-slate-100 dark:hover:bg-slate-800"
     >
       {checked !== undefined && (
         <span aria-hidden className="w-4 text-emerald-700">
@@ -152,7 +152,7 @@ export function MenuItem({
 
 export function MenuHeading({ children }: { children: React.ReactNode }) {
   return (
-    <p className="px-3 pt-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">
+    <p className="px-3 pt-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
       {children}
     </p>
   );

@@ -116,7 +116,7 @@ export function SearchBox({
         onFocus={() => setOpen(true)}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={onKeyDown}
-        className="w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 text-sm outline-none focus:border-emerald-500 focus:bg-white"
+        className="w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 text-sm outline-none focus:border-emerald-500 focus:bg-white dark:border-slate-600 dark:bg-slate-900"
       />
       {showing && (
         <div
@@ -124,16 +124,18 @@ export function SearchBox({
           role="listbox"
           aria-label="Search results"
           data-testid="search-results"
-          className="absolute inset-x-3 top-full z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+          className="absolute inset-x-3 top-full z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
         >
-          {results.isPending && <p className="px-3 py-2 text-xs text-slate-500">Searching…</p>}
+          {results.isPending && (
+            <p className="px-3 py-2 text-xs text-slate-500 dark:text-slate-400">Searching…</p>
+          )}
           {results.error && (
-            <p role="alert" className="px-3 py-2 text-xs text-red-700">
+            <p role="alert" className="px-3 py-2 text-xs text-red-700 dark:text-red-400">
               Search failed: {results.error.message}
             </p>
           )}
           {results.data && hits.length === 0 && (
-            <p className="px-3 py-2 text-xs text-slate-500">Nothing matches “{query}”</p>
+            <p className="px-3 py-2 text-xs text-slate-500 dark:text-slate-400">Nothing matches “{query}”</p>
           )}
           {hits.map((hit, index) => (
             <div
@@ -152,7 +154,7 @@ export function SearchBox({
                   <p className="truncate font-medium">
                     <Highlighted segments={markMatches(hit.item.name, query)} />
                   </p>
-                  <p className="truncate text-xs text-slate-500">
+                  <p className="truncate text-xs text-slate-500 dark:text-slate-400">
                     <Highlighted
                       segments={markMatches(
                         [hit.item.phone && `+${hit.item.phone}`, hit.item.username && `@${hit.item.username}`]
@@ -165,11 +167,13 @@ export function SearchBox({
                 </>
               ) : (
                 <>
-                  <p className="flex justify-between gap-2 text-xs text-slate-500">
-                    <span className="truncate font-medium text-slate-700">{hit.item.contact_name}</span>
+                  <p className="flex justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
+                    <span className="truncate font-medium text-slate-700 dark:text-slate-200">
+                      {hit.item.contact_name}
+                    </span>
                     <span className="shrink-0">{shortTime(hit.item.timestamp)}</span>
                   </p>
-                  <p className="line-clamp-2 text-xs text-slate-700">
+                  <p className="line-clamp-2 text-xs text-slate-700 dark:text-slate-200">
                     <Highlighted segments={hit.item.highlight} />
                   </p>
                 </>

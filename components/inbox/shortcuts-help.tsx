@@ -11,6 +11,7 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ["e", "Resolve"],
   ["a", "Assign to me"],
   ["s", "Snooze…"],
+  ["i", "Show or hide the contact details"],
   ["/", "Search (in a conversation you clicked: the composer)"],
   ["Ctrl / ⌘ K", "Command palette"],
   ["?", "This list"],
@@ -21,13 +22,13 @@ export const SHORTCUTS: [keys: string, what: string][] = [
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
   return (
     <Dialog label="Keyboard shortcuts" onClose={onClose} testId="shortcuts-help">
-      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
+      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-700">
         <h2 className="text-sm font-semibold">Keyboard shortcuts</h2>
         <button
           type="button"
           onClick={onClose}
           aria-label="Close"
-          className="rounded px-1.5 text-slate-500 hover:bg-slate-100"
+          className="rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
         >
           ✕
         </button>
@@ -36,15 +37,15 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         {SHORTCUTS.map(([keys, what]) => (
           <div key={keys} className="contents">
             <dt>
-              <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs">
+              <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs dark:border-slate-600 dark:bg-slate-900">
                 {keys}
               </kbd>
             </dt>
-            <dd className="text-slate-700">{what}</dd>
+            <dd className="text-slate-700 dark:text-slate-200">{what}</dd>
           </div>
         ))}
       </dl>
-      <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
+      <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
         Shortcuts never fire while you type in a field.
       </p>
     </Dialog>

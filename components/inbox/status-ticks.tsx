@@ -22,7 +22,7 @@ export function StatusTicks({ status }: { status: Status }) {
       aria-label={labels[status]}
       title={labels[status]}
       className={`ml-1 inline-flex items-center align-[-2px] ${
-        status === "failed" ? "text-red-600" : blue ? "text-sky-500" : "text-slate-500"
+        status === "failed" ? "text-red-600" : blue ? "text-sky-500" : "text-slate-500 dark:text-slate-400"
       }`}
     >
       {status === "queued" && <Clock />}

@@ -53,7 +53,7 @@ export function TemplatePicker({ conversation, onBack }: Props) {
           placeholder="Search approved templates"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          className="min-w-0 flex-1 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm outline-none focus:border-emerald-500"
+          className="min-w-0 flex-1 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm outline-none focus:border-emerald-500 dark:border-slate-700 dark:bg-slate-900"
         />
         {onBack && (
           <button
@@ -66,20 +66,24 @@ export function TemplatePicker({ conversation, onBack }: Props) {
           </button>
         )}
       </div>
-      <ul className="mt-1.5 max-h-48 overflow-y-auto rounded-lg bg-white shadow-sm">
-        {list.isPending && <li className="px-3 py-2 text-xs text-slate-500">Loading templates…</li>}
+      <ul className="mt-1.5 max-h-48 overflow-y-auto rounded-lg bg-white shadow-sm dark:bg-slate-900">
+        {list.isPending && (
+          <li className="px-3 py-2 text-xs text-slate-500 dark:text-slate-400">Loading templates…</li>
+        )}
         {list.error && (
-          <li className="px-3 py-2 text-xs text-red-700">Could not load templates: {list.error.message}</li>
+          <li className="px-3 py-2 text-xs text-red-700 dark:text-red-400">
+            Could not load templates: {list.error.message}
+          </li>
         )}
         {!list.isPending && !list.error && rows.length === 0 && (
-          <li data-testid="templates-none" className="px-3 py-2 text-xs text-slate-500">
+          <li data-testid="templates-none" className="px-3 py-2 text-xs text-slate-500 dark:text-slate-400">
             {q
               ? "No approved template matches."
               : "No approved templates yet. An admin can sync them from Meta."}
           </li>
         )}
         {rows.map((t) => (
-          <li key={t.id} className="border-b border-slate-100 last:border-0">
+          <li key={t.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
             <button
               type="button"
               data-testid="template-option"
@@ -89,11 +93,11 @@ export function TemplatePicker({ conversation, onBack }: Props) {
             >
               <span className="flex items-baseline gap-2">
                 <span className="text-sm font-medium">{t.name}</span>
-                <span className="text-[11px] text-slate-500">
+                <span className="text-[11px] text-slate-500 dark:text-slate-400">
                   {[t.language, t.category?.toLowerCase()].filter(Boolean).join(" · ")}
                 </span>
               </span>
-              <span className="block truncate text-xs text-slate-600">{bodyText(t)}</span>
+              <span className="block truncate text-xs text-slate-600 dark:text-slate-300">{bodyText(t)}</span>
             </button>
           </li>
         ))}
@@ -208,7 +212,7 @@ function TemplateForm({
         <div className="flex items-center justify-between gap-2">
           <p className="text-sm font-medium">
             {template.name}{" "}
-            <span className="text-xs font-normal text-slate-500">
+            <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
               {[template.language, template.category?.toLowerCase()].filter(Boolean).join(" · ")}
             </span>
           </p>
@@ -222,11 +226,11 @@ function TemplateForm({
           </button>
         </div>
         {fields.length === 0 && !mediaHeader && !unsupported && (
-          <p className="text-xs text-slate-500">This template has nothing to fill in.</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400">This template has nothing to fill in.</p>
         )}
         {fields.map((field, i) => (
           <label key={field.id} className="block text-xs">
-            <span className="mb-0.5 block font-medium text-slate-700">{field.label}</span>
+            <span className="mb-0.5 block font-medium text-slate-700 dark:text-slate-200">{field.label}</span>
             <input
               data-testid="template-variable"
               aria-label={`Value for ${field.label}`}
@@ -234,13 +238,13 @@ function TemplateForm({
               placeholder={field.example ? `e.g. ${field.example}` : ""}
               value={value(field.id)}
               onChange={(event) => setValues((v) => ({ ...v, [field.id]: event.target.value }))}
-              className="w-full rounded-md border border-slate-200 bg-white px-2 py-1.5 text-sm outline-none focus:border-emerald-500"
+              className="w-full rounded-md border border-slate-200 bg-white px-2 py-1.5 text-sm outline-none focus:border-emerald-500 dark:border-slate-700 dark:bg-slate-900"
             />
           </label>
         ))}
         {mediaHeader && (
           <label className="block text-xs">
-            <span className="mb-0.5 block font-medium text-slate-700">
+            <span className="mb-0.5 block font-medium text-slate-700 dark:text-slate-200">
               Header {vars.headerFormat?.toLowerCase()}
             </span>
             <input
@@ -254,13 +258,15 @@ function TemplateForm({
               className="block w-full text-xs"
             />
             {media.state === "uploading" && (
-              <span className="text-slate-500">Uploading… {Math.round(media.progress * 100)}%</span>
+              <span className="text-slate-500 dark:text-slate-400">
+                Uploading… {Math.round(media.progress * 100)}%
+              </span>
             )}
-            {media.error && <span className="text-red-700">{media.error}</span>}
+            {media.error && <span className="text-red-700 dark:text-red-400">{media.error}</span>}
           </label>
         )}
         {unsupported && (
-          <p className="text-xs text-amber-800">
+          <p className="text-xs text-amber-800 dark:text-amber-300">
             This template has a location header, which Tandem can&apos;t send yet. Choose another one.
           </p>
         )}
@@ -276,7 +282,7 @@ function TemplateForm({
             Send template
           </button>
           {!ready && missing.length > 0 && (
-            <span className="text-xs text-slate-500">
+            <span className="text-xs text-slate-500 dark:text-slate-400">
               Fill in {missing.length === 1 ? missing[0]!.label : `${missing.length} values`}
             </span>
           )}

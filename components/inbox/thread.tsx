@@ -1,8 +1,8 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import {
-  Fragment,
   useCallback,
   useEffect,
   useImperativeHandle,
@@ -16,13 +16,14 @@ import { api } from "@/lib/client/api";
 import { fetchTimeline } from "@/lib/client/inbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { ConversationSummary, MessageDto, Page, TimelineEventDto } from "@/lib/conversations/schemas";
-import { dayLabel } from "@/lib/utils/format";
 import { Composer, type ComposerHandle, type ComposerMode } from "./composer";
 import { ConversationHeader, type HeaderHandle } from "./conversation-header";
 import { useNames } from "./inbox-context";
 import { MessageBubble } from "./message-bubble";
 import { mentionSegments } from "./mentions";
 import { describeEvent, mergeTimeline, type Names } from "./timeline";
+import { flattenPages, HISTORY_DIVIDER, threadRows, type Divider, type ThreadRow } from "./thread-rows";
+import { describePresence, useConversationPresence } from "./presence";
 import {
   discardPending,
   matchPending,
@@ -31,6 +32,12 @@ import {
   usePending,
   type OutboxItem,
 } from "./outbox";
+
+const PAGE_SIZE = 50;
+/** Within this distance of the end the reader counts as "at the newest message". */
+const AT_BOTTOM_PX = 48;
+
+type Row = (ThreadRow & { kind: "item" }) | { key: string; kind: "pending"; pending: OutboxItem };
 
 /** What the inbox's shortcuts reach in the open conversation. */
 export type ThreadHandle = {
@@ -50,10 +57,21 @@ export function Thread({
 }) {
   const queryClient = useQueryClient();
   const names = useNames();
+  const others = useConversationPresence(conversation.id, names.me ?? "");
+  const collision = describePresence(others);
   const header = useRef<HeaderHandle>(null);
-  const messages = useQuery({
+  // Newest page first; each older page comes from the previous page's cursor. A nudge refetches every
+  // loaded page in turn from the newest, so the pages stay contiguous (no gap after a long disconnect).
+  const messages = useInfiniteQuery({
     queryKey: queryKeys.messages(conversation.id),
-    queryFn: () => api<Page<MessageDto>>(`/api/v1/conversations/${conversation.id}/messages?limit=50`),
+    queryFn: ({ pageParam }) =>
+      api<Page<MessageDto>>(
+        `/api/v1/conversations/${conversation.id}/messages?limit=${PAGE_SIZE}${
+          pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""
+        }`,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
   });
   const events = useQuery({
     queryKey: queryKeys.events(conversation.id),
@@ -64,24 +82,53 @@ export function Thread({
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all }),
   });
   const { mutate } = markRead;
-  const bottom = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const composer = useRef<ComposerHandle>(null);
   const [replyTo, setReplyTo] = useState<MessageDto | null>(null);
   const [wantsTemplate, setWantsTemplate] = useState(false);
   const [dragging, setDragging] = useState(false);
-  const rows = useMemo(() => messages.data?.data ?? [], [messages.data]);
+  const rows = useMemo(() => flattenPages(messages.data), [messages.data]);
   const pending = usePending(conversation.id);
   const byWamid = useMemo(() => new Map(rows.filter((m) => m.wamid).map((m) => [m.wamid!, m])), [rows]);
   // A send keeps its own bubble until the thread's data has its message (no flicker, no duplicate).
   const matched = useMemo(() => matchPending(pending, rows), [pending, rows]);
-  const unsettled = pending.filter((p) => !matched.has(p.key));
+  const unsettled = useMemo(() => pending.filter((p) => !matched.has(p.key)), [pending, matched]);
+  const hasOlder = messages.hasNextPage;
   const items = useMemo(
-    () =>
-      mergeTimeline(rows, events.data?.data ?? [], {
-        olderMessages: Boolean(messages.data?.next_cursor),
-      }),
-    [rows, events.data, messages.data?.next_cursor],
+    () => mergeTimeline(rows, events.data?.data ?? [], { olderMessages: hasOlder }),
+    [rows, events.data, hasOlder],
   );
+  const listRows = useMemo<Row[]>(
+    () => [
+      ...threadRows(items, { hasOlder }).map((row) => ({ ...row, kind: "item" as const })),
+      ...unsettled.map((item) => ({ key: item.key, kind: "pending" as const, pending: item })),
+    ],
+    [items, hasOlder, unsettled],
+  );
+  const virtualizer = useVirtualizer({
+    count: listRows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 64,
+    getItemKey: (index) => listRows[index]?.key ?? index,
+    overscan: 10,
+    // The list's own top and bottom space, known to the virtualizer (CSS padding would skew its offsets).
+    paddingStart: 16,
+    paddingEnd: 16,
+    // Chat mode: prepending older rows keeps the row being read where it is, and rows appended while
+    // the reader sits at the bottom scroll into view.
+    anchorTo: "end",
+    followOnAppend: true,
+    scrollEndThreshold: AT_BOTTOM_PX,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const firstIndex = virtualItems[0]?.index ?? 0;
+  const { fetchNextPage, isFetchingNextPage } = messages;
+  const [atBottom, setAtBottom] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  // False until the first scroll to the newest message has landed: no older page is fetched before.
+  const [settled, setSettled] = useState(false);
+  const lastKey = listRows.at(-1)?.key;
+  const seenLastKey = useRef<string | undefined>(undefined);
 
   useImperativeHandle(ref, () => ({
     header: () => header.current,
@@ -94,9 +141,49 @@ export function Thread({
   useEffect(() => {
     settlePending(conversation.id, rows);
   }, [conversation.id, rows, pending]);
+  // Opening a conversation starts at its newest message.
+  const loaded = !messages.isPending;
   useEffect(() => {
-    bottom.current?.scrollIntoView({ block: "end" });
-  }, [items.length, unsettled.length, conversation.id]);
+    if (!loaded) return;
+    seenLastKey.current = undefined;
+    setUnseen(0);
+    setAtBottom(true);
+    setSettled(false);
+    scrollToEnd(virtualizer, scroller.current, () => setSettled(true));
+    // Only when another conversation opens or the first page arrives, not on every new row.
+  }, [conversation.id, loaded]);
+  // Scrolled near the top: fetch the next older page (the virtualizer keeps the reading position).
+  useEffect(() => {
+    if (hasOlder && !isFetchingNextPage && settled && firstIndex <= 2 && virtualItems.length > 0)
+      void fetchNextPage();
+  }, [hasOlder, isFetchingNextPage, settled, firstIndex, virtualItems.length, fetchNextPage]);
+  // A new row at the end while the reader is up in the history: count it for the pill instead of jumping.
+  useEffect(() => {
+    if (!lastKey || lastKey === seenLastKey.current) return;
+    const previous = seenLastKey.current;
+    seenLastKey.current = lastKey;
+    if (previous === undefined) return;
+    // At the bottom, or the agent's own send: follow it.
+    if (atBottom || listRows.at(-1)?.kind === "pending") return scrollToEnd(virtualizer, scroller.current);
+    // A pending send that became its message is not new to anyone (its key is gone, not appended to).
+    const from = listRows.findIndex((r) => r.key === previous);
+    const added = from < 0 ? 0 : listRows.slice(from + 1).filter((r) => r.kind === "item").length;
+    if (added > 0) setUnseen((n) => n + added);
+  }, [lastKey, atBottom, virtualizer, listRows]);
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    const bottomNow = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_BOTTOM_PX;
+    if (bottomNow !== atBottom) setAtBottom(bottomNow);
+    if (bottomNow && unseen > 0) setUnseen(0);
+  }
+
+  function jumpToNewest() {
+    setUnseen(0);
+    setAtBottom(true);
+    scrollToEnd(virtualizer, scroller.current);
+  }
 
   const clearReply = useCallback(() => setReplyTo(null), []);
   const sendTemplate = useCallback(() => setWantsTemplate(true), []);
@@ -117,6 +204,67 @@ export function Thread({
     composer.current?.attach(Array.from(event.dataTransfer.files));
   }
 
+  function renderRow(row: Row) {
+    if (row.kind === "pending") {
+      const item = row.pending;
+      return item.message ? (
+        <MessageBubble
+          message={item.message}
+          quoted={item.message.reply_to ? (byWamid.get(item.message.reply_to) ?? null) : null}
+          onSendTemplate={sendTemplate}
+        />
+      ) : (
+        <MessageBubble
+          message={pendingMessage(item)}
+          quoted={item.preview.replyTo ? (byWamid.get(item.preview.replyTo) ?? null) : null}
+          pending={{
+            item,
+            onRetry: () => retryPending(queryClient, item.key),
+            onDiscard: () => discardPending(item.key),
+            // A closed window takes no free text: nothing to edit the text back into.
+            onEdit:
+              item.draft && item.error?.code !== "window_closed"
+                ? () => {
+                    if (composer.current?.restore(item.draft!)) discardPending(item.key);
+                  }
+                : null,
+          }}
+        />
+      );
+    }
+    const item = row.item;
+    return (
+      <>
+        {row.start && (
+          <p
+            data-testid="thread-start"
+            className="py-2 text-center text-xs text-slate-500 dark:text-slate-400"
+          >
+            Start of the conversation
+          </p>
+        )}
+        {row.before.map((divider) => (
+          <DividerRow key={divider.kind} divider={divider} />
+        ))}
+        {item.kind === "message" ? (
+          <MessageBubble
+            message={item.message}
+            quoted={item.message.reply_to ? (byWamid.get(item.message.reply_to) ?? null) : null}
+            onReply={setReplyTo}
+            onSendTemplate={sendTemplate}
+          />
+        ) : item.kind === "note" ? (
+          <NoteBubble event={item.event} names={names} />
+        ) : (
+          <TimelineRow event={item.event} names={names} />
+        )}
+        {row.after.map((divider) => (
+          <DividerRow key={divider.kind} divider={divider} />
+        ))}
+      </>
+    );
+  }
+
   const contact = conversation.contact;
   return (
     <div
@@ -127,79 +275,77 @@ export function Thread({
       onDrop={onDrop}
     >
       <ConversationHeader ref={header} conversation={conversation} onLeave={onLeave} />
-      <div
-        data-testid="thread"
-        aria-label={`Conversation with ${contact.name}`}
-        className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-5 py-4"
-      >
-        {messages.isPending && <p className="text-sm text-slate-500">Loading messages…</p>}
-        {messages.error && (
-          <p role="alert" className="text-sm text-red-700">
-            Could not load messages: {messages.error.message}
+      {(collision.viewing || collision.typing) && (
+        <p
+          data-testid="presence"
+          aria-live="polite"
+          className="flex items-center gap-1.5 border-b border-amber-200 bg-amber-50 px-5 py-1 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          <span aria-hidden className="h-1.5 w-1.5 rounded-full bg-amber-500" />
+          {collision.typing && <span data-testid="presence-typing">{collision.typing}</span>}
+          {collision.typing && collision.viewing && <span aria-hidden>·</span>}
+          {collision.viewing && <span data-testid="presence-viewing">{collision.viewing}</span>}
+        </p>
+      )}
+      <div className="relative min-h-0 flex-1">
+        <div
+          ref={scroller}
+          data-testid="thread"
+          aria-label={`Conversation with ${contact.name}`}
+          onScroll={onScroll}
+          className="h-full overflow-y-auto bg-[#efeae2] px-5 [overflow-anchor:none] dark:bg-slate-900"
+        >
+          {messages.isPending && (
+            <p className="py-4 text-sm text-slate-500 dark:text-slate-400">Loading messages…</p>
+          )}
+          {messages.error && (
+            <p role="alert" className="py-4 text-sm text-red-700 dark:text-red-400">
+              Could not load messages: {messages.error.message}
+            </p>
+          )}
+          {events.error && (
+            <p role="alert" className="pt-2 text-xs text-amber-800 dark:text-amber-300">
+              Could not load the timeline (notes, assignments): {events.error.message}
+            </p>
+          )}
+          {!messages.isPending && (
+            <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+              {virtualItems.map((virtual) => {
+                const row = listRows[virtual.index];
+                if (!row) return null;
+                return (
+                  <div
+                    key={virtual.key}
+                    data-index={virtual.index}
+                    ref={virtualizer.measureElement}
+                    className="absolute top-0 left-0 flow-root w-full"
+                    style={{ transform: `translateY(${virtual.start}px)` }}
+                  >
+                    {renderRow(row)}
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
+        {hasOlder && isFetchingNextPage && (
+          <p
+            data-testid="loading-older"
+            className="pointer-events-none absolute top-2 left-1/2 -translate-x-1/2 rounded-full bg-white/90 px-3 py-1 text-xs text-slate-600 shadow dark:bg-slate-800 dark:text-slate-300"
+          >
+            Loading older messages…
           </p>
         )}
-        {events.error && (
-          <p role="alert" className="mb-2 text-xs text-amber-800">
-            Could not load the timeline (notes, assignments): {events.error.message}
-          </p>
+        {unseen > 0 && (
+          <button
+            type="button"
+            data-testid="new-messages-pill"
+            onClick={jumpToNewest}
+            className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-emerald-600 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-emerald-700 focus:ring-2 focus:ring-emerald-300 focus:outline-none"
+          >
+            {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓
+          </button>
         )}
-        {items.map((item, i) => {
-          const day = dayLabel(item.at);
-          const showDay = i === 0 || dayLabel(items[i - 1]!.at) !== day;
-          const key = item.kind === "message" ? item.message.id : `e:${item.event.id}`;
-          return (
-            <Fragment key={key}>
-              {showDay && (
-                <div className="my-3 text-center">
-                  <span className="rounded-md bg-white/80 px-2 py-0.5 text-xs text-slate-600 shadow-sm">
-                    {day}
-                  </span>
-                </div>
-              )}
-              {item.kind === "message" ? (
-                <MessageBubble
-                  message={item.message}
-                  quoted={item.message.reply_to ? (byWamid.get(item.message.reply_to) ?? null) : null}
-                  onReply={setReplyTo}
-                  onSendTemplate={sendTemplate}
-                />
-              ) : item.kind === "note" ? (
-                <NoteBubble event={item.event} names={names} />
-              ) : (
-                <TimelineRow event={item.event} names={names} />
-              )}
-            </Fragment>
-          );
-        })}
-        {unsettled.map((item) =>
-          item.message ? (
-            <MessageBubble
-              key={item.key}
-              message={item.message}
-              quoted={item.message.reply_to ? (byWamid.get(item.message.reply_to) ?? null) : null}
-              onSendTemplate={sendTemplate}
-            />
-          ) : (
-            <MessageBubble
-              key={item.key}
-              message={pendingMessage(item)}
-              quoted={item.preview.replyTo ? (byWamid.get(item.preview.replyTo) ?? null) : null}
-              pending={{
-                item,
-                onRetry: () => retryPending(queryClient, item.key),
-                onDiscard: () => discardPending(item.key),
-                // A closed window takes no free text: nothing to edit the text back into.
-                onEdit:
-                  item.draft && item.error?.code !== "window_closed"
-                    ? () => {
-                        if (composer.current?.restore(item.draft!)) discardPending(item.key);
-                      }
-                    : null,
-              }}
-            />
-          ),
-        )}
-        <div ref={bottom} />
       </div>
       <Composer
         ref={composer}
@@ -212,11 +358,30 @@ export function Thread({
       {dragging && (
         <div
           data-testid="drop-overlay"
-          className="pointer-events-none absolute inset-0 flex items-center justify-center border-4 border-dashed border-emerald-500 bg-emerald-50/80 text-sm font-medium text-emerald-900"
+          className="pointer-events-none absolute inset-0 flex items-center justify-center border-4 border-dashed border-emerald-500 bg-emerald-50/80 text-sm font-medium text-emerald-900 dark:text-emerald-200"
         >
           Drop files to attach them
         </div>
       )}
+    </div>
+  );
+}
+
+/** A day ("Yesterday") or the start of messages imported from the owner's phone. */
+function DividerRow({ divider }: { divider: Divider }) {
+  if (divider.kind === "day")
+    return (
+      <div data-testid="day-divider" className="py-3 text-center">
+        <span className="rounded-md bg-white/80 px-2 py-0.5 text-xs text-slate-600 shadow-sm dark:bg-slate-800 dark:text-slate-300">
+          {divider.label}
+        </span>
+      </div>
+    );
+  return (
+    <div data-testid="history-divider" role="separator" className="flex items-center gap-2 py-3">
+      <span className="h-px flex-1 bg-slate-300 dark:bg-slate-700" />
+      <span className="text-xs text-slate-600 dark:text-slate-400">{HISTORY_DIVIDER}</span>
+      <span className="h-px flex-1 bg-slate-300 dark:bg-slate-700" />
     </div>
   );
 }
@@ -226,7 +391,7 @@ function TimelineRow({ event, names }: { event: TimelineEventDto; names: Names }
   const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
     <div data-testid="timeline-event" data-type={event.type} className="my-2 flex justify-center">
-      <p className="max-w-[80%] rounded-md bg-white/70 px-2.5 py-1 text-center text-xs text-slate-600 shadow-sm">
+      <p className="max-w-[80%] rounded-md bg-white/70 px-2.5 py-1 text-center text-xs text-slate-600 shadow-sm dark:bg-slate-800 dark:text-slate-300">
         {describeEvent(event, names)} <span className="text-slate-400">· {time}</span>
       </p>
     </div>
@@ -248,14 +413,14 @@ function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names })
   const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
     <div data-testid="note" className="my-1.5 flex justify-center">
-      <div className="w-full max-w-[80%] rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm shadow-sm">
-        <p className="mb-0.5 flex justify-between gap-2 text-[11px] text-amber-900">
+      <div className="w-full max-w-[80%] rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm shadow-sm dark:bg-amber-950">
+        <p className="mb-0.5 flex justify-between gap-2 text-[11px] text-amber-900 dark:text-amber-200">
           <span>
             <span className="font-semibold">{author}</span> · private note
           </span>
           <span>{time}</span>
         </p>
-        <p className="break-words whitespace-pre-wrap text-slate-800">
+        <p className="break-words whitespace-pre-wrap text-slate-800 dark:text-slate-100">
           {segments.map((segment, i) =>
             segment.mention ? (
               <span
@@ -308,4 +473,21 @@ function pendingMessage(item: OutboxItem): MessageDto {
         }
       : {}),
   };
+}
+
+/** To the newest row, then to the real end once rows near it have been measured. */
+function scrollToEnd(
+  virtualizer: { scrollToIndex(index: number, options: { align: "end" }): void; options: { count: number } },
+  el: HTMLElement | null,
+  done?: () => void,
+) {
+  const last = virtualizer.options.count - 1;
+  if (last >= 0) virtualizer.scrollToIndex(last, { align: "end" });
+  requestAnimationFrame(() => {
+    if (el) el.scrollTop = el.scrollHeight;
+    requestAnimationFrame(() => {
+      if (el) el.scrollTop = el.scrollHeight;
+      done?.();
+    });
+  });
 }

@@ -47,7 +47,13 @@ describe("the supervisor board", () => {
     expect(queue).toMatchObject({ waiting: 0, open: 2, snoozed: 1, bot: 0, sla_breached: 1 });
     const agent = board.agents.find((x) => x.user_id === user.id)!;
     expect(agent).toMatchObject({ name: "Bea Agent", open: 2, availability: "offline" });
-    expect(agent.teams).toEqual([{ team_id: ws.teamId, load: 2, capacity: 5 }]);
+    expect(agent.teams).toEqual([{ team_id: ws.teamId, team_name: "Team 86", load: 2, capacity: 5 }]);
+    // The open conversations themselves, for dragging: both of Bea's, none of the snoozed one.
+    const listed = board.conversations.filter((x) => x.assignee_id === user.id).map((x) => x.id);
+    expect(listed.sort()).toEqual([a.conversationId, b.conversationId].sort());
+    expect(board.conversations.find((x) => x.id === a.conversationId)?.sla_breached).toBe(true);
+    expect(board.conversations.some((x) => x.id === c.conversationId)).toBe(false);
+    expect(board.conversations_truncated).toBe(false);
     await expect(getBoard({ ctx: { actor: bea } })).rejects.toBeInstanceOf(ForbiddenError);
 
     const result = await reassignAll({
@@ -60,5 +66,13 @@ describe("the supervisor board", () => {
       waiting: 2,
     });
     expect(after.agents.find((x) => x.user_id === user.id)?.open).toBe(0);
+    expect(after.conversations.filter((x) => x.assignee_id === null).map((x) => x.id)).toEqual(
+      expect.arrayContaining([a.conversationId, b.conversationId]),
+    );
+    // Each move is audited by the assign verb, and the bulk action once more as a whole.
+    const [summary] = await getDb().execute<{ data: { moved: number; to_user_id: string | null } }>(
+      sql`select data from audit_log where action = 'board.bulk_reassigned' and entity_id = ${user.id}`,
+    );
+    expect(summary?.data).toMatchObject({ moved: 2, to_user_id: null });
   });
 });

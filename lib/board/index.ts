@@ -1,2 +1,11 @@
-export { getBoard, type BoardAgent, type BoardQueue } from "./get-board";
-export { reassignAll, reassignAllInput } from "./reassign";
+export { getBoard } from "./get-board";
+export { reassignAll } from "./reassign";
+export {
+  reassignAllInput,
+  type Board,
+  type BoardAgent,
+  type BoardConversation,
+  type BoardQueue,
+  type ReassignAllInput,
+  type ReassignAllResult,
+} from "./schemas";

@@ -12,6 +12,7 @@ export type {
   SearchResults,
 } from "@/lib/conversations/schemas";
 import type { NotificationDto } from "@/lib/notifications/schemas";
+import type { ContactConsentDto } from "@/lib/consent/schemas";
 import { api } from "./api";
 
 // Browser calls of the inbox (views, counts, search, conversation actions, notes, notifications). The
@@ -100,6 +101,31 @@ export const fetchTeams = () => api<Page<Team>>("/api/v1/teams?limit=200").then(
 export const fetchTimeline = (conversationId: string) =>
   api<Page<TimelineEventDto>>(`/api/v1/conversations/${conversationId}/events?limit=200`);
 export const fetchNotifications = () => api<NotificationList>("/api/v1/notifications?limit=30");
+
+/** GET /api/v1/contacts/{id}: ids, names, aliases and the conversations the viewer may see. */
+export type ContactDetail = {
+  id: string;
+  bsuid: string | null;
+  parent_bsuid: string | null;
+  phone: string | null;
+  username: string | null;
+  name: string;
+  address_book_name: string | null;
+  profile_name: string | null;
+  aliases: { kind: string; value: string; reason: string | null }[];
+  legal_hold: boolean;
+  created_at: string;
+  conversations: {
+    id: string;
+    number: string;
+    status: string;
+    last_message_at: string | null;
+    team_id: string | null;
+  }[];
+};
+
+export const fetchContact = (id: string) => api<ContactDetail>(`/api/v1/contacts/${id}`);
+export const fetchContactConsent = (id: string) => api<ContactConsentDto>(`/api/v1/contacts/${id}/consent`);
 
 export function markNotificationsRead(input: { ids: number[] } | { all: true }) {
   return api(`/api/v1/notifications/read`, { method: "POST", body: JSON.stringify(input) });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
@@ -173,23 +173,38 @@ export async function selectConversation(db: DbOrTx, id: string) {
   return summary;
 }
 
-export async function selectMessages(
+/**
+ * One page of a thread, newest first, in the order of messages_conversation_ts_idx (timestamp desc, id asc),
+ * so even a page deep in a 50k-message thread is an index range scan with no sort: `timestamp <= at` bounds
+ * the scan and only rows sharing the cursor's second are filtered by id.
+ */
+export function messagePageQuery(
   db: DbOrTx,
   params: { conversationId: string; cursor?: string; limit: number },
-): Promise<Page<MessageDto>> {
+) {
   const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
   const filters: (SQL | undefined)[] = [eq(messages.conversationId, params.conversationId)];
   if (cursor?.at) {
     const at = new Date(cursor.at);
-    filters.push(or(lt(messages.timestamp, at), and(eq(messages.timestamp, at), lt(messages.id, cursor.id))));
+    filters.push(
+      lte(messages.timestamp, at),
+      sql`not (${messages.timestamp} = ${at.toISOString()}::timestamptz and ${messages.id} <= ${cursor.id}::uuid)`,
+    );
   }
-  // Newest first from the index, then reversed so a page reads top to bottom.
-  const rows = await db
+  return db
     .select()
     .from(messages)
     .where(and(...filters))
-    .orderBy(desc(messages.timestamp), desc(messages.id))
+    .orderBy(desc(messages.timestamp), asc(messages.id))
     .limit(params.limit + 1);
+}
+
+export async function selectMessages(
+  db: DbOrTx,
+  params: { conversationId: string; cursor?: string; limit: number },
+): Promise<Page<MessageDto>> {
+  // Newest first from the index, then reversed so a page reads top to bottom.
+  const rows = await messagePageQuery(db, params);
   const page = rows.slice(0, params.limit);
   const oldest = rows.length > params.limit ? page[page.length - 1] : undefined;
   // One query for the page's media, not one per message.

@@ -133,13 +133,14 @@ export const slaPaths = {
   "/api/v1/board": {
     get: {
       summary:
-        "The supervisor's live board: queues per team and number (waiting, longest wait, SLA at risk/breached, bot, open, snoozed) and agents (availability, load vs capacity, open, last activity)",
-      responses: { "200": json("{ queues, agents }"), ...errors },
+        "The supervisor's live board: queues per team and number (waiting, longest wait, SLA at risk/breached, bot, open, snoozed) and agents (availability, load vs capacity, open, last activity), and the open conversations (waiting first, at most 300) for reassigning. Live: a socket that emits `board.join` receives `board.changed` nudges (at most one per 500 ms)",
+      responses: { "200": json("{ queues, agents, conversations, conversations_truncated }"), ...errors },
     },
   },
   "/api/v1/board/reassign": {
     post: {
-      summary: "Move all of an agent's open conversations to another agent or back to the queue",
+      summary:
+        "Move all of an agent's open conversations (within the caller's teams) to another agent or back to the queue; each move and the bulk action are audited",
       requestBody: body(reassignAllInput),
       responses: { "200": json("{ moved, refused }"), ...errors },
     },
@@ -149,7 +150,10 @@ export const slaPaths = {
       summary:
         "Report for a date range: volume by day and source (history excluded), first response / resolution / handle time, reopen rate and SLA compliance per group, bot containment",
       parameters: reportParams,
-      responses: { "200": json("The report"), ...errors },
+      responses: {
+        "200": json("The report: { volume, totals, rows, overall (every cycle once), bots }"),
+        ...errors,
+      },
     },
   },
   "/api/v1/reports/export": {

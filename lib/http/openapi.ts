@@ -4,6 +4,7 @@ import { auditEntrySchema, auditPaths } from "./openapi-audit";
 import { campaignPaths, campaignSchema } from "./openapi-campaigns";
 import { inboxPaths } from "./openapi-inbox";
 import { slaPaths } from "./openapi-sla";
+import { adminDataPaths } from "./openapi-admin-data";
 import { botPaths, botSecuritySchemes } from "./openapi-bots";
 import { mePaths, meSchemas } from "./openapi-me";
 import { peoplePaths, peopleSchemas } from "./openapi-people";
@@ -101,7 +102,17 @@ export const openApiDocument = {
     "/api/v1/conversations/{id}/messages": {
       get: {
         summary: "Messages of a conversation, a page at a time from the newest (the page reads oldest first)",
-        parameters: [idParam, ...cursorParams],
+        parameters: [
+          idParam,
+          {
+            name: "cursor",
+            in: "query",
+            description:
+              "A page's next_cursor: the next page holds the messages just older than that page (null: none left)",
+            schema: { type: "string" },
+          },
+          cursorParams[1]!,
+        ],
         responses: {
           "200": { description: "A page", content: { "application/json": { schema: page("Message") } } },
           ...errors,
@@ -323,6 +334,8 @@ export const openApiDocument = {
     // People and permissions: users, teams, custom roles, the permission catalogue, API keys.
     ...peoplePaths,
     ...auditPaths,
+    // Admin console: retention overview, purge now, legal-hold search, webhook secret rotation.
+    ...adminDataPaths,
   },
   components: {
     securitySchemes: { ...botSecuritySchemes },

@@ -1,21 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
+import { INTEGRATION_EVENTS, type IntegrationEvent } from "./schemas";
 
-/** What an endpoint can subscribe to. */
-export const INTEGRATION_EVENTS = [
-  "message.received",
-  "message.echo",
-  "message.created",
-  "conversation.assigned",
-  "conversation.unassigned",
-  "conversation.transferred",
-  "conversation.resolved",
-  "conversation.reopened",
-  "conversation.snoozed",
-  "conversation.handoff",
-  "conversation.note",
-] as const;
-export type IntegrationEvent = (typeof INTEGRATION_EVENTS)[number];
+export { INTEGRATION_EVENTS, type IntegrationEvent };
 
 export const WEBHOOK_CHANNEL = "tandem_webhooks";
 

@@ -12,6 +12,7 @@ export {
   listDeliveries,
   listEndpoints,
   redeliver,
+  rotateEndpointSecret,
   updateEndpoint,
   type EndpointDto,
 } from "./manage";

@@ -8,6 +8,7 @@ import { seal } from "@/lib/auth/secret-box";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
 import { INTEGRATION_EVENTS, WEBHOOK_CHANNEL } from "./events";
+import type { DeliveryDto, EndpointDto } from "./schemas";
 import { isUuid } from "@/lib/utils/ids";
 
 export const endpointInput = z
@@ -24,16 +25,7 @@ export const endpointInput = z
   })
   .strict();
 
-export type EndpointDto = {
-  id: string;
-  name: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  created_at: string;
-  pending: number;
-  failed: number;
-};
+export type { EndpointDto };
 
 export async function listEndpoints({ ctx }: { ctx: Ctx }): Promise<EndpointDto[]> {
   assertCan(ctx.actor, "settings:manage");
@@ -120,24 +112,19 @@ export async function listDeliveries({
   assertCan(ctx.actor, "settings:manage");
   if (!isUuid(input.id)) throw new NotFoundError("Webhook endpoint");
   const before = input.cursor && /^\d+$/.test(input.cursor) ? Number(input.cursor) : null;
-  const rows = await dbOf(ctx).execute<{
-    id: string;
-    event_type: string;
-    status: string;
-    attempts: number;
-    last_status_code: number | null;
-    last_error: string | null;
-    created_at: string;
-    delivered_at: string | null;
-    next_attempt_at: string;
-    payload: unknown;
-  }>(sql`
+  const rows = await dbOf(ctx).execute<Omit<DeliveryDto, "id"> & { id: string }>(sql`
     select id, event_type, status, attempts, last_status_code, last_error, created_at, delivered_at, next_attempt_at, payload
     from webhook_deliveries where endpoint_id = ${input.id}
       ${before ? sql`and id < ${before}` : sql``}
       ${input.status ? sql`and status = ${input.status}` : sql``}
     order by id desc limit 51`);
-  const page = rows.slice(0, 50).map((r) => ({ ...r, id: Number(r.id) }));
+  const page: DeliveryDto[] = rows.slice(0, 50).map((r) => ({
+    ...r,
+    id: Number(r.id),
+    created_at: new Date(r.created_at).toISOString(),
+    delivered_at: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+    next_attempt_at: new Date(r.next_attempt_at).toISOString(),
+  }));
   return { data: page, next_cursor: rows.length > 50 ? String(page.at(-1)!.id) : null };
 }
 
@@ -158,5 +145,23 @@ export async function redeliver({ ctx, input }: { ctx: Ctx; input: { id: string;
       data: { delivery_id: Number(input.deliveryId) },
     });
     return { ok: true as const };
+  });
+}
+
+/** A new signing secret for the endpoint, returned once; the old one stops working at once. Audited. */
+export async function rotateEndpointSecret({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  assertCan(ctx.actor, "settings:manage");
+  if (!isUuid(input.id)) throw new NotFoundError("Webhook endpoint");
+  const secret = `whsec_${crypto.randomBytes(24).toString("base64url")}`;
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.execute(sql`
+      update webhook_endpoints set secret = ${seal(secret, "webhook-secret")} where id = ${input.id} returning id`);
+    if (!row) throw new NotFoundError("Webhook endpoint");
+    await emitAudit(tx, ctx.actor, {
+      action: "webhook_endpoint.secret_rotated",
+      entityType: "webhook_endpoint",
+      entityId: input.id,
+    });
+    return { id: input.id, secret };
   });
 }

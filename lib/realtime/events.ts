@@ -31,6 +31,18 @@ export type CampaignChanged = {
   reason: "state" | "progress";
 };
 
+/** The supervisor board's figures moved (a conversation or an agent's availability): board tabs refetch. */
+export type BoardChanged = { reason: "conversation" | "availability" };
+
+/** Collision: an agent views, types in or left a conversation; the state lapses after `ttl_ms` unless repeated. */
+export type ConversationPresence = {
+  conversation_id: string;
+  user_id: string;
+  name: string;
+  state: "viewing" | "typing" | "left";
+  ttl_ms: number;
+};
+
 /** Something for one user (a mention, an assignment): their tabs play a sound and refetch the list. */
 export type NotificationCreated = { id: number; kind: string; conversation_id: string };
 
@@ -39,11 +51,26 @@ export type ServerToClientEvents = {
   "conversation.changed": (event: ConversationChanged) => void;
   "number.changed": (event: NumberChanged) => void;
   "campaign.changed": (event: CampaignChanged) => void;
+  /** Only in the board rooms (joined with `board.join`), at most one per room every 500 ms. */
+  "board.changed": (event: BoardChanged) => void;
+  /** Another agent's presence on a conversation this socket views (lib/realtime/presence.ts). */
+  "conversation.presence": (event: ConversationPresence) => void;
   /** Sent just before the server drops the socket because its session ended (revoked, disabled, expired). */
   "session.ended": (event: { reason: string }) => void;
 };
 
-export type ClientToServerEvents = Record<string, never>;
+export type ClientToServerEvents = {
+  /** Open a conversation (or repeat, as a heartbeat): joins its presence room when the actor may read it. */
+  "conversation.view": (
+    input: { conversation_id: string },
+    ack: (result: { ok: true } | { ok: false; error: string }) => void,
+  ) => void;
+  /** A keystroke ping in the composer of the conversation being viewed. */
+  "conversation.typing": (input: { conversation_id: string }) => void;
+  "conversation.leave": () => void;
+  /** Join the supervisor board's rooms (conversations:assign); `ok: false` when not allowed. */
+  "board.join": (ack: (result: { ok: boolean }) => void) => void;
+};
 
 export const SOCKET_PATH = "/socket.io";
 export const SOCKET_TABLE = "socket_io_attachments";
@@ -54,4 +81,5 @@ export type RealtimeEnvelope =
   | { rooms: string[]; event: "conversation.changed"; data: ConversationChanged }
   | { rooms: string[]; event: "number.changed"; data: NumberChanged }
   | { rooms: string[]; event: "campaign.changed"; data: CampaignChanged }
-  | { rooms: string[]; event: "notification.created"; data: NotificationCreated };
+  | { rooms: string[]; event: "notification.created"; data: NotificationCreated }
+  | { rooms: string[]; event: "board.changed"; data: BoardChanged };

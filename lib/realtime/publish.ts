@@ -1,5 +1,6 @@
 import { getSql } from "@/lib/db/client";
 import type {
+  BoardChanged,
   CampaignChanged,
   ConversationChanged,
   NotificationCreated,
@@ -40,6 +41,19 @@ export async function publishNumberChanged(data: NumberChanged): Promise<void> {
 /** Campaign state and progress go to everyone who may manage campaigns. */
 export async function publishCampaignChanged(data: CampaignChanged): Promise<void> {
   await notify({ rooms: [rooms.campaigns], event: "campaign.changed", data });
+}
+
+/**
+ * Something on the supervisor board moved that no conversation event carries (an agent's availability or
+ * capacity): the board rooms of the agent's teams and admins' refetch. Conversation changes reach the
+ * board without this (the socket server derives board nudges from conversation.changed).
+ */
+export async function publishBoardChanged(teamIds: string[], data: BoardChanged): Promise<void> {
+  await notify({
+    rooms: [rooms.boardAll, ...teamIds.map((id) => rooms.boardTeam(id))],
+    event: "board.changed",
+    data,
+  });
 }
 
 /** A notification reaches only its user's sockets. */

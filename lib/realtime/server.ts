@@ -17,6 +17,8 @@ import {
   type ServerToClientEvents,
 } from "./events";
 import { rooms } from "./rooms";
+import { boardRoomsFor, boardRoomsOf, createBoardNudger } from "./board";
+import { attachPresence } from "./presence";
 
 type SocketData = {
   actor: Actor;
@@ -109,12 +111,28 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   io.on("connection", (socket) => {
     if (socket.data.session) void markPresent([socket.data.session.userId]).catch(() => {});
   });
+  // Collision: who views or types in a conversation, room joins checked like HTTP reads.
+  attachPresence(io);
+
+  // The supervisor board: joined on request with the board's own permission; its nudges are throttled per
+  // room here, after the fan-out, so a burst of conversation events costs each board tab one refetch.
+  io.on("connection", (socket) => {
+    socket.on("board.join", (ack) => {
+      const joined = boardRoomsFor(socket.data.actor);
+      if (joined) void socket.join(joined);
+      if (typeof ack === "function") ack({ ok: joined !== null });
+    });
+  });
+  const board = createBoardNudger((room, event) => io.local.to(room).emit("board.changed", event));
 
   // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
   // event reaches each socket once however many instances run.
   const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
     try {
       const envelope = JSON.parse(payload) as RealtimeEnvelope;
+      if (envelope.event === "board.changed") return board.nudge(envelope.rooms, envelope.data);
+      if (envelope.event === "conversation.changed")
+        board.nudge(boardRoomsOf(envelope.rooms), { reason: "conversation" });
       const local = io.local.to(envelope.rooms);
       if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
       else if (envelope.event === "campaign.changed") local.emit("campaign.changed", envelope.data);
@@ -130,6 +148,7 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
     close: async () => {
       clearInterval(revalidate);
       clearInterval(heartbeat);
+      board.stop();
       await subscription.unlisten().catch(() => {});
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

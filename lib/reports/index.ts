@@ -7,4 +7,5 @@ export {
   type ReportInput,
   type ReportRow,
 } from "./report";
+export type { Stat } from "./schemas";
 export { rollupMessageVolume } from "./rollup";

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { assertCan } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
 import { getReportsDb } from "@/lib/db/client";
@@ -7,51 +7,9 @@ import type { Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { businessMinutesBetween, type WeeklyHours } from "@/lib/sla";
 import { csvRow } from "@/lib/utils/csv";
+import { reportInput, type Report, type ReportInput, type ReportRow, type Stat } from "./schemas";
 
-export const reportInput = z
-  .object({
-    /** First day (UTC), inclusive. */
-    from: z.iso.date(),
-    /** Last day (UTC), inclusive. */
-    to: z.iso.date(),
-    group_by: z.enum(["agent", "team", "number", "label", "day"]).default("team"),
-    team: z.uuid().optional(),
-    number: z.uuid().optional(),
-    /** Measure times in these business hours' open minutes instead of wall-clock minutes. */
-    business_hours: z.uuid().optional(),
-  })
-  .strict();
-export type ReportInput = z.input<typeof reportInput>;
-
-type Stat = { avg: number | null; p50: number | null; p90: number | null; n: number };
-export type ReportRow = {
-  key: string | null;
-  name: string;
-  cycles: number;
-  first_response_minutes: Stat;
-  resolution_minutes: Stat;
-  handle_minutes: Stat;
-  reopened: number;
-  reopen_rate: number | null;
-  sla_breached: number;
-  sla_compliance: number | null;
-};
-export type Report = {
-  from: string;
-  to: string;
-  group_by: string;
-  business_hours: boolean;
-  volume: { day: string; source: string; direction: string; count: number }[];
-  totals: { inbound: number; outbound: number; by_source: Record<string, number> };
-  rows: ReportRow[];
-  bots: {
-    sessions: number;
-    handed_off: number;
-    contained: number;
-    containment_rate: number | null;
-    handoff_rate: number | null;
-  };
-};
+export { reportInput, type Report, type ReportInput, type ReportRow };
 
 const MAX_DAYS = 400;
 
@@ -88,7 +46,7 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     else outbound += v.count;
   }
   const hours = params.business_hours ? await loadHours(db, params.business_hours) : null;
-  const rows = await cycleRows(db, params, from, toExclusive, scope.cycles, hours);
+  const { rows, overall } = await cycleRows(db, params, from, toExclusive, scope.cycles, hours);
   const bots = await botFigures(db, params, from, toExclusive);
   return {
     from: params.from,
@@ -98,6 +56,7 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     volume,
     totals: { inbound, outbound, by_source: bySource },
     rows,
+    overall,
     bots,
   };
 }
@@ -122,7 +81,7 @@ async function cycleRows(
   to: string,
   scope: SQL,
   hours: WeeklyHours | null,
-): Promise<ReportRow[]> {
+): Promise<{ rows: ReportRow[]; overall: ReportRow }> {
   const group = {
     agent: {
       key: sql`y.assignee_id::text`,
@@ -151,6 +110,7 @@ async function cycleRows(
     },
   }[params.group_by];
   const raw = await db.execute<{
+    cycle_id: string;
     key: string | null;
     name: string;
     started_at: string;
@@ -160,7 +120,7 @@ async function cycleRows(
     reopened: boolean;
     sla_breached: boolean;
   }>(sql`
-    select ${group.key} as key, ${group.name} as name, y.started_at, y.first_response_at, y.first_assigned_at,
+    select y.id::text as cycle_id, ${group.key} as key, ${group.name} as name, y.started_at, y.first_response_at, y.first_assigned_at,
       y.resolved_at, y.reopened, y.sla_breached
     from conversation_cycles y ${group.join}
     where y.started_at >= ${from}::timestamptz and y.started_at < ${to}::timestamptz
@@ -173,57 +133,74 @@ async function cycleRows(
       : hours
         ? businessMinutesBetween(hours, new Date(a), new Date(b))
         : (Date.parse(b) - Date.parse(a)) / 60_000;
-  const groups = new Map<
-    string,
-    {
-      key: string | null;
-      name: string;
-      frt: number[];
-      res: number[];
-      handle: number[];
-      n: number;
-      reopened: number;
-      breached: number;
-    }
-  >();
+  const groups = new Map<string, Group>();
+  // A cycle with two labels is in two label rows but counts once in the overall row.
+  const overall = newGroup(null, "All");
+  const seen = new Set<string>();
   for (const r of raw) {
     const id = r.key ?? "";
-    const g = groups.get(id) ?? {
-      key: r.key,
-      name: r.name,
-      frt: [],
-      res: [],
-      handle: [],
-      n: 0,
-      reopened: 0,
-      breached: 0,
-    };
-    g.n += 1;
-    if (r.reopened) g.reopened += 1;
-    if (r.sla_breached) g.breached += 1;
+    const g = groups.get(id) ?? newGroup(r.key, r.name);
     const frt = minutes(r.started_at, r.first_response_at);
-    if (frt !== null) g.frt.push(frt);
     const res = minutes(r.started_at, r.resolved_at);
-    if (res !== null) g.res.push(res);
-    if (r.first_assigned_at && r.resolved_at) g.handle.push(minutes(r.first_assigned_at, r.resolved_at)!);
+    const handle = r.first_assigned_at && r.resolved_at ? minutes(r.first_assigned_at, r.resolved_at) : null;
+    addCycle(g, r, frt, res, handle);
     groups.set(id, g);
+    if (!seen.has(r.cycle_id)) {
+      seen.add(r.cycle_id);
+      addCycle(overall, r, frt, res, handle);
+    }
   }
-  return [...groups.values()]
-    .map((g) => ({
-      key: g.key,
-      name: g.name,
-      cycles: g.n,
-      first_response_minutes: stat(g.frt),
-      resolution_minutes: stat(g.res),
-      handle_minutes: stat(g.handle),
-      reopened: g.reopened,
-      reopen_rate: g.n ? g.reopened / g.n : null,
-      sla_breached: g.breached,
-      sla_compliance: g.n ? (g.n - g.breached) / g.n : null,
-    }))
+  const rows = [...groups.values()]
+    .map(toRow)
     .sort((a, b) =>
       params.group_by === "day" ? String(a.key).localeCompare(String(b.key)) : b.cycles - a.cycles,
     );
+  return { rows, overall: toRow(overall) };
+}
+
+type Group = {
+  key: string | null;
+  name: string;
+  frt: number[];
+  res: number[];
+  handle: number[];
+  n: number;
+  reopened: number;
+  breached: number;
+};
+
+function newGroup(key: string | null, name: string): Group {
+  return { key, name, frt: [], res: [], handle: [], n: 0, reopened: 0, breached: 0 };
+}
+
+function addCycle(
+  g: Group,
+  r: { reopened: boolean; sla_breached: boolean },
+  frt: number | null,
+  res: number | null,
+  handle: number | null,
+) {
+  g.n += 1;
+  if (r.reopened) g.reopened += 1;
+  if (r.sla_breached) g.breached += 1;
+  if (frt !== null) g.frt.push(frt);
+  if (res !== null) g.res.push(res);
+  if (handle !== null) g.handle.push(handle);
+}
+
+function toRow(g: Group): ReportRow {
+  return {
+    key: g.key,
+    name: g.name,
+    cycles: g.n,
+    first_response_minutes: stat(g.frt),
+    resolution_minutes: stat(g.res),
+    handle_minutes: stat(g.handle),
+    reopened: g.reopened,
+    reopen_rate: g.n ? g.reopened / g.n : null,
+    sla_breached: g.breached,
+    sla_compliance: g.n ? (g.n - g.breached) / g.n : null,
+  };
 }
 
 async function botFigures(db: Db, params: z.output<typeof reportInput>, from: string, to: string) {

@@ -141,6 +141,15 @@ describe("reports", () => {
     const byTeam = await getReport({ ctx: system, input: { from, to, group_by: "team", number: numberId } });
     expect(byTeam.rows.map((r) => r.name).sort()).toEqual(["Reports A", "Reports B"]);
     expect(byTeam.rows.reduce((n, r) => n + r.cycles, 0)).toBe(300);
+    // The overall row counts every cycle once, whatever the grouping.
+    expect(byTeam.overall.cycles).toBe(300);
+    const [all] = await getDb().execute<{ frt_avg: number; breached: number }>(sql`
+      select round(avg(extract(epoch from first_response_at - started_at) / 60)::numeric, 1)::float as frt_avg,
+        count(*) filter (where sla_breached)::int as breached
+      from conversation_cycles
+      where phone_number_id = ${numberId} and started_at >= ${from}::date and started_at < ${to}::date + 1`);
+    expect(byTeam.overall.first_response_minutes.avg).toBeCloseTo(all!.frt_avg, 0);
+    expect(byTeam.overall.sla_breached).toBe(all!.breached);
     const byDay = await getReport({ ctx: system, input: { from, to, group_by: "day", number: numberId } });
     expect(byDay.rows.map((r) => r.key)).toEqual([...byDay.rows.map((r) => r.key)].sort());
     await expect(getReport({ ctx: system, input: { from: to, to: from } })).rejects.toMatchObject({

@@ -1,2 +1,3 @@
+export { listLegalHolds, listRetention, requestRetentionPurge } from "./admin";
 export { purgeExpired, type PurgeResult } from "./purge";
 export { legalHoldInput, retentionInput, setLegalHold, setNumberRetention } from "./settings";

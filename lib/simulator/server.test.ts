@@ -655,7 +655,8 @@ describe("flows: interactive nfm_reply inbound", () => {
       contextId: flowId,
     });
     await t.idle();
-    const msg = valuesOf(t.receiver.received, "messages")[0]!.messages[0];
+    // The flow message's own `sent` status may land after the clear above: pick the inbound message.
+    const msg = valuesOf(t.receiver.received, "messages").find((v: Loose) => v.messages)!.messages[0];
     expect(msg.context).toEqual({ from: NUMBERS[0]!.displayNumber, id: flowId });
     expect(msg.interactive).toEqual({
       type: "nfm_reply",

@@ -287,9 +287,10 @@ function discoverServerActions(): string[] {
 /** The keys of ClientToServerEvents in lib/realtime/events.ts. */
 function discoverSocketEvents(): string[] {
   const source = fs.readFileSync(path.join(root, "lib/realtime/events.ts"), "utf8");
-  const match = /export type ClientToServerEvents\s*=\s*([^;]+);/.exec(source);
+  const match = /export type ClientToServerEvents\s*=\s*\{\n([\s\S]*?)\n\};/.exec(source);
   if (!match) throw new Error("ClientToServerEvents not found in lib/realtime/events.ts");
-  return [...match[1]!.matchAll(/["']?([\w.:-]+)["']?\s*:\s*\(/g)].map((m) => m[1]!);
+  // Top-level members only (two-space indent), so an ack callback's parameters are not taken for events.
+  return [...match[1]!.matchAll(/^ {2}["']?([\w.:-]+)["']?\s*:/gm)].map((m) => m[1]!);
 }
 
 function walk(dir: string, skip: string[] = []): string[] {

@@ -438,7 +438,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
     expect: all(401),
     call: (f) => ({ params: { id: f.conversationA }, body: {} }),
   },
-
   // Routing rules (which team gets a handoff): admins only (teams:manage).
   "GET /api/v1/routing-rules": { expect: adminOnly },
   "POST /api/v1/routing-rules": {
@@ -483,6 +482,14 @@ export const routeMatrix: Record<string, RouteEntry> = {
     expect: adminAllowed,
     call: (f) => ({ params: { id: f.uuid(), deliveryId: "1" } }),
   },
+  "POST /api/v1/webhook-endpoints/[id]/secret": {
+    expect: adminAllowed,
+    call: (f) => ({ params: { id: f.uuid() } }),
+  },
+  // Admin data page: retention overview and purge now (numbers:manage), legal-hold search (settings:manage).
+  "GET /api/v1/retention": { expect: adminOnly },
+  "POST /api/v1/retention/purge": { expect: adminOnly },
+  "GET /api/v1/legal-holds": { expect: adminOnly, call: () => ({ query: "?q=matrix" }) },
 };
 
 /** Server actions ("use server"): key `<file>#<export>`. They are public endpoints (STYLE.md habit 10). */
@@ -501,7 +508,21 @@ export const actionMatrix: Record<string, { public: string } | { self: string } 
 };
 
 /** Socket.io client → server events (lib/realtime/events.ts ClientToServerEvents). */
-export const socketEventMatrix: Record<string, { permission: string; note?: string }> = {};
+export const socketEventMatrix: Record<string, { permission: string; note?: string }> = {
+  "conversation.view": {
+    permission: "conversations:read",
+    note: "joins the presence room only when the actor may read that conversation (lib/realtime/presence.int.test.ts)",
+  },
+  "conversation.typing": {
+    permission: "conversations:read",
+    note: "only for the conversation the socket has joined",
+  },
+  "conversation.leave": { permission: "conversations:read", note: "leaves the caller's own presence room" },
+  "board.join": {
+    permission: "conversations:assign",
+    note: "refused for agents; scoped to the supervisor's teams (lib/realtime/board.int.test.ts)",
+  },
+};
 
 /** Mass assignment and escalation probes (R11 BOPLA): each must be refused with the given status. */
 export type Probe = {

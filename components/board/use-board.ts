@@ -1,0 +1,94 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { Board, ReassignAllResult } from "@/lib/board/schemas";
+import { api } from "@/lib/client/api";
+import { connectSocket } from "@/lib/client/socket";
+
+export const boardKey = ["board"] as const;
+
+export type LiveState = "connecting" | "live" | "reconnecting" | "refused";
+
+/** The board's data: fetched once, then refetched only when the server nudges (no polling). */
+export function useBoard() {
+  return useQuery({
+    queryKey: boardKey,
+    queryFn: () => api<Board>("/api/v1/board"),
+    staleTime: Infinity,
+  });
+}
+
+/**
+ * Joins the board room on its own socket (the server checks conversations:assign) and refetches the board
+ * on each `board.changed` (the server sends at most one per 500 ms) and after every reconnect, since
+ * nudges sent while disconnected are lost.
+ */
+export function useBoardLive(): LiveState {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<LiveState>("connecting");
+  useEffect(() => {
+    const socket = connectSocket();
+    let joinedBefore = false;
+    socket.on("connect", () => {
+      socket.emit("board.join", (result) => {
+        if (!result.ok) return setState("refused");
+        setState("live");
+        if (joinedBefore) void queryClient.invalidateQueries({ queryKey: boardKey });
+        joinedBefore = true;
+      });
+    });
+    socket.on("board.changed", () => void queryClient.invalidateQueries({ queryKey: boardKey }));
+    socket.on("disconnect", () => setState("reconnecting"));
+    socket.on("connect_error", () => setState("reconnecting"));
+    return () => {
+      socket.disconnect();
+    };
+  }, [queryClient]);
+  return state;
+}
+
+/** Assign one conversation to an agent (or back to its queue) through the conversation's assign route. */
+export function useAssign(onDone: (message: string, ok: boolean) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { conversationId: string; assigneeId: string | null; label: string }) =>
+      api(`/api/v1/conversations/${input.conversationId}/assign`, {
+        method: "POST",
+        body: JSON.stringify({ assignee_id: input.assigneeId }),
+      }),
+    onSuccess: (_data, input) => onDone(input.label, true),
+    onError: (error) => onDone(`Could not reassign: ${error.message}`, false),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: boardKey }),
+  });
+}
+
+/** Move all of an agent's open conversations to another agent or back to their queues. */
+export function useReassignAll(onDone: (message: string, ok: boolean) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { from: string; to: string | null }) =>
+      api<ReassignAllResult>("/api/v1/board/reassign", {
+        method: "POST",
+        body: JSON.stringify({ from_user_id: input.from, to_user_id: input.to }),
+      }),
+    onSuccess: (result) =>
+      onDone(
+        `Moved ${result.moved} conversation${result.moved === 1 ? "" : "s"}` +
+          (result.refused.length ? `; ${result.refused.length} refused (${result.refused[0]!.reason})` : ""),
+        result.refused.length === 0,
+      ),
+    onError: (error) => onDone(`Could not reassign: ${error.message}`, false),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: boardKey }),
+  });
+}
+
+/** A clock that ticks every second, for waits and availability spans. */
+export function useNow(intervalMs = 1_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}

@@ -5,6 +5,8 @@
 //   window (must never exceed the limit), 130429 count;
 //   latency: sends at half the limit → enqueue → Graph request start p50/p95;
 //   campaign: BENCH_CAMPAIGN (10,000) template-free campaign sends at 80 msg/s → duration vs floor.
+// Campaign sends (the backlogs and the campaign) are queued as the campaign runner queues them: one step of
+// CAMPAIGN_BATCH sends at a time through sendMessageBatch. Bot sends (latency) go one by one via sendMessage.
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -17,7 +19,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { startBoss, stopBoss } from "@/lib/jobs/boss";
-import { sendMessage } from "@/lib/messaging";
+import { sendMessage, sendMessageBatch } from "@/lib/messaging";
 import { addNumber } from "@/lib/numbers";
 import { freePort } from "@/lib/runtime/free-port";
 import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
@@ -28,6 +30,8 @@ const CAMPAIGN = Number(process.env.BENCH_CAMPAIGN ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 3);
 const LIMITS = (process.env.BENCH_LIMITS ?? "5,20,80").split(",").map(Number) as (5 | 20 | 80)[];
 const ENQUEUE_CONCURRENCY = 8;
+// lib/campaigns/run-campaign.ts BATCH_SIZE: what one campaign step queues.
+const CAMPAIGN_BATCH = 50;
 const ctx = { actor: systemActor("bench") };
 const SIM_NUMBERS = [5, 20, 80].map((limit) => ({
   wabaId: "300000000000001",
@@ -172,6 +176,25 @@ async function main() {
 
   /** Queues one text per conversation through the real verb, `ENQUEUE_CONCURRENCY` at a time, optionally paced. */
   async function enqueue(conversationIds: string[], source: "bot" | "campaign", perSecond?: number) {
+    if (source === "campaign" && !perSecond) {
+      // One runner, one step after another, as a campaign is queued.
+      for (let i = 0; i < conversationIds.length; i += CAMPAIGN_BATCH) {
+        const outcomes = await sendMessageBatch({
+          ctx,
+          input: {
+            source,
+            sends: conversationIds.slice(i, i + CAMPAIGN_BATCH).map((conversationId, k) => ({
+              conversationId,
+              idempotencyKey: crypto.randomUUID(),
+              message: { type: "text", text: `Bench message ${i + k}` },
+            })),
+          },
+        });
+        const failed = outcomes.find((o) => "error" in o);
+        if (failed && "error" in failed) throw failed.error;
+      }
+      return;
+    }
     let next = 0;
     const started = performance.now();
     await Promise.all(

@@ -39,8 +39,10 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
   const [headerLink, setHeaderLink] = useState("");
   const [headerText, setHeaderText] = useState("");
   const [buttonValues, setButtonValues] = useState<Record<number, string>>({});
-  const [source, setSource] = useState<"number" | "team" | "contacts">("number");
+  const [source, setSource] = useState<"number" | "team" | "label" | "contacts">("number");
   const [teamId, setTeamId] = useState("");
+  const [labelId, setLabelId] = useState("");
+  const [excludeLabelId, setExcludeLabelId] = useState("");
   const [contactIds, setContactIds] = useState("");
   const [withinDays, setWithinDays] = useState("");
   const [hasPhone, setHasPhone] = useState(false);
@@ -87,6 +89,7 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
   const segment = {
     source,
     ...(source === "team" && teamId ? { team_id: teamId } : {}),
+    ...(source === "label" && labelId ? { label_id: labelId } : {}),
     ...(source === "contacts"
       ? {
           contact_ids: contactIds
@@ -97,9 +100,11 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
       : {}),
     ...(withinDays ? { last_inbound_within_days: Number(withinDays) } : {}),
     ...(hasPhone ? { has_phone: true } : {}),
+    ...(excludeLabelId ? { exclude_label_id: excludeLabelId } : {}),
   };
   const segmentReady =
     (source !== "team" || Boolean(teamId)) &&
+    (source !== "label" || (Boolean(labelId) && labelId !== excludeLabelId)) &&
     (source !== "contacts" || (segment.contact_ids?.length ?? 0) > 0);
 
   const estimateInput = JSON.stringify({ number_id: numberId, template_id: templateId, segment, variables });
@@ -192,6 +197,8 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
               setNumberId(e.target.value);
               setTemplateId("");
               setTeamId("");
+              setLabelId("");
+              setExcludeLabelId("");
             }}
             className={input}
             required
@@ -374,6 +381,15 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
               <input
                 type="radio"
                 name="cw-source"
+                checked={source === "label"}
+                onChange={() => setSource("label")}
+              />
+              Contacts whose conversation carries a label
+            </label>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="cw-source"
                 checked={source === "contacts"}
                 onChange={() => setSource("contacts")}
               />
@@ -395,6 +411,26 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
                 {audiences.data?.teams.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.name} ({t.contacts})
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {source === "label" && (
+            <div>
+              <label htmlFor="cw-label" className={label}>
+                Label
+              </label>
+              <select
+                id="cw-label"
+                value={labelId}
+                onChange={(e) => setLabelId(e.target.value)}
+                className={input}
+              >
+                <option value="">Choose a label…</option>
+                {audiences.data?.labels.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name} ({l.contacts})
                   </option>
                 ))}
               </select>
@@ -433,6 +469,26 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
               <input type="checkbox" checked={hasPhone} onChange={(e) => setHasPhone(e.target.checked)} />
               Only contacts with a phone number
             </label>
+            <div>
+              <label htmlFor="cw-exclude-label" className={label}>
+                Leave out contacts labelled
+              </label>
+              <select
+                id="cw-exclude-label"
+                value={excludeLabelId}
+                onChange={(e) => setExcludeLabelId(e.target.value)}
+                className={`${input} w-48`}
+              >
+                <option value="">Nobody</option>
+                {audiences.data?.labels
+                  .filter((l) => source !== "label" || l.id !== labelId)
+                  .map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+              </select>
+            </div>
           </div>
         </section>
       )}

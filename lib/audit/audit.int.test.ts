@@ -10,7 +10,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import * as schema from "@/lib/db/schema";
 import { ConflictError, ForbiddenError } from "@/lib/errors";
 import { useTestDatabase } from "@/tests/int/db";
-import { emitAudit } from "./emit-audit";
+import { emitAudit, emitAuditBatch } from "./emit-audit";
 import { auditHash, GENESIS_HASH } from "./hash";
 import { verifyAudit } from "./verify-audit";
 import { verifyAuditChain } from "./verify";
@@ -144,6 +144,39 @@ describe("audit log: append-only and hash-chained (R16)", () => {
       sql`select max(id)::text as max, count(*)::text as n from audit_log`,
     );
     expect(Number(ids!.max)).toBeGreaterThan(Number(ids!.n));
+  });
+
+  it("chains batched appends row by row, interleaved with single appends from other transactions", async () => {
+    const before = await verifyAuditChain(getDb());
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        getDb().transaction((tx) =>
+          i % 3 === 0
+            ? emitAudit(tx, admin, { action: "test.single", entityType: "thing", data: { i } })
+            : emitAuditBatch(
+                tx,
+                systemActor("campaign"),
+                Array.from({ length: 25 }, (_, j) => ({
+                  action: "test.batched",
+                  entityType: "thing",
+                  entityId: `${i}:${j}`,
+                  // Mixed nulls and values that jsonb rewrites: each row must hash its own stored text.
+                  data: j % 5 === 0 ? null : { z: j, a: [1e21, -0, "é"], i },
+                })),
+              ),
+        ),
+      ),
+    );
+    const result = await verifyAuditChain(getDb(), { batchSize: 50 });
+    expect(result).toMatchObject({ ok: true, rows: before.rows + 4 + 8 * 25 });
+    // A batch's rows sit next to each other in the chain, in the order given.
+    const rows = await getDb().execute<{ entity_id: string }>(
+      sql`select entity_id from audit_log where action = 'test.batched' and entity_id like '1:%' order by id`,
+    );
+    expect(rows.map((r) => r.entity_id)).toEqual(Array.from({ length: 25 }, (_, j) => `1:${j}`));
+    const [ids] = await getDb().execute<{ span: number }>(sql`
+      select (max(id) - min(id))::int as span from audit_log where action = 'test.batched' and entity_id like '1:%'`);
+    expect(ids!.span).toBe(24);
   });
 
   it("names the row whose content was altered (data, or one microsecond of its time)", async () => {

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordConsent } from "@/lib/consent";
+import { addConversationLabel } from "@/lib/conversations";
+import { createLabel } from "@/lib/labels";
 import { getDb, getSql } from "@/lib/db/client";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
 import { pauseNumberSending, resumeNumberSending } from "@/lib/messaging";
@@ -138,6 +140,67 @@ describe("who a campaign reaches", () => {
       total: 3,
       skipped: 2,
       skipped_by_reason: { no_opt_in: 1, opted_out: 1 },
+    });
+  });
+
+  it("a label segment reaches exactly the opted-in contacts carrying the label on the number", async () => {
+    const vip = await createLabel({ ctx: system, input: { name: `VIP ${Date.now()}` } });
+    const other = await createLabel({ ctx: system, input: { name: `Other ${Date.now()}` } });
+    const vipIn = await customer();
+    const vipIn2 = await customer();
+    const vipNoConsent = await customer();
+    const vipOnB = await customer({ number: "B" });
+    const plainIn = await customer();
+    const otherIn = await customer();
+    for (const c of [vipIn, vipIn2, vipNoConsent, vipOnB])
+      await addConversationLabel({
+        ctx: system,
+        input: { conversationId: c.conversationId, label_id: vip.id },
+      });
+    await addConversationLabel({
+      ctx: system,
+      input: { conversationId: otherIn.conversationId, label_id: other.id },
+    });
+    for (const c of [vipIn, vipIn2, vipOnB, plainIn, otherIn])
+      await recordConsent({ ctx: as(), input: { contactId: c.contactId, state: "opt_in" } });
+
+    const template_id = await templateId("spring_promo");
+    const estimate = await estimateCampaign({
+      ctx: as(),
+      input: { number_id: ws.ids.A, template_id, segment: { source: "label", label_id: vip.id } },
+    });
+    expect(estimate).toMatchObject({ segment_size: 3, recipients: 2, skipped_by_reason: { no_opt_in: 1 } });
+    // The same label as a filter leaves exactly those three out of everyone on the number.
+    const everyone = await estimateCampaign({
+      ctx: as(),
+      input: { number_id: ws.ids.A, template_id, segment: { source: "number" } },
+    });
+    const withoutVip = await estimateCampaign({
+      ctx: as(),
+      input: { number_id: ws.ids.A, template_id, segment: { source: "number", exclude_label_id: vip.id } },
+    });
+    expect(everyone.segment_size - withoutVip.segment_size).toBe(3);
+
+    const campaign = await promo([], { segment: { source: "label", label_id: vip.id } });
+    await startCampaign({ ctx: as(), input: { id: campaign.id } });
+    expect((await runToEnd(campaign.id)).state).toBe("completed");
+    await drain();
+    const rows = await recipients(campaign.id);
+    expect(Object.fromEntries(rows.map((r) => [r.contact_id, r.skip_reason]))).toEqual({
+      [vipIn.contactId]: null,
+      [vipIn2.contactId]: null,
+      [vipNoConsent.contactId]: "no_opt_in",
+    });
+    for (const c of [vipIn, vipIn2]) expect(sendsFor(key(campaign.id, c.contactId))).toBe(1);
+    for (const c of [vipNoConsent, vipOnB, plainIn, otherIn])
+      expect(sendsFor(key(campaign.id, c.contactId))).toBe(0);
+
+    // A label that does not exist, or a label segment without one, names the field.
+    await expect(
+      promo([], { segment: { source: "label", label_id: crypto.randomUUID() } }),
+    ).rejects.toMatchObject({ details: { field: "segment.label_id" } });
+    await expect(promo([], { segment: { source: "label" } })).rejects.toMatchObject({
+      issues: [{ path: ["segment", "label_id"] }],
     });
   });
 

@@ -6,6 +6,7 @@ import { templateVariables } from "@/lib/messaging/schemas";
 import { getTemplate } from "@/lib/templates";
 import type { TemplateDto } from "@/lib/templates/schemas";
 import { unknownFields } from "./personalize";
+import type { CampaignSegment } from "./schemas";
 
 export type CampaignNumber = { id: string; waba_id: string; display_number: string };
 
@@ -89,5 +90,16 @@ export function checkMessageDefinition(
       throw new ValidationError(`variables.${key}: unknown contact field ${unknown.join(", ")}`, {
         field: `variables.${key}`,
       });
+  }
+}
+
+/** The segment's label (and the one it leaves out) exist: a typo'd id would silently reach nobody. */
+export async function checkSegmentRefs(db: DbOrTx, segment: CampaignSegment): Promise<void> {
+  for (const field of ["label_id", "exclude_label_id"] as const) {
+    const id = segment[field];
+    if (!id) continue;
+    const [label] = await db.execute<{ id: string }>(sql`select id from labels where id = ${id}`);
+    if (!label)
+      throw new ValidationError(`segment.${field} does not name a label`, { field: `segment.${field}` });
   }
 }

@@ -2,7 +2,7 @@ import { assertCan } from "@/lib/auth/permissions";
 import type { DbOrTx } from "@/lib/db/client";
 import { dbOf, type Ctx } from "@/lib/db/context";
 import { classifySegment } from "./audience";
-import { resolveNumberAndTemplate } from "./definition";
+import { checkSegmentRefs, resolveNumberAndTemplate } from "./definition";
 import { estimateCost, type PricedCategory } from "./pricing";
 import { selectCampaignOrThrow } from "./queries";
 import {
@@ -29,6 +29,7 @@ export async function estimateCampaign({
     numberId: data.number_id,
     templateId: data.template_id,
   });
+  await checkSegmentRefs(db, data.segment);
   return estimateFor(db, {
     numberId: number.id,
     wabaId: number.waba_id,

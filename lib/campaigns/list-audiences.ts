@@ -4,7 +4,7 @@ import { dbOf, type Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import type { CampaignAudiences } from "./schemas";
 
-/** What the wizard offers as segments for a number: everyone on it, and each team's share of them. */
+/** What the wizard offers as segments for a number: everyone on it, each team's and each label's share. */
 export async function listCampaignAudiences({
   ctx,
   input,
@@ -23,5 +23,11 @@ export async function listCampaignAudiences({
     select t.id, t.name, count(distinct c.contact_id)::int as contacts
     from teams t left join conversations c on c.team_id = t.id and c.phone_number_id = ${input.numberId}
     group by t.id, t.name order by t.name`);
-  return { number_id: input.numberId, contacts: total?.n ?? 0, teams: [...teams] };
+  const labels = await db.execute<{ id: string; name: string; color: string; contacts: number }>(sql`
+    select l.id, l.name, l.color, count(distinct c.contact_id)::int as contacts
+    from labels l
+    left join conversation_labels cl on cl.label_id = l.id
+    left join conversations c on c.id = cl.conversation_id and c.phone_number_id = ${input.numberId}
+    group by l.id, l.name, l.color order by l.name`);
+  return { number_id: input.numberId, contacts: total?.n ?? 0, teams: [...teams], labels: [...labels] };
 }

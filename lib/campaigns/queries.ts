@@ -96,6 +96,12 @@ export async function selectSegmentPage(
   const { segment } = params;
   const filters: SQL[] = [sql`ct.waba_id = ${params.wabaId}`];
   if (segment.source === "team") filters.push(sql`c.team_id = ${segment.team_id ?? null}`);
+  if (segment.source === "label")
+    filters.push(sql`exists (select 1 from conversation_labels cl
+                             where cl.conversation_id = c.id and cl.label_id = ${segment.label_id ?? null})`);
+  if (segment.exclude_label_id)
+    filters.push(sql`not exists (select 1 from conversation_labels cl
+                                 where cl.conversation_id = c.id and cl.label_id = ${segment.exclude_label_id})`);
   if (segment.source === "contacts")
     filters.push(sql`ct.id = any(${uuidArray(segment.contact_ids ?? [])}::uuid[])`);
   if (segment.last_inbound_within_days)

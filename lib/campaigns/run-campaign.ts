@@ -6,8 +6,8 @@ import { selectEffectiveConsents } from "@/lib/consent";
 import { ensureConversation } from "@/lib/conversations";
 import type { DbOrTx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
-import { sendMessage, SendRefusedError } from "@/lib/messaging";
+import { ConflictError } from "@/lib/errors";
+import { sendMessageBatch, SendRefusedError, type BatchSendOutcome } from "@/lib/messaging";
 import { publishCampaignChanged } from "@/lib/realtime/publish";
 import { classifySegment } from "./audience";
 import {
@@ -45,7 +45,7 @@ const campaignActor = systemActor("campaign");
 
 /**
  * One step of a campaign (the campaign.run job): a due scheduled campaign starts; the segment becomes
- * recipient rows on the first step; then one batch of pending recipients is queued through sendMessage
+ * recipient rows on the first step; then one batch of pending recipients is queued through sendMessageBatch
  * with the key campaign:<campaign>:<contact>, so a rerun or a second runner never sends twice.
  */
 export async function runCampaign({
@@ -129,55 +129,84 @@ async function queueBatch(
     batch.map((r) => r.contact_id),
     consentCategoryOf(campaign.template_category),
   );
-  for (const [index, recipient] of batch.entries()) {
-    // A pause or cancel mid-batch takes effect within a few recipients, not at the end of the batch.
-    if (index > 0 && index % 10 === 0 && (await currentState(db, campaign.id)) !== "running") return;
+  const ready: { recipient: PendingRecipient; message: Record<string, unknown> }[] = [];
+  for (const recipient of batch) {
     const skip = skipReasonFor({
       category: campaign.template_category,
       consent: consents.get(recipient.contact_id)?.state ?? null,
       hasAddress: Boolean(recipient.phone || recipient.bsuid),
     });
-    if (skip) {
-      await markSkipped(db, campaign.id, recipient.contact_id, skip);
+    const message = skip ? null : buildMessage(campaign, recipient);
+    if (skip || !message) {
+      await markSkipped(db, campaign.id, recipient.contact_id, skip ?? "missing_variable");
       counters.skipped++;
-      continue;
-    }
-    const message = buildMessage(campaign, recipient);
-    if (!message) {
-      await markSkipped(db, campaign.id, recipient.contact_id, "missing_variable");
-      counters.skipped++;
-      continue;
-    }
-    const outcome = await queueOne(ctx, campaign, recipient, message);
-    if (outcome === "queued") counters.queued++;
-    else if (outcome === "failed") counters.failed++;
-    else counters.skipped++;
+    } else ready.push({ recipient, message });
   }
-}
+  if (ready.length === 0) return;
+  const conversationIds: string[] = [];
+  for (const { recipient } of ready)
+    conversationIds.push(
+      recipient.conversation_id ??
+        (
+          await withTransaction(ctx, (tx) =>
+            ensureConversation(tx, { contactId: recipient.contact_id, numberId: campaign.phone_number_id }),
+          )
+        ).id,
+    );
+  const queuedRow = (index: number, messageId: string) => ({
+    contact_id: ready[index]!.recipient.contact_id,
+    conversation_id: conversationIds[index]!,
+    message_id: messageId,
+  });
 
-async function queueOne(
-  ctx: Ctx,
-  campaign: CampaignRow,
-  recipient: PendingRecipient,
-  message: Record<string, unknown>,
-): Promise<"queued" | "skipped" | "failed"> {
-  const db = dbOf(ctx);
-  const key = `campaign:${campaign.id}:${recipient.contact_id}`;
-  const conversationId =
-    recipient.conversation_id ??
-    (
-      await withTransaction(ctx, (tx) =>
-        ensureConversation(tx, { contactId: recipient.contact_id, numberId: campaign.phone_number_id }),
-      )
-    ).id;
-  let messageId: string;
+  // One transaction for the whole step (one audit append, one enqueue): the campaign row is share-locked
+  // first, so a pause either comes before (nothing is queued) or waits and then recalls all of it, because
+  // the recipients are marked queued in the same transaction as their messages.
+  let outcomes: BatchSendOutcome[];
   try {
-    const sent = await sendMessage({
+    outcomes = await sendMessageBatch({
       ctx: { actor: campaignActor },
-      input: { conversationId, idempotencyKey: key, message, source: "campaign" },
+      input: {
+        source: "campaign",
+        sends: ready.map(({ recipient, message }, index) => ({
+          conversationId: conversationIds[index]!,
+          idempotencyKey: `campaign:${campaign.id}:${recipient.contact_id}`,
+          message,
+        })),
+      },
+      within: {
+        before: async (tx) => {
+          const [row] = await tx.execute<{ state: string }>(
+            sql`select state from campaigns where id = ${campaign.id} for share`,
+          );
+          if (row?.state !== "running") throw new NotRunning();
+        },
+        after: (tx, results) =>
+          markQueued(
+            tx,
+            campaign.id,
+            results.flatMap((r, i) => (r && "messageId" in r ? [queuedRow(i, r.messageId)] : [])),
+          ),
+      },
     });
-    messageId = sent.message.id;
   } catch (error) {
+    if (error instanceof NotRunning) return;
+    throw error;
+  }
+
+  // Sends that raced another runner for their key were resolved after commit: mark those now.
+  await markQueued(
+    db,
+    campaign.id,
+    outcomes.flatMap((r, i) => ("messageId" in r ? [queuedRow(i, r.messageId)] : [])),
+  );
+  for (const [index, outcome] of outcomes.entries()) {
+    const contactId = ready[index]!.recipient.contact_id;
+    if ("messageId" in outcome) {
+      counters.queued++;
+      continue;
+    }
+    const error = outcome.error;
     if (
       error instanceof SendRefusedError &&
       (error.code === "marketing_opted_out" || error.code === "no_recipient")
@@ -185,40 +214,50 @@ async function queueOne(
       await markSkipped(
         db,
         campaign.id,
-        recipient.contact_id,
+        contactId,
         error.code === "no_recipient" ? "no_recipient" : "opted_out",
       );
-      return "skipped";
+      counters.skipped++;
+      continue;
     }
     if (error instanceof ConflictError) {
       // The key was used before with other values (the contact's name changed since): that send stands.
       const [earlier] = await db.execute<{ id: string }>(
-        sql`select id from messages where idempotency_key = ${key}`,
+        sql`select id from messages where idempotency_key = ${`campaign:${campaign.id}:${contactId}`}`,
       );
-      if (!earlier) throw error;
-      messageId = earlier.id;
-    } else if (
-      error instanceof SendRefusedError ||
-      error instanceof ValidationError ||
-      error instanceof NotFoundError ||
+      if (earlier) {
+        await markQueued(db, campaign.id, [queuedRow(index, earlier.id)]);
+        counters.queued++;
+        continue;
+      }
+    }
+    const detail =
       error instanceof ZodError
-    ) {
-      const detail =
-        error instanceof ZodError
-          ? { code: "validation_failed", message: error.issues[0]?.message ?? "invalid message" }
-          : { code: error.code, message: error.message };
-      await db.execute(sql`
-        update campaign_recipients set state = 'failed', error = ${JSON.stringify(detail)}::jsonb,
-          conversation_id = ${conversationId}, updated_at = now()
-        where campaign_id = ${campaign.id} and contact_id = ${recipient.contact_id}`);
-      return "failed";
-    } else throw error;
+        ? { code: "validation_failed", message: error.issues[0]?.message ?? "invalid message" }
+        : { code: error.code, message: error.message };
+    await db.execute(sql`
+      update campaign_recipients set state = 'failed', error = ${JSON.stringify(detail)}::jsonb,
+        conversation_id = ${conversationIds[index]!}, updated_at = now()
+      where campaign_id = ${campaign.id} and contact_id = ${contactId}`);
+    counters.failed++;
   }
+}
+
+/** The campaign stopped running (paused, cancelled) between selecting the batch and queuing it. */
+class NotRunning extends Error {}
+
+/** Recipients whose message is in the send queue (idempotent: a replayed send marks the same row again). */
+async function markQueued(
+  db: DbOrTx,
+  campaignId: string,
+  rows: { contact_id: string; conversation_id: string; message_id: string }[],
+) {
+  if (rows.length === 0) return;
   await db.execute(sql`
-    update campaign_recipients set state = 'queued', message_id = ${messageId}, conversation_id = ${conversationId},
-      queued_at = coalesce(queued_at, now()), updated_at = now()
-    where campaign_id = ${campaign.id} and contact_id = ${recipient.contact_id}`);
-  return "queued";
+    update campaign_recipients r set state = 'queued', message_id = x.message_id, conversation_id = x.conversation_id,
+      queued_at = coalesce(r.queued_at, now()), updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(contact_id uuid, conversation_id uuid, message_id uuid)
+    where r.campaign_id = ${campaignId} and r.contact_id = x.contact_id`);
 }
 
 /** The send for one recipient: the campaign's values with this contact's fields filled in. */
@@ -321,11 +360,4 @@ async function markSkipped(db: DbOrTx, campaignId: string, contactId: string, re
   await db.execute(sql`
     update campaign_recipients set state = 'skipped', skip_reason = ${reason}, updated_at = now()
     where campaign_id = ${campaignId} and contact_id = ${contactId} and state = 'pending'`);
-}
-
-async function currentState(db: DbOrTx, campaignId: string): Promise<string | undefined> {
-  const [row] = await db.execute<{ state: string }>(
-    sql`select state from campaigns where id = ${campaignId}`,
-  );
-  return row?.state;
 }

@@ -35,19 +35,34 @@ export const CONTACT_FIELDS = {
 export type ContactField = keyof typeof CONTACT_FIELDS;
 
 export const campaignSegment = z
-  .object({
-    /** number: everyone with a conversation on the number; team: those whose conversation is the team's. */
-    source: z.enum(["number", "team", "contacts"]).default("number"),
+  .strictObject({
+    /**
+     * number: everyone with a conversation on the number; team: those whose conversation is the team's;
+     * label: those whose conversation carries the label; contacts: a list of contact ids.
+     */
+    source: z.enum(["number", "team", "label", "contacts"]).default("number"),
     team_id: z.uuid().optional(),
+    label_id: z.uuid().optional(),
     contact_ids: z.array(z.uuid()).max(10_000).optional(),
+    // Filters on top of the source (all must hold).
     last_inbound_within_days: z.coerce.number().int().min(1).max(3650).optional(),
     has_phone: z.boolean().optional(),
+    /** Leaves out contacts whose conversation carries this label (e.g. "do not contact"). */
+    exclude_label_id: z.uuid().optional(),
   })
   .superRefine((segment, ctx) => {
     if (segment.source === "team" && !segment.team_id)
       ctx.addIssue({ code: "custom", path: ["team_id"], message: "is required for a team segment" });
+    if (segment.source === "label" && !segment.label_id)
+      ctx.addIssue({ code: "custom", path: ["label_id"], message: "is required for a label segment" });
     if (segment.source === "contacts" && !segment.contact_ids?.length)
       ctx.addIssue({ code: "custom", path: ["contact_ids"], message: "lists no contacts" });
+    if (segment.label_id && segment.source === "label" && segment.label_id === segment.exclude_label_id)
+      ctx.addIssue({
+        code: "custom",
+        path: ["exclude_label_id"],
+        message: "leaves out the label the segment is made of",
+      });
   });
 export type CampaignSegment = z.output<typeof campaignSegment>;
 
@@ -185,4 +200,6 @@ export type CampaignAudiences = {
   number_id: string;
   contacts: number;
   teams: { id: string; name: string; contacts: number }[];
+  /** Contacts whose conversation on the number carries each label. */
+  labels: { id: string; name: string; color: string; contacts: number }[];
 };

@@ -50,12 +50,21 @@ const campaignBody = {
     buttons: { type: "array", items: { type: "object" } },
     segment: {
       type: "object",
+      additionalProperties: false,
+      description:
+        "Who receives it: everyone with a conversation on the number, a team's, a label's (conversations on the number carrying it) or listed contacts; then the filters. Only contacts with opt-in for the template's category are sent to.",
       properties: {
-        source: { enum: ["number", "team", "contacts"], default: "number" },
-        team_id: { type: "string", format: "uuid" },
-        contact_ids: { type: "array", items: { type: "string", format: "uuid" } },
-        last_inbound_within_days: { type: "integer", minimum: 1 },
+        source: { enum: ["number", "team", "label", "contacts"], default: "number" },
+        team_id: { type: "string", format: "uuid", description: "Required when source is team" },
+        label_id: { type: "string", format: "uuid", description: "Required when source is label" },
+        contact_ids: { type: "array", items: { type: "string", format: "uuid" }, maxItems: 10000 },
+        last_inbound_within_days: { type: "integer", minimum: 1, maximum: 3650 },
         has_phone: { type: "boolean" },
+        exclude_label_id: {
+          type: "string",
+          format: "uuid",
+          description: "Leaves out contacts whose conversation on the number carries this label",
+        },
       },
     },
     scheduled_at: { type: ["string", "null"], format: "date-time" },
@@ -116,7 +125,7 @@ export const campaignPaths = {
   },
   "/api/v1/campaigns/audiences": {
     get: {
-      summary: "Segments the wizard offers for a number: everyone on it, and per team",
+      summary: "Segments the wizard offers for a number: everyone on it, per team and per label",
       parameters: [
         { name: "number_id", in: "query", required: true, schema: { type: "string", format: "uuid" } },
       ],

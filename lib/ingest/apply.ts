@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
 import { applyConsentKeyword, applyMetaPreference, applyStatusConsent } from "@/lib/consent";
@@ -21,6 +22,7 @@ import {
   recordAppActivity,
   recordHistoryDeclined,
   recordHistoryProgress,
+  type PhoneNumber,
 } from "@/lib/numbers";
 import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
 import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
@@ -28,7 +30,7 @@ import { emitIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
-import type { DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
+import type { CustomerIdentity, DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 
 type Publication =
@@ -59,138 +61,327 @@ export async function applyWebhookEvent({
   input: { eventId: number };
 }): Promise<ApplyOutcome> {
   assertCan(ctx.actor, "ingest:apply");
-  return applyClaimed(ctx, (tx) =>
-    tx.execute<ClaimedRow>(
-      sql`select id, body, status from webhook_events where id = ${input.eventId} for update skip locked`,
-    ),
-  );
+  const batch = await applyClaimed(ctx, [input.eventId]);
+  await batch.afterCommit();
+  return batch.results[0]?.outcome ?? { state: "skipped" };
 }
 
 /**
- * The workers' loop body: claims the oldest pending webhook no other worker holds (SKIP LOCKED) and applies
- * it in the same transaction. Returns null when there is nothing to do.
+ * The workers' loop body: claims up to `limit` of the oldest pending webhooks no other worker holds (SKIP
+ * LOCKED) and applies them in one transaction, one commit for the lot. Returns what it applied (empty when
+ * there was nothing to do) once its publications and jobs are out.
  */
+export async function applyNextWebhookEvents({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { limit?: number };
+}): Promise<(ApplyOutcome & { eventId: number })[]> {
+  const batch = await applyNextWebhookBatch({ ctx, input });
+  await batch.afterCommit();
+  return batch.applied;
+}
+
+/**
+ * As applyNextWebhookEvents, but returns at commit with the publications and jobs still to send: a drain
+ * lane sends them while it applies its next batch (they go out after commit either way).
+ */
+export async function applyNextWebhookBatch({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { limit?: number };
+}): Promise<{ applied: (ApplyOutcome & { eventId: number })[]; afterCommit: () => Promise<void> }> {
+  assertCan(ctx.actor, "ingest:apply");
+  const batch = await applyClaimed(ctx, Math.max(1, input.limit ?? DEFAULT_BATCH));
+  return {
+    applied: batch.results.map(({ eventId, outcome }) => ({ ...outcome, eventId })),
+    afterCommit: batch.afterCommit,
+  };
+}
+
+/** One webhook at a time (kept for callers that want a single outcome). */
 export async function applyNextWebhookEvent({
   ctx,
 }: {
   ctx: Ctx;
 }): Promise<(ApplyOutcome & { eventId: number }) | null> {
-  assertCan(ctx.actor, "ingest:apply");
-  let claimed: number | null = null;
-  const outcome = await applyClaimed(ctx, async (tx) => {
-    const rows = await tx.execute<ClaimedRow>(sql`
-      select id, body, status from webhook_events
-      where status = 'pending' and (retry_at is null or retry_at <= now())
-      order by id limit 1
-      for update skip locked`);
-    claimed = rows[0] ? Number(rows[0].id) : null;
-    return rows;
-  });
-  return claimed === null ? null : { ...outcome, eventId: claimed };
+  const [first] = await applyNextWebhookEvents({ ctx, input: { limit: 1 } });
+  return first ?? null;
 }
 
 type ClaimedRow = { id: string; body: Buffer; status: string };
 
 // A webhook whose apply keeps failing for transient reasons is given up after this many tries.
 const MAX_ATTEMPTS = 10;
+// Webhooks per transaction. Each event that writes takes a subtransaction id when it runs in a savepoint;
+// past 64 per transaction Postgres' subxid cache overflows and every snapshot gets slower, so stay under.
+const DEFAULT_BATCH = 32;
+
+// Immediate retries of a batch that lost a deadlock or a serialization conflict, before the backoff.
+const CONFLICT_RETRIES = 2;
+
+/** What a batch does after commit, and the writes it coalesces to its end. */
+type Effects = {
+  publications: Publication[];
+  jobs: AfterCommitJob[];
+  /** numberId → latest echo time: one UPDATE of the hot phone_numbers row per batch, not per echo. */
+  appActivity: Map<string, Date>;
+  /** phone_number_id → number, looked up once per batch. */
+  numbers: Map<string, Promise<PhoneNumber | undefined>>;
+};
+
+type EventEffects = { jobs: AfterCommitJob[]; appActivity: [numberId: string, at: Date][] };
+
+type Parsed = { id: number; events: DomainEvent[]; failures: NormalizeFailure[]; parsed: boolean };
+type Result = { eventId: number; outcome: ApplyOutcome };
+
+/** An event failed for good in a pass without savepoints: the batch is redone with one per event. */
+class NeedsSavepoints extends Error {}
 
 /**
- * Parse, normalize, apply each domain event (in its own savepoint when there are several, so one bad item
- * fails alone), record the outcome on the row, then publish after commit.
+ * Claims webhooks (by id, or the oldest pending ones), parses and normalizes them, then applies every
+ * domain event in one transaction and records each webhook's outcome. The first pass runs without
+ * savepoints (one round trip fewer per event); if an event fails for good, the batch is rolled back and
+ * redone with a savepoint per event, so that event fails alone with its reason and its siblings apply.
+ * Publications and jobs go out after commit only.
  */
-async function applyClaimed(ctx: Ctx, claim: (tx: Tx) => Promise<ClaimedRow[]>): Promise<ApplyOutcome> {
-  const publications: Publication[] = [];
-  const jobs: AfterCommitJob[] = [];
-  let eventId: number | null = null;
-  const outcome = await withTransaction(ctx, async (tx): Promise<ApplyOutcome> => {
-    const [row] = await claim(tx);
-    if (!row || row.status !== "pending") return { state: "skipped" } as const;
-    eventId = Number(row.id);
-    const id = eventId;
-
-    let body: unknown;
+async function applyClaimed(
+  ctx: Ctx,
+  target: number[] | number,
+): Promise<{ results: Result[]; afterCommit: () => Promise<void> }> {
+  // Inside a caller's transaction a failed statement would abort it: always use savepoints there.
+  let careful = Boolean(ctx.db);
+  let ids = Array.isArray(target) ? target : null;
+  let conflicts = 0;
+  for (;;) {
+    const effects: Effects = { publications: [], jobs: [], appActivity: new Map(), numbers: new Map() };
+    let claimedIds: number[] = [];
+    let results: Result[];
     try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(row.body));
+      results = await withTransaction(ctx, async (tx) => {
+        const rows = await claim(tx, ids ?? (target as number));
+        claimedIds = rows.map((row) => Number(row.id));
+        const parsed = rows.filter((row) => row.status === "pending").map(parseRow);
+        await lockWamids(tx, parsed);
+        const done = await applyEvents(tx, parsed, effects, careful);
+        for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
+        await finish(tx, done);
+        return done;
+      });
     } catch (error) {
-      const failures = [{ path: "$", reason: `body is not valid JSON: ${(error as Error).message}` }];
-      await finish(tx, id, "failed", failures);
-      return { state: "failed", applied: 0, failures } as const;
+      if (error instanceof NeedsSavepoints && !careful) {
+        careful = true;
+        ids = claimedIds;
+        continue;
+      }
+      if (claimedIds.length === 0 || !isTransientDatabaseError(error)) throw error;
+      // A deadlock victim or serialization failure usually succeeds at once: retry the batch before backing off.
+      if (isConflict(error) && conflicts++ < CONFLICT_RETRIES) {
+        ids = claimedIds;
+        continue;
+      }
+      // A deadlock or lost connection is not the webhooks' fault: they are tried again after a backoff.
+      await scheduleRetry(ctx, claimedIds, error as Error);
+      const results = claimedIds.map((eventId) => ({ eventId, outcome: { state: "skipped" } as const }));
+      return { results, afterCommit: async () => {} };
     }
+    return { results, afterCommit: () => afterCommit(effects) };
+  }
+}
 
-    const { events, failures } = normalizeWebhook(body);
-    const only = events[0];
-    if (events.length === 1 && failures.length === 0 && only && !ctx.db) {
-      // Most webhooks carry one event: no savepoint needed. If it fails for good, the transaction is
-      // rolled back and the failure recorded in a second one (below).
-      try {
-        const eventJobs: AfterCommitJob[] = [];
-        publications.push(...(await applyEvent(tx, only, eventJobs)));
-        jobs.push(...eventJobs);
-      } catch (error) {
-        if (isTransientDatabaseError(error)) throw error;
-        throw new EventFailed([{ path: `events[0] ${only.kind}`, reason: (error as Error).message }]);
-      }
-      await finish(tx, id, "processed", []);
-      return { state: "processed", applied: 1, failures: [] } as const;
+function claim(tx: Tx, target: number[] | number): Promise<ClaimedRow[]> {
+  if (Array.isArray(target))
+    return tx.execute<ClaimedRow>(sql`
+      select id, body, status from webhook_events where id = any(${`{${target.join(",")}}`}::bigint[])
+      order by id for update skip locked`);
+  return tx.execute<ClaimedRow>(sql`
+    select id, body, status from webhook_events
+    where status = 'pending' and (retry_at is null or retry_at <= now())
+    order by id limit ${target}
+    for update skip locked`);
+}
+
+function parseRow(row: ClaimedRow): Parsed {
+  const id = Number(row.id);
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(row.body));
+  } catch (error) {
+    const failures = [{ path: "$", reason: `body is not valid JSON: ${(error as Error).message}` }];
+    return { id, events: [], failures, parsed: false };
+  }
+  return { id, ...normalizeWebhook(body), parsed: true };
+}
+
+/**
+ * Serializes a message's creation with concurrent batches that wait for that message (its statuses, edits,
+ * reactions): the creator takes the wamid's lock exclusive, the others shared (so two statuses of one
+ * message never wait for each other). Every lock is taken up front in one sorted order, so these locks
+ * never deadlock. Without them a status and its message applied at the same time by two workers could
+ * each miss the other's uncommitted row, and the early status would never be applied.
+ */
+async function lockWamids(tx: Tx, webhooks: Parsed[]) {
+  const keys = new Map<bigint, boolean>();
+  for (const webhook of webhooks)
+    for (const event of webhook.events) {
+      const lock = lockedWamid(event);
+      if (!lock) continue;
+      const key = lockHash(`ingest:wamid:${lock.wamid}`);
+      keys.set(key, lock.exclusive || (keys.get(key) ?? false));
     }
-    let applied = 0;
-    for (const [index, event] of events.entries()) {
-      try {
-        const eventJobs: AfterCommitJob[] = [];
-        const published = await tx.transaction((savepoint) => applyEvent(savepoint, event, eventJobs));
-        publications.push(...published);
-        jobs.push(...eventJobs);
-        applied += 1;
-      } catch (error) {
-        // A deadlock or lost connection is not the event's fault: the whole webhook is tried again.
-        if (isTransientDatabaseError(error)) throw error;
-        failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
-      }
+  if (keys.size === 0) return;
+  const sorted = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await tx.execute(sql`
+    select count(case when e then pg_advisory_xact_lock(k) else pg_advisory_xact_lock_shared(k) end)
+    from unnest(${`{${sorted.map(([k]) => k).join(",")}}`}::bigint[],
+                ${`{${sorted.map(([, e]) => e).join(",")}}`}::boolean[]) as t(k, e)`);
+}
+
+/** The message an event creates (exclusive) or waits for (shared), if any. */
+function lockedWamid(event: DomainEvent): { wamid: string; exclusive: boolean } | null {
+  switch (event.kind) {
+    case "message.received":
+    case "echo.received":
+      return { wamid: event.wamid, exclusive: true };
+    case "status.updated":
+      return { wamid: event.wamid, exclusive: false };
+    case "message.edited":
+    case "message.revoked":
+      return { wamid: event.originalWamid, exclusive: false };
+    case "reaction.received":
+      return { wamid: event.targetWamid, exclusive: false };
+    default:
+      return null;
+  }
+}
+
+/** The customer a plain per-conversation event belongs to; null for the rest (identity, history, account…). */
+function customerKey(event: DomainEvent): string | null {
+  const key = (c: CustomerIdentity) =>
+    `${"phoneNumberId" in event ? event.phoneNumberId : ""}:${c.phone ?? c.bsuid ?? ""}`;
+  switch (event.kind) {
+    case "message.received":
+    case "echo.received":
+    case "message.edited":
+    case "message.revoked":
+    case "reaction.received":
+      return "origin" in event && event.origin === "history" ? null : key(event.customer);
+    case "status.updated":
+      return key(event.recipient);
+    default:
+      return null;
+  }
+}
+
+/**
+ * The batch's events in the order they are applied: each run of plain per-conversation events between
+ * two other events is sorted by customer (stably, so one customer's events keep their order), so that
+ * concurrent batches lock conversation and contact rows in the same order instead of deadlocking. Other
+ * events (identity changes, history, account updates) stay where they were, as barriers.
+ */
+function applyOrder(webhooks: Parsed[]): { webhook: Parsed; index: number; event: DomainEvent }[] {
+  const ordered: { webhook: Parsed; index: number; event: DomainEvent }[] = [];
+  let run: { webhook: Parsed; index: number; event: DomainEvent; key: string }[] = [];
+  const flush = () => {
+    run.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    ordered.push(...run);
+    run = [];
+  };
+  for (const webhook of webhooks)
+    for (const [index, event] of webhook.events.entries()) {
+      const key = customerKey(event);
+      if (key === null) {
+        flush();
+        ordered.push({ webhook, index, event });
+      } else run.push({ webhook, index, event, key });
     }
+  flush();
+  return ordered;
+}
+
+function lockHash(key: string): bigint {
+  return createHash("sha1").update(key).digest().readBigInt64BE(0);
+}
+
+/**
+ * Applies the batch's events (in applyOrder) and tallies each webhook's outcome. In careful mode each event
+ * runs in its own savepoint, so one bad item fails alone with its reason and its siblings apply.
+ */
+async function applyEvents(
+  tx: Tx,
+  webhooks: Parsed[],
+  effects: Effects,
+  careful: boolean,
+): Promise<Result[]> {
+  const tally = new Map(webhooks.map((w) => [w.id, { applied: 0, failures: [...w.failures] }]));
+  for (const { webhook, index, event } of applyOrder(webhooks.filter((w) => w.parsed))) {
+    const counts = tally.get(webhook.id)!;
+    // The event's own effects count only if it applies (its savepoint may roll back).
+    const own: EventEffects = { jobs: [], appActivity: [] };
+    try {
+      const published = careful
+        ? await tx.transaction((savepoint) => applyEvent(savepoint, event, own, effects))
+        : await applyEvent(tx, event, own, effects);
+      effects.publications.push(...published);
+      effects.jobs.push(...own.jobs);
+      for (const [numberId, at] of own.appActivity) {
+        const latest = effects.appActivity.get(numberId);
+        if (!latest || latest < at) effects.appActivity.set(numberId, at);
+      }
+      counts.applied += 1;
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      if (!careful) throw new NeedsSavepoints((error as Error).message, { cause: error });
+      counts.failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
+    }
+  }
+  return webhooks.map((webhook) => {
+    const { applied, failures } = tally.get(webhook.id)!;
     const state = failures.length > 0 && applied === 0 ? "failed" : "processed";
-    await finish(tx, id, state, failures);
-    return { state, applied, failures } as const;
-  }).catch(async (error: unknown) => {
-    publications.length = 0;
-    jobs.length = 0;
-    if (eventId === null) throw error;
-    const id = eventId;
-    if (error instanceof EventFailed) {
-      await withTransaction(ctx, (tx) => finish(tx, id, "failed", error.failures, { onlyIfPending: true }));
-      return { state: "failed", applied: 0, failures: error.failures } as const;
-    }
-    if (!isTransientDatabaseError(error)) throw error;
-    await scheduleRetry(ctx, id, error as Error);
-    return { state: "skipped" } as const;
+    return { eventId: webhook.id, outcome: { state, applied, failures } };
   });
-  for (const publication of publications) await publish(publication);
-  for (const job of jobs)
+}
+
+async function afterCommit(effects: Effects) {
+  for (const publication of effects.publications) await publish(publication);
+  for (const job of effects.jobs)
     if (job.type === "media.download") await scheduleMediaDownload(job.mediaId);
     else await scheduleBotRun(job.conversationId);
   // A customer message in an unassigned conversation queues it for its team: the router acts now.
-  const queued = publications.flatMap((p) =>
-    p.type === "conversation" && p.reason === "message" && !p.touch.assigneeId ? [p.touch.teamId] : [],
+  const queued = new Set(
+    effects.publications.flatMap((p) =>
+      p.type === "conversation" && p.reason === "message" && !p.touch.assigneeId ? [p.touch.teamId] : [],
+    ),
   );
-  if (queued.length > 0) await routeTeams(queued);
-  return outcome;
+  if (queued.size > 0) await routeTeams([...queued]);
 }
 
-/** Backs off a transiently failing webhook (1 s, 2 s, 4 s … capped at 5 min), failing it after MAX_ATTEMPTS. */
-async function scheduleRetry(ctx: Ctx, eventId: number, error: Error) {
+/** Backs off transiently failing webhooks (1 s, 2 s, 4 s … capped at 5 min), failing each after MAX_ATTEMPTS. */
+async function scheduleRetry(ctx: Ctx, eventIds: number[], error: Error) {
   await dbOf(ctx).execute(sql`
     update webhook_events set
       attempts = attempts + 1,
       retry_at = now() + make_interval(secs => least(300, power(2, attempts))),
       status = case when attempts + 1 >= ${MAX_ATTEMPTS} then 'failed'::webhook_event_status else status end,
       error = ${`transient failure (attempt recorded): ${error.message}`.slice(0, 4000)}
-    where id = ${eventId} and status = 'pending'`);
+    where id = any(${`{${eventIds.join(",")}}`}::bigint[]) and status = 'pending'`);
 }
 
-async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): Promise<Publication[]> {
+async function applyEvent(
+  tx: Tx,
+  event: DomainEvent,
+  own: EventEffects,
+  effects: Effects,
+): Promise<Publication[]> {
+  const jobs = own.jobs;
+  const routedNumber = (phoneNumberId: string) => routedNumberOf(tx, effects, phoneNumberId);
   switch (event.kind) {
     case "message.received":
     case "echo.received": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       const contact = await resolveContact(tx, number.wabaId, event.customer);
       const isEcho = event.kind === "echo.received";
       const recorded = await recordMessage(tx, {
@@ -210,7 +401,7 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
           errors: event.errors,
         },
       });
-      if (isEcho && event.origin === "live") await recordAppActivity(tx, number.id, event.timestamp);
+      if (isEcho && event.origin === "live") own.appActivity.push([number.id, event.timestamp]);
       if (!recorded.messageId) return [];
       // The owner answered from the phone: a human is talking, the bot stops here at once (DESIGN.md).
       if (isEcho && event.origin === "live")
@@ -250,35 +441,35 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
       return [{ type: "conversation", touch: recorded, messageId: recorded.messageId, reason: "message" }];
     }
     case "status.updated": {
-      await routedNumber(tx, event.phoneNumberId);
+      await routedNumber(event.phoneNumberId);
       const touch = await applyStatus(tx, event);
       await applyStatusConsent(tx, event);
       return touch ? [{ type: "conversation", touch, reason: "status" }] : [];
     }
     case "message.edited":
     case "message.revoked": {
-      await routedNumber(tx, event.phoneNumberId);
+      await routedNumber(event.phoneNumberId);
       const touch = await applyMessageChange(tx, event);
       return touch ? [{ type: "conversation", touch, reason: "change" }] : [];
     }
     case "reaction.received": {
-      await routedNumber(tx, event.phoneNumberId);
+      await routedNumber(event.phoneNumberId);
       const touch = await applyReaction(tx, event);
       return touch ? [{ type: "conversation", touch, reason: "reaction" }] : [];
     }
     case "contact.synced": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       const contactId = await syncAddressBookEntry(tx, number.wabaId, event);
       return contactId ? await touchContactConversations(tx, contactId, "identity") : [];
     }
     case "preference.changed": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       const contactId = await setMarketingPreference(tx, number.wabaId, event);
       await applyMetaPreference(tx, { contactId, event });
       return [];
     }
     case "identity.changed": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       const outcome = await changeIdentity(tx, number.wabaId, event);
       const publications: Publication[] = [];
       for (const conversationId of outcome.conversationIds) {
@@ -300,7 +491,7 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
       return publications;
     }
     case "history.chunk": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       const added = { threads: 0, messages: 0, duplicates: 0 };
       for (const thread of event.threads) {
         const contact = await resolveContact(tx, number.wabaId, thread.customer);
@@ -319,7 +510,7 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
       return [{ type: "number", numberId: number.id, reason: "history" }];
     }
     case "history.declined": {
-      const number = await routedNumber(tx, event.phoneNumberId);
+      const number = await routedNumber(event.phoneNumberId);
       await recordHistoryDeclined(tx, number.id, event);
       return [{ type: "number", numberId: number.id, reason: "history" }];
     }
@@ -336,8 +527,13 @@ async function applyEvent(tx: Tx, event: DomainEvent, jobs: AfterCommitJob[]): P
 }
 
 /** Webhooks route on metadata.phone_number_id (PROTOCOL.md §1.4); an unknown number is flagged, not applied. */
-async function routedNumber(tx: Tx, phoneNumberId: string) {
-  const number = phoneNumberId ? await findNumberByMetaId(tx, phoneNumberId) : undefined;
+async function routedNumberOf(tx: Tx, effects: Effects, phoneNumberId: string) {
+  let found = effects.numbers.get(phoneNumberId);
+  if (!found && phoneNumberId) {
+    found = findNumberByMetaId(tx, phoneNumberId);
+    effects.numbers.set(phoneNumberId, found);
+  }
+  const number = await found;
   if (!number) throw new Error(`unknown phone_number_id ${phoneNumberId || "(none)"}`);
   return number;
 }
@@ -370,16 +566,17 @@ async function publish(publication: Publication) {
   });
 }
 
-/** The single event of a webhook failed for good: carries the reason out of the rolled-back transaction. */
-class EventFailed extends Error {
-  constructor(readonly failures: NormalizeFailure[]) {
-    super(failures[0]?.reason ?? "event failed");
-  }
-}
-
 // SQLSTATE classes that a retry can cure: connection (08), serialization/deadlock (40), resources (53),
 // operator intervention such as a restart (57).
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+
+function isConflict(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (code === "40P01" || code === "40001") return true;
+  }
+  return false;
+}
 
 export function isTransientDatabaseError(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
@@ -394,22 +591,25 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return false;
 }
 
-async function finish(
-  tx: Tx,
-  eventId: number,
-  state: "processed" | "failed",
-  failures: NormalizeFailure[],
-  options: { onlyIfPending?: boolean } = {},
-) {
-  const error =
-    failures.length > 0
-      ? failures
-          .map((f) => `${f.path}: ${f.reason}`)
-          .join("\n")
-          .slice(0, 4000)
-      : null;
+/** Records every webhook's outcome in one statement. */
+async function finish(tx: Tx, results: Result[]) {
+  if (results.length === 0) return;
+  const rows = results.map(({ eventId, outcome }) => {
+    const failures = outcome.state === "skipped" ? [] : outcome.failures;
+    const error =
+      failures.length > 0
+        ? failures
+            .map((f) => `${f.path}: ${f.reason}`)
+            .join("\n")
+            .slice(0, 4000)
+        : null;
+    return { id: eventId, status: outcome.state === "failed" ? "failed" : "processed", error };
+  });
+  // clock_timestamp, not now(): processed_at is when this batch finished, not when its transaction began.
   await tx.execute(sql`
-    update webhook_events
-    set status = ${state}, error = ${error}, attempts = attempts + 1, processed_at = now()
-    where id = ${eventId} and (${!options.onlyIfPending} or status = 'pending')`);
+    update webhook_events w
+    set status = v.status::webhook_event_status, error = v.error, attempts = w.attempts + 1,
+        processed_at = clock_timestamp()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id bigint, status text, error text)
+    where w.id = v.id`);
 }

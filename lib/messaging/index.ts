@@ -2,7 +2,15 @@ export { deliverMessage, SEND_LEASE_MS, type DeliverOutcome } from "./deliver";
 export { markReadOnWhatsApp, requestMarkRead } from "./mark-read";
 export { pauseNumberSending, probePausedNumbers, resumeNumberSending } from "./pause";
 export { defaultRateLimit, limiterKeys, reserveSlot } from "./rate-limiter";
-export { sendMessage, SendRefusedError, TooManySendsError, type SendResult } from "./send-message";
+export {
+  sendMessage,
+  sendMessageBatch,
+  SendRefusedError,
+  TooManySendsError,
+  type BatchSend,
+  type BatchSendOutcome,
+  type SendResult,
+} from "./send-message";
 export { startSendSweep, sweepSends, type SweepResult } from "./sweep";
 export { kindFor, uploadFile, type UploadDto } from "./upload";
 export { retrySend } from "./retry-send";

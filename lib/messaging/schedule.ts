@@ -1,4 +1,4 @@
-import { enqueue } from "@/lib/jobs/boss";
+import { enqueue, getBoss } from "@/lib/jobs/boss";
 import { queues } from "@/lib/jobs/queues";
 
 /**
@@ -25,4 +25,32 @@ export async function scheduleSend(
       `[messaging] could not enqueue send of ${messageId}; the send sweep will pick it up: ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * scheduleSend for many messages of one priority in one insert (a campaign step). The last goes through
+ * scheduleSend so workers here and in other processes are woken once the whole batch is in the queue.
+ */
+export async function scheduleSends(messageIds: string[], options: { priority?: number } = {}) {
+  const rest = messageIds.slice(0, -1);
+  const last = messageIds.at(-1);
+  if (last === undefined) return;
+  if (rest.length > 0) {
+    try {
+      const boss = getBoss();
+      if (!boss) throw new Error("job queue is not started in this process");
+      await boss.insert(
+        rest.map((messageId) => ({
+          name: queues.messageSend,
+          data: { messageId },
+          priority: 2 - (options.priority ?? 0),
+        })),
+      );
+    } catch (error) {
+      console.error(
+        `[messaging] could not enqueue ${rest.length} sends; the send sweep will pick them up: ${(error as Error).message}`,
+      );
+    }
+  }
+  await scheduleSend(last, options);
 }

@@ -71,6 +71,9 @@ export async function uploadFile({
   });
   const source = Readable.fromWeb(input.body as WebReadableStream<Uint8Array>);
   source.on("error", (error) => cap.destroy(error));
+  // The storage's put rejects with the error; without a listener of our own, a storage that detaches its
+  // listeners first lets the same error crash the process as uncaught.
+  cap.on("error", () => {});
   await getMediaStorage().put(key, source.pipe(cap), { contentType: baseMimeType(input.mimeType) });
   if (size === 0) {
     await getMediaStorage().delete(key);

@@ -209,17 +209,23 @@ export function TemplatesPanel({ canManage }: { canManage: boolean }) {
                 <span data-testid="template-category" className={`${badge} bg-sky-100 text-sky-800`}>
                   {t.category ?? "—"}
                 </span>
-                {t.quality && (
+                <span
+                  data-testid="template-quality"
+                  title="Quality rating from Meta"
+                  className={`${badge} flex items-center gap-1 bg-slate-100 text-slate-700`}
+                >
                   <span
-                    data-testid="template-quality"
-                    className={`${badge} flex items-center gap-1 bg-slate-100 text-slate-700`}
-                  >
-                    <span
-                      className={`inline-block h-2 w-2 rounded-full ${qualityTone[t.quality] ?? "bg-slate-400"}`}
-                    />
-                    {t.quality}
-                  </span>
-                )}
+                    className={`inline-block h-2 w-2 rounded-full ${qualityTone[t.quality ?? ""] ?? "bg-slate-400"}`}
+                  />
+                  {t.quality ?? "No rating yet"}
+                </span>
+                <span
+                  data-testid="template-usage"
+                  title="Messages sent with this template (failed sends excluded)"
+                  className={`${badge} bg-slate-100 text-slate-700`}
+                >
+                  {(t.usage_count ?? 0).toLocaleString()} sent
+                </span>
                 <span
                   data-testid="template-status"
                   className={`${badge} ${statusTone[t.status ?? ""] ?? "bg-slate-100 text-slate-700"}`}

@@ -5,7 +5,8 @@ import { getEnv } from "@/lib/env.js";
 // AUTH_SECRET by HKDF, one key per purpose so a box sealed for one use never opens for another.
 const VERSION = "v1";
 
-export type BoxPurpose = "mfa-secret" | "mfa-enrolment" | "backup-code" | "bot-secret" | "webhook-secret";
+export type BoxPurpose =
+  "mfa-secret" | "mfa-enrolment" | "backup-code" | "bot-secret" | "webhook-secret" | "number-token";
 
 export function deriveKey(purpose: BoxPurpose): Buffer {
   const secret = getEnv().AUTH_SECRET;

@@ -8,6 +8,7 @@ import { adminDataPaths } from "./openapi-admin-data";
 import { botPaths, botSecuritySchemes } from "./openapi-bots";
 import { mePaths, meSchemas } from "./openapi-me";
 import { peoplePaths, peopleSchemas } from "./openapi-people";
+import { connectNumberOperation, numberPaths } from "./openapi-numbers";
 // The REST API's description (DESIGN.md Contracts): kept beside the routes it describes; a test checks
 // that every route handler under app/api/v1 appears here.
 const error = {
@@ -233,6 +234,7 @@ export const openApiDocument = {
         summary: "Business numbers with Coexistence state and history import progress (admins, supervisors)",
         responses: { "200": { description: "Numbers" }, ...errors },
       },
+      post: connectNumberOperation,
     },
     "/api/v1/templates": {
       get: {
@@ -336,6 +338,8 @@ export const openApiDocument = {
     ...auditPaths,
     // Admin console: retention overview, purge now, legal-hold search, webhook secret rotation.
     ...adminDataPaths,
+    // Numbers: connect, settings (throughput, default team, token), Embedded Signup ids.
+    ...numberPaths,
   },
   components: {
     securitySchemes: { ...botSecuritySchemes },
@@ -361,6 +365,10 @@ export const openApiDocument = {
           reason: { type: ["string", "null"] },
           parameter_format: { enum: ["POSITIONAL", "NAMED"] },
           components: { type: "array", items: { type: "object" }, description: "As Meta stores them" },
+          usage_count: {
+            type: "integer",
+            description: "Messages sent with this template (failed sends excluded)",
+          },
           updated_at: { type: "string", format: "date-time" },
         },
       },

@@ -20,6 +20,7 @@ import {
   applyAccountUpdate,
   findNumberByMetaId,
   recordAppActivity,
+  recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
   type PhoneNumber,
@@ -129,11 +130,17 @@ type Effects = {
   jobs: AfterCommitJob[];
   /** numberId → latest echo time: one UPDATE of the hot phone_numbers row per batch, not per echo. */
   appActivity: Map<string, Date>;
+  /** numberId → latest address-book sync entry, written the same way. */
+  contactSync: Map<string, Date>;
   /** phone_number_id → number, looked up once per batch. */
   numbers: Map<string, Promise<PhoneNumber | undefined>>;
 };
 
-type EventEffects = { jobs: AfterCommitJob[]; appActivity: [numberId: string, at: Date][] };
+type EventEffects = {
+  jobs: AfterCommitJob[];
+  appActivity: [numberId: string, at: Date][];
+  contactSync: [numberId: string, at: Date][];
+};
 
 type Parsed = { id: number; events: DomainEvent[]; failures: NormalizeFailure[]; parsed: boolean };
 type Result = { eventId: number; outcome: ApplyOutcome };
@@ -157,7 +164,13 @@ async function applyClaimed(
   let ids = Array.isArray(target) ? target : null;
   let conflicts = 0;
   for (;;) {
-    const effects: Effects = { publications: [], jobs: [], appActivity: new Map(), numbers: new Map() };
+    const effects: Effects = {
+      publications: [],
+      jobs: [],
+      appActivity: new Map(),
+      contactSync: new Map(),
+      numbers: new Map(),
+    };
     let claimedIds: number[] = [];
     let results: Result[];
     try {
@@ -168,6 +181,7 @@ async function applyClaimed(
         await lockWamids(tx, parsed);
         const done = await applyEvents(tx, parsed, effects, careful);
         for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
+        for (const [numberId, at] of effects.contactSync) await recordContactSync(tx, numberId, at);
         await finish(tx, done);
         return done;
       });
@@ -320,17 +334,15 @@ async function applyEvents(
   for (const { webhook, index, event } of applyOrder(webhooks.filter((w) => w.parsed))) {
     const counts = tally.get(webhook.id)!;
     // The event's own effects count only if it applies (its savepoint may roll back).
-    const own: EventEffects = { jobs: [], appActivity: [] };
+    const own: EventEffects = { jobs: [], appActivity: [], contactSync: [] };
     try {
       const published = careful
         ? await tx.transaction((savepoint) => applyEvent(savepoint, event, own, effects))
         : await applyEvent(tx, event, own, effects);
       effects.publications.push(...published);
       effects.jobs.push(...own.jobs);
-      for (const [numberId, at] of own.appActivity) {
-        const latest = effects.appActivity.get(numberId);
-        if (!latest || latest < at) effects.appActivity.set(numberId, at);
-      }
+      keepLatest(effects.appActivity, own.appActivity);
+      keepLatest(effects.contactSync, own.contactSync);
       counts.applied += 1;
     } catch (error) {
       if (isTransientDatabaseError(error)) throw error;
@@ -368,6 +380,13 @@ async function scheduleRetry(ctx: Ctx, eventIds: number[], error: Error) {
       status = case when attempts + 1 >= ${MAX_ATTEMPTS} then 'failed'::webhook_event_status else status end,
       error = ${`transient failure (attempt recorded): ${error.message}`.slice(0, 4000)}
     where id = any(${`{${eventIds.join(",")}}`}::bigint[]) and status = 'pending'`);
+}
+
+function keepLatest(latestByNumber: Map<string, Date>, seen: [numberId: string, at: Date][]) {
+  for (const [numberId, at] of seen) {
+    const latest = latestByNumber.get(numberId);
+    if (!latest || latest < at) latestByNumber.set(numberId, at);
+  }
 }
 
 async function applyEvent(
@@ -460,6 +479,7 @@ async function applyEvent(
     case "contact.synced": {
       const number = await routedNumber(event.phoneNumberId);
       const contactId = await syncAddressBookEntry(tx, number.wabaId, event);
+      own.contactSync.push([number.id, event.timestamp]);
       return contactId ? await touchContactConversations(tx, contactId, "identity") : [];
     }
     case "preference.changed": {

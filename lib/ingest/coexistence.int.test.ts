@@ -532,17 +532,24 @@ describe("contact sync, account and template events", () => {
   it("uses the address-book name over the profile name; remove clears it", async () => {
     const p = person(700, { name: "xX_gamer_Xx" });
     await ingest(meta.inboundMessage(biz, p, { id: wamid(), timestamp: ts(60), content: text("hi") }));
+    const syncedAt = ts();
     await ingest(
       meta.stateSync(biz, [
         {
           action: "add",
-          timestamp: ts(),
+          timestamp: syncedAt,
           contact: { fullName: "Jordan Miles", phone: p.phone, bsuid: p.bsuid },
         },
       ]),
     );
     let [row] = await getDb().select().from(contacts).where(eq(contacts.bsuid, p.bsuid));
     expect(row).toMatchObject({ addressBookName: "Jordan Miles", profileName: "xX_gamer_Xx" });
+    // The Numbers page shows when the address book last synced.
+    const [number] = await getDb()
+      .select()
+      .from(phoneNumbers)
+      .where(eq(phoneNumbers.phoneNumberId, biz.phoneNumberId));
+    expect(number?.contactSyncAt?.getTime()).toBe(Number(syncedAt) * 1000);
     await ingest(
       meta.stateSync(biz, [
         { action: "remove", timestamp: ts(), contact: { phone: p.phone, bsuid: p.bsuid } },

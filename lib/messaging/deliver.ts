@@ -7,6 +7,7 @@ import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { UpstreamError } from "@/lib/errors";
 import { getMediaStorage } from "@/lib/media/storage";
 import { publishConversationChanged } from "@/lib/realtime/publish";
+import { openNumberToken } from "@/lib/numbers/token";
 import { graphJson } from "@/lib/whatsapp/client";
 import { pauseNumberSending } from "./pause";
 import { defaultRateLimit, limiterKeys, numberIntervalMs, penalize, reserveSlot } from "./rate-limiter";
@@ -45,6 +46,8 @@ type Claimed = {
   conversation_id: string;
   number_id: string;
   pnid: string;
+  /** The number's own Cloud API token (sealed); null means the workspace token from the environment. */
+  access_token_sealed: string | null;
   waba_id: string;
   coexistence: boolean;
   send_rate_limit: number | null;
@@ -58,6 +61,10 @@ type Claimed = {
   reply_to_wamid: string | null;
   window_expires_at: string | null;
 };
+
+function numberToken(send: Claimed): string | undefined {
+  return openNumberToken(send.access_token_sealed) ?? undefined;
+}
 
 export type DeliverOutcome = "accepted" | "failed" | "retry" | "held" | "skipped";
 
@@ -117,6 +124,7 @@ export async function deliverMessage({
       method: "POST",
       json: body,
       timeoutMs: GRAPH_SEND_TIMEOUT_MS,
+      accessToken: numberToken(send),
       // Meta ignores it; our simulator counts sends per key to prove "at most once" (BENCHMARKS.md R5).
       headers: send.idempotency_key ? { "idempotency-key": send.idempotency_key } : {},
     });
@@ -175,7 +183,7 @@ async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> 
       where message_id = ${messageId} and state = 'queued' and next_attempt_at <= clock_timestamp() + interval '50 milliseconds'
       returning s.*
     )
-    select s.message_id, m.conversation_id, n.id as number_id, n.phone_number_id as pnid, n.waba_id, n.coexistence,
+    select s.message_id, m.conversation_id, n.id as number_id, n.phone_number_id as pnid, n.access_token_sealed, n.waba_id, n.coexistence,
            n.send_rate_limit, n.sending_paused_at is not null as sending_paused, s.input, s.recipient_phone,
            s.recipient_bsuid, s.priority, s.attempts, m.idempotency_key, m.reply_to_wamid, c.window_expires_at
     from claimed s
@@ -249,7 +257,11 @@ async function graphMediaId(ctx: Ctx, send: Claimed): Promise<string> {
   form.set("messaging_product", "whatsapp");
   form.set("type", row.mime_type);
   form.set("file", new Blob([Buffer.concat(chunks)], { type: row.mime_type }), row.filename ?? "file");
-  const uploaded = await graphJson<{ id?: string }>(`${send.pnid}/media`, { method: "POST", body: form });
+  const uploaded = await graphJson<{ id?: string }>(`${send.pnid}/media`, {
+    method: "POST",
+    body: form,
+    accessToken: numberToken(send),
+  });
   if (!uploaded?.id) throw new UpstreamError("Graph API returned no media id", true);
   await dbOf(ctx).execute(sql`update media set meta_media_id = ${uploaded.id} where id = ${row.id}`);
   return uploaded.id;

@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { ConflictError } from "@/lib/errors";
 import { addNumber } from "@/lib/numbers";
+import { sealNumberToken } from "@/lib/numbers/token";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
 import { syncTemplates } from "@/lib/templates";
 import { createTeam } from "@/lib/teams";
@@ -695,6 +696,35 @@ describe("Meta's errors", () => {
     ).rejects.toMatchObject({
       code: "not_retryable",
     });
+  });
+
+  it("a number's own stored token is the one its sends use", async () => {
+    const b = await customerConversation({ number: "B" });
+    // A token Meta (the simulator) refuses, stored sealed on number B only: B's send must carry it and be held.
+    await getDb().execute(
+      sql`update phone_numbers set access_token_sealed = ${sealNumberToken("revoked-token")} where id = ${ids.B}`,
+    );
+    try {
+      const sent = await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId: b.conversationId,
+          idempotencyKey: "key-own-token",
+          message: { type: "text", text: "own token" },
+        },
+      });
+      expect(await drain()).toEqual(["held"]);
+      expect((await sendState(sent.message.id)).state).toBe("held");
+      // With the working token stored instead, the probe resumes the number and the message goes out once.
+      await getDb().execute(
+        sql`update phone_numbers set access_token_sealed = ${sealNumberToken("simulator-token")} where id = ${ids.B}`,
+      );
+      expect(await probePausedNumbers({ ctx: system, input: { pausedForMs: 0 } })).toEqual([ids.B]);
+      expect(await drain()).toEqual(["accepted"]);
+      expect(sendsFor("key-own-token")).toBe(1);
+    } finally {
+      await getDb().execute(sql`update phone_numbers set access_token_sealed = null where id = ${ids.B}`);
+    }
   });
 
   it("190 pauses only that number's queue, alerts admins, and resumes once the token works", async () => {

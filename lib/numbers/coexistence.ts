@@ -117,3 +117,10 @@ export async function recordAppActivity(tx: Tx, numberId: string, at: Date): Pro
     update phone_numbers set last_app_activity_at = greatest(last_app_activity_at, ${at.toISOString()}::timestamptz)
     where id = ${numberId}`);
 }
+
+/** An address-book entry arrived (smb_app_state_sync, §5.3): the admin page shows when contacts last synced. */
+export async function recordContactSync(tx: Tx, numberId: string, at: Date): Promise<void> {
+  await tx.execute(sql`
+    update phone_numbers set contact_sync_at = greatest(contact_sync_at, ${at.toISOString()}::timestamptz)
+    where id = ${numberId}`);
+}

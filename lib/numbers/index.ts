@@ -2,8 +2,13 @@ export { addNumber } from "./add-number";
 export {
   applyAccountUpdate,
   recordAppActivity,
+  recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
 } from "./coexistence";
-export { listNumbersForAdmin } from "./list-numbers";
+export { connectNumber } from "./connect-number";
+export { getNumberForAdmin, listNumbersForAdmin } from "./list-numbers";
 export { findNumberByMetaId, listNumbers, type PhoneNumber } from "./queries";
+export { getSignupSettings, setSignupSettings } from "./signup-settings";
+export { openNumberToken } from "./token";
+export { updateNumber } from "./update-number";

@@ -1,13 +1,15 @@
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
-import { selectTemplate, toTemplateDto } from "./queries";
+import { countTemplateUsage, selectTemplate, toTemplateDto } from "./queries";
 import type { TemplateDto } from "./schemas";
 import { isUuid } from "@/lib/utils/ids";
 
 export async function getTemplate({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<TemplateDto> {
   assertCan(ctx.actor, "templates:read");
-  const row = isUuid(input.id) ? await selectTemplate(dbOf(ctx), input.id) : undefined;
+  const db = dbOf(ctx);
+  const row = isUuid(input.id) ? await selectTemplate(db, input.id) : undefined;
   if (!row) throw new NotFoundError("Template");
-  return toTemplateDto(row);
+  const usage = await countTemplateUsage(db, [row.id]);
+  return { ...toTemplateDto(row), usage_count: usage.get(row.id) ?? 0 };
 }

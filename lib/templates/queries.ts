@@ -110,3 +110,22 @@ function parameterFormatOf(components: TemplateComponent[]): "POSITIONAL" | "NAM
   const vars = components.flatMap((c) => templateVariables(typeof c.text === "string" ? c.text : ""));
   return vars.some((v) => !/^\d+$/.test(v)) ? "NAMED" : "POSITIONAL";
 }
+
+/**
+ * Messages sent with each of these templates (failed sends excluded). Runs on messages_template_idx
+ * (partial, template sends only, keyed by our template id), so it reads only those templates' sends.
+ */
+export async function countTemplateUsage(db: DbOrTx, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.execute<{ template_id: string; n: string }>(sql`
+    select content->>'template_id' as template_id, count(*) as n
+    from messages
+    where type = 'template'
+      and content->>'template_id' in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})
+      and status is distinct from 'failed'
+    group by 1`);
+  return new Map(rows.map((r) => [r.template_id, Number(r.n)]));
+}

@@ -231,6 +231,8 @@ export type TemplateDto = {
   parameter_format: "POSITIONAL" | "NAMED";
   components: TemplateComponent[];
   updated_at: string;
+  /** Messages sent with it (failed sends excluded); on list and get, not on create. */
+  usage_count?: number;
 };
 
 export type SyncCounts = { added: number; updated: number; removed: number };

@@ -192,6 +192,22 @@ export const routeMatrix: Record<string, RouteEntry> = {
 
   // Numbers and templates.
   "GET /api/v1/numbers": { expect: { admin: "ok", supervisor: "ok", agent: 403, other_agent: 403 } },
+  "POST /api/v1/numbers": { expect: adminAllowed, call: () => ({ body: {} }) },
+  "GET /api/v1/numbers/[id]": {
+    expect: { admin: "ok", supervisor: "ok", agent: 403, other_agent: 403 },
+    call: (f) => ({ params: { id: f.numberA } }),
+  },
+  "PATCH /api/v1/numbers/[id]": {
+    expect: adminOnly,
+    call: (f) => ({ params: { id: f.numberA }, body: { send_rate_limit: null } }),
+  },
+  "GET /api/v1/numbers/signup-settings": {
+    expect: { admin: "ok", supervisor: "ok", agent: 403, other_agent: 403 },
+  },
+  "PUT /api/v1/numbers/signup-settings": {
+    expect: adminOnly,
+    call: () => ({ body: { app_id: null, config_id: null } }),
+  },
   "POST /api/v1/numbers/[id]/resume-sending": {
     expect: adminAllowed,
     call: (f) => ({ params: { id: f.numberA } }),

@@ -76,6 +76,10 @@ export const messages = pgTable(
     index("messages_author_idx")
       .on(t.authorId, sql`${t.createdAt} desc`)
       .where(sql`${t.authorId} is not null`),
+    // Template usage counts (admin templates list): only template sends are indexed, by our template id.
+    index("messages_template_idx")
+      .on(sql`(${t.content}->>'template_id')`)
+      .where(sql`${t.type} = 'template'`),
     // Full-text search over message text; 'simple' (no stemming) because customers write in any language.
     index("messages_text_fts_idx").using("gin", sql`to_tsvector('simple', coalesce(${t.text}, ''))`),
   ],

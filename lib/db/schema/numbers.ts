@@ -41,6 +41,9 @@ export const phoneNumbers = pgTable("phone_numbers", {
   // Set when Meta refuses our token or permissions (190, 0, 10, 200–299): the queue holds until fixed.
   sendingPausedAt: timestamp("sending_paused_at", { withTimezone: true }),
   sendingPausedReason: jsonb("sending_paused_reason"),
+  // The number's own Cloud API token (manual connect), sealed with lib/auth/secret-box; never returned.
+  accessTokenSealed: text("access_token_sealed"),
+  accessTokenSetAt: timestamp("access_token_set_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

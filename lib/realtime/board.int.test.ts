@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemActor } from "@/lib/auth/actor";
+import { systemActor, type Actor } from "@/lib/auth/actor";
+import { setMyAvailability } from "@/lib/routing";
 import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
@@ -63,7 +64,7 @@ async function person(role: "supervisor" | "agent", teamIds: string[]) {
     socket.once("connect_error", reject);
   });
   const joined = await socket.emitWithAck("board.join");
-  return { socket, heard, joined };
+  return { socket, heard, joined, userId: user.id };
 }
 
 async function until(check: () => boolean) {
@@ -102,5 +103,17 @@ describe("the board room", () => {
     // A supervisor of another team and an agent hear none of it.
     expect(elsewhere.heard).toEqual([]);
     expect(agent.heard).toEqual([]);
+  });
+
+  it("hears an agent's availability change, and only on that agent's teams' boards", async () => {
+    const mine = await createTeam({ ctx: system, input: { name: "Board availability" } });
+    const other = await createTeam({ ctx: system, input: { name: "Board availability other" } });
+    const supervisor = await person("supervisor", [mine.id]);
+    const elsewhere = await person("supervisor", [other.id]);
+    const agent = await person("agent", [mine.id]);
+    const actor: Actor = { type: "user", id: agent.userId, role: "agent", teamIds: [mine.id] };
+    await setMyAvailability({ ctx: { actor }, input: { availability: "online" } });
+    await until(() => supervisor.heard.some((e) => e.reason === "availability"));
+    expect(elsewhere.heard).toEqual([]);
   });
 });

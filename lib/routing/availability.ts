@@ -3,6 +3,7 @@ import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ForbiddenError } from "@/lib/errors";
+import { publishBoardChanged } from "@/lib/realtime/publish";
 import { routeTeams } from "./auto-assign";
 
 export const availabilityInput = z
@@ -34,10 +35,16 @@ export async function setMyAvailability({
         entityId: userId,
         data: { from: row.previous, to: availability },
       });
-    return { availability, since: new Date(row!.since).toISOString() };
+    return {
+      availability,
+      since: new Date(row!.since).toISOString(),
+      changed: row?.previous !== availability,
+    };
   });
+  // Supervisors' boards show availability: nudge them after the commit.
+  if (result.changed) await publishBoardChanged(ctx.actor.teamIds, { reason: "availability" });
   if (availability === "online" && ctx.actor.type === "user") await routeTeams(ctx.actor.teamIds);
-  return result;
+  return { availability: result.availability, since: result.since };
 }
 
 export async function getMyAvailability({ ctx }: { ctx: Ctx }) {

@@ -3,6 +3,7 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { publishBoardChanged } from "@/lib/realtime/publish";
 import { getSetting } from "@/lib/settings";
 
 /** The web processes' heartbeat: these users have a tab connected right now. */
@@ -20,7 +21,7 @@ export async function markAbsentAway({ ctx }: { ctx: Ctx }): Promise<string[]> {
   assertCan(ctx.actor, "ingest:apply");
   const minutes = await getSetting(dbOf(ctx), "agents.auto_away_after_minutes");
   if (!minutes) return [];
-  return withTransaction(ctx, async (tx) => {
+  const away = await withTransaction(ctx, async (tx) => {
     const rows = await tx.execute<{ id: string }>(sql`
       update users set availability = 'away', availability_changed_at = now()
       where availability = 'online' and disabled_at is null
@@ -35,4 +36,13 @@ export async function markAbsentAway({ ctx }: { ctx: Ctx }): Promise<string[]> {
       });
     return rows.map((r) => r.id);
   });
+  if (away.length > 0) {
+    const teams = await dbOf(ctx).execute<{ team_id: string }>(sql`
+      select distinct team_id from team_members where user_id = any(${`{${away.join(",")}}`}::uuid[])`);
+    await publishBoardChanged(
+      teams.map((t) => t.team_id),
+      { reason: "availability" },
+    );
+  }
+  return away;
 }

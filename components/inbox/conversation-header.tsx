@@ -4,6 +4,7 @@ import { useImperativeHandle, useRef, useState, type Ref } from "react";
 import { mayAssignOthers, type ConversationAction, type Person } from "@/lib/client/inbox";
 import { explainSendError } from "@/lib/client/send";
 import { conversationPriorities, type ConversationSummary } from "@/lib/conversations/schemas";
+import { slaBadge } from "@/lib/utils/format";
 import { useLabels, usePeople, useTeams, useViewer } from "./inbox-context";
 import { MenuHeading, MenuItem, Popover, type PopoverHandle } from "./popover";
 import { customSnooze, snoozeChoices } from "./snooze";
@@ -165,14 +166,27 @@ function StatusPill({ conversation }: { conversation: ConversationSummary }) {
         : conversation.status === "bot"
           ? "Bot"
           : "Open";
+  // In the header every running SLA clock shows, however far off (the list shows only the close ones).
+  const sla = conversation.status === "open" ? slaBadge(conversation.sla, Date.now(), Infinity) : null;
   return (
-    <span
-      data-testid="conversation-status"
-      data-status={conversation.status}
-      className="px-1 text-xs text-slate-500 dark:text-slate-400"
-    >
-      {text}
-    </span>
+    <>
+      <span
+        data-testid="conversation-status"
+        data-status={conversation.status}
+        className="px-1 text-xs text-slate-500 dark:text-slate-400"
+      >
+        {text}
+      </span>
+      {sla && (
+        <span
+          data-testid="header-sla"
+          data-kind={sla.kind}
+          className={`rounded px-1 text-xs ${sla.kind === "breached" ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : "text-slate-600 dark:text-slate-300"}`}
+        >
+          SLA: {sla.label}
+        </span>
+      )}
+    </>
   );
 }
 

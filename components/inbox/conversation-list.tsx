@@ -3,7 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import type { ConversationSummary } from "@/lib/conversations/schemas";
-import { elapsed, initials, shortTime, windowBadge } from "@/lib/utils/format";
+import { elapsed, initials, shortTime, slaBadge, windowBadge } from "@/lib/utils/format";
 import { LabelChip } from "./conversation-header";
 
 type Props = {
@@ -147,6 +147,7 @@ function Row({
 }) {
   const priority = priorityMark[c.priority];
   const badge = c.status === "resolved" ? null : windowBadge(c.window_expires_at, now);
+  const sla = c.status === "open" ? slaBadge(c.sla, now) : null;
   const waiting = c.waiting_since && c.status !== "resolved" ? now - Date.parse(c.waiting_since) : null;
   return (
     <button
@@ -196,6 +197,15 @@ function Row({
               className={`shrink-0 rounded px-1 font-semibold ${priority.className}`}
             >
               {priority.text}
+            </span>
+          )}
+          {sla && (
+            <span
+              data-testid="sla-badge"
+              data-kind={sla.kind}
+              className={`shrink-0 rounded px-1 font-medium ${sla.kind === "breached" ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-200"}`}
+            >
+              {sla.label}
             </span>
           )}
           {badge ? (

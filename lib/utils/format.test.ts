@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsed, fileSize, timeAgo, windowBadge, windowCountdown } from "./format";
+import { elapsed, fileSize, slaBadge, timeAgo, windowBadge, windowCountdown } from "./format";
 
 describe("windowCountdown", () => {
   it("says hours and minutes, rounding down", () => {
@@ -44,5 +44,28 @@ describe("elapsed, timeAgo and windowBadge", () => {
     expect(windowBadge("2025-01-01T11:00:00Z", now)?.kind).toBe("closed");
     expect(windowBadge("2025-01-01T13:00:00Z", now)).toEqual({ kind: "closing", label: "Closes in 1 h" });
     expect(windowBadge("2025-01-02T10:00:00Z", now)).toBeNull();
+  });
+});
+
+describe("slaBadge", () => {
+  const now = Date.parse("2026-11-23T12:00:00Z");
+  const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+  const clocks = (first: string | null, next: string | null, resolution: string | null) => ({
+    first_response_due_at: first,
+    next_response_due_at: next,
+    resolution_due_at: resolution,
+  });
+
+  it("says nothing when no clock runs or the nearest deadline is more than an hour away", () => {
+    expect(slaBadge(clocks(null, null, null), now)).toBeNull();
+    expect(slaBadge(clocks(at(90), null, at(600)), now)).toBeNull();
+  });
+
+  it("shows the nearest running deadline once it is close, and overdue once it has passed", () => {
+    expect(slaBadge(clocks(at(45), null, at(20)), now)).toEqual({ kind: "due", label: "Resolve in 20 min" });
+    expect(slaBadge(clocks(null, at(-5), at(30)), now)).toEqual({
+      kind: "breached",
+      label: "Reply overdue 5 min",
+    });
   });
 });

@@ -70,3 +70,32 @@ export function windowBadge(
   if (left <= soonMs) return { kind: "closing", label: `Closes in ${elapsed(left)}` };
   return null;
 }
+
+type SlaClocks = {
+  first_response_due_at: string | null;
+  next_response_due_at: string | null;
+  resolution_due_at: string | null;
+};
+
+/** The list row's SLA timer: the nearest running deadline, once it is within `soonMs` (default 1 h) or past. */
+export function slaBadge(
+  sla: SlaClocks,
+  now: number = Date.now(),
+  soonMs = 3_600_000,
+): { kind: "breached" | "due"; label: string } | null {
+  const clocks: [string, string | null][] = [
+    ["First reply", sla.first_response_due_at],
+    ["Reply", sla.next_response_due_at],
+    ["Resolve", sla.resolution_due_at],
+  ];
+  const running = clocks
+    .filter((c): c is [string, string] => c[1] !== null)
+    .map(([name, at]) => ({ name, left: Date.parse(at) - now }))
+    .sort((a, b) => a.left - b.left);
+  const nearest = running[0];
+  if (!nearest) return null;
+  if (nearest.left <= 0)
+    return { kind: "breached", label: `${nearest.name} overdue ${elapsed(-nearest.left)}` };
+  if (nearest.left <= soonMs) return { kind: "due", label: `${nearest.name} in ${elapsed(nearest.left)}` };
+  return null;
+}

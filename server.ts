@@ -1,16 +1,50 @@
 // One Node process: Next.js + Socket.io on one port, plus job workers, by ROLE (DESIGN.md "Runtime").
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { parse } from "node:url";
 import next from "next";
 import { getEnv } from "./lib/env.js";
+import { log, requestIdFrom } from "./lib/log";
+import { getMetrics } from "./lib/metrics";
 import { StartupError } from "./lib/runtime/secrets";
 import { startTandem } from "./lib/runtime/start";
 
 const SHUTDOWN_BUDGET_MS = 9_500;
 const env = getEnv();
+const metrics = getMetrics();
+const httpLog = log.child({ component: "http", role: env.ROLE });
+
+/**
+ * One id per request: the caller's x-request-id when log-safe, else a new one; route handlers read it from the
+ * request (lib/http/route.ts) and it is echoed in the response. One log line per request when it finishes.
+ */
+function observe(req: IncomingMessage, res: ServerResponse) {
+  const id = requestIdFrom(req.headers["x-request-id"]);
+  req.headers["x-request-id"] = id;
+  res.setHeader("x-request-id", id);
+  const started = performance.now();
+  res.once("finish", () => {
+    const seconds = (performance.now() - started) / 1000;
+    // The path only: query strings can carry tokens (hub.verify_token, signed media links).
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (req.method === "POST" && pathname === "/api/webhooks/whatsapp")
+      metrics.webhookAck.observe({ code: String(res.statusCode) }, seconds);
+    if (pathname.startsWith("/_next/") || pathname === "/api/health") return;
+    httpLog.info(
+      {
+        req_id: id,
+        method: req.method,
+        path: pathname,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      },
+      "request",
+    );
+  });
+}
 
 try {
-  const { shutdown } = await startTandem({
+  const { server, shutdown } = await startTandem({
     env,
     createWeb: async () => {
       const app = next({
@@ -22,7 +56,10 @@ try {
       const handle = app.getRequestHandler();
       const upgrade = app.getUpgradeHandler();
       return {
-        handle: (req, res) => handle(req, res, parse(req.url ?? "/", true)),
+        handle: (req, res) => {
+          observe(req, res);
+          return handle(req, res, parse(req.url ?? "/", true));
+        },
         upgrade: (req, socket, head) => upgrade(req, socket, head),
       };
     },
@@ -32,9 +69,15 @@ try {
       return startSimulator({ ...input, port: env.SIMULATOR_PORT });
     },
   });
+  // Socket.io's WebSocket connections on this process (a polling-only client is not counted).
+  server.on("upgrade", (req, socket) => {
+    if (!req.url?.startsWith("/socket.io")) return;
+    metrics.sockets.inc();
+    socket.once("close", () => metrics.sockets.dec());
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      console.log(`\n${signal} received: shutting down`);
+      log.info({ signal, role: env.ROLE }, "shutting down");
       setTimeout(() => process.exit(1), SHUTDOWN_BUDGET_MS).unref();
       void shutdown().then(() => process.exit(0));
     });

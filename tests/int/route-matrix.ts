@@ -74,6 +74,8 @@ export const routeMatrix: Record<string, RouteEntry> = {
   "GET /api/auth/[...nextauth]": { public: "next-auth's own endpoints (CSRF token, session, providers)" },
   "POST /api/auth/[...nextauth]": { public: "next-auth's own endpoints (sign-in with its CSRF token)" },
   "GET /api/health": { public: "liveness/readiness probe" },
+  // Prometheus text: audit:read (read-only operational data), never public.
+  "GET /api/metrics": { expect: { admin: "ok", supervisor: "ok", agent: 403, other_agent: 403 } },
   "GET /api/v1/openapi.json": { public: "the API description" },
 
   // People and permissions.

@@ -1,0 +1,290 @@
+// The traffic of a fault run, each piece keeping its own record for the ledger: signed webhooks through the
+// balancer (retried like Meta retries until a 2xx), REST sends with an Idempotency-Key (retried with the same
+// key, sometimes submitted twice on purpose), and Socket.io clients that track per-conversation sequences.
+import crypto from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { io as connect, type Socket } from "socket.io-client";
+import { inboundMessage, messageEcho, statusUpdate, type Person } from "@/lib/simulator/payloads";
+import { metaJson, signBody } from "@/lib/simulator/sign";
+import { DEMO_NUMBER, SECRET } from "./cluster";
+import { LB_COOKIE } from "./lb";
+
+export type StatusName = "sent" | "delivered" | "read";
+/** What one acknowledged webhook carried: the ledger checks each item was applied. */
+export type AckedItem =
+  { kind: "message"; wamid: string } | { kind: "status"; wamid: string; status: StatusName };
+
+export type WebhookLedger = {
+  acked: AckedItem[];
+  posted: number;
+  gaveUp: number;
+  failedAttempts: number;
+  /** Longest time one webhook waited between its first failed attempt and its 2xx. */
+  longestOutageMs: number;
+  ackLatencies: number[];
+};
+
+const biz = DEMO_NUMBER;
+
+/** Open loop at `rate` requests/s until `until()` says stop; each request retried until a 2xx or `giveUpMs`. */
+export async function runWebhookLoad(opts: {
+  url: string;
+  rate: number;
+  people: number;
+  until: () => boolean;
+  giveUpMs?: number;
+}): Promise<WebhookLedger> {
+  const ledger: WebhookLedger = {
+    acked: [],
+    posted: 0,
+    gaveUp: 0,
+    failedAttempts: 0,
+    longestOutageMs: 0,
+    ackLatencies: [],
+  };
+  const people: Person[] = Array.from({ length: opts.people }, (_, i) => ({
+    name: `Fault Customer ${i}`,
+    phone: `4477${String(i).padStart(8, "0")}`,
+    bsuid: `GB.fault${i}`,
+  }));
+  const runId = crypto.randomBytes(3).toString("hex");
+  const inFlight = new Set<Promise<void>>();
+  const ts = () => String(Math.floor(Date.now() / 1000));
+
+  /** Request i: inbound, inbound, echo, then the echo before's statuses out of order (read first). */
+  function makeRequest(i: number): { body: string; items: AckedItem[] } {
+    const p = people[i % people.length]!;
+    const cycle = Math.floor(i / people.length);
+    const slot = cycle % 6;
+    const echoId = (c: number) => `wamid.f${runId}e${i % people.length}c${c}`;
+    if (slot === 2) {
+      const id = echoId(cycle);
+      return {
+        body: metaJson(
+          messageEcho(biz, p, { id, timestamp: ts(), content: { type: "text", body: `Owner ${i}` } }),
+        ),
+        items: [{ kind: "message", wamid: id }],
+      };
+    }
+    if (slot >= 3) {
+      // The echo two slots back; "read" before "sent": statuses must never go backwards.
+      const status = (["read", "sent", "delivered"] as const)[slot - 3]!;
+      const id = echoId(cycle - (slot - 2));
+      return {
+        body: metaJson(statusUpdate(biz, p, { id, status, timestamp: ts(), sentTo: "phone" })),
+        items: [{ kind: "status", wamid: id, status }],
+      };
+    }
+    const id = `wamid.f${runId}i${i}`;
+    return {
+      body: metaJson(
+        inboundMessage(biz, p, { id, timestamp: ts(), content: { type: "text", body: `Question ${i}` } }),
+      ),
+      items: [{ kind: "message", wamid: id }],
+    };
+  }
+
+  async function post(i: number) {
+    const { body, items } = makeRequest(i);
+    const started = Date.now();
+    let firstFailure: number | null = null;
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = performance.now();
+      try {
+        const res = await fetch(opts.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hub-signature-256": signBody(body, SECRET) },
+          body,
+          signal: AbortSignal.timeout(20_000),
+        });
+        await res.arrayBuffer();
+        if (res.ok) {
+          ledger.ackLatencies.push(performance.now() - sentAt);
+          ledger.acked.push(...items);
+          if (firstFailure !== null)
+            ledger.longestOutageMs = Math.max(ledger.longestOutageMs, Date.now() - firstFailure);
+          return;
+        }
+      } catch {
+        // connection refused/reset or timeout: same as a 5xx for Meta
+      }
+      ledger.failedAttempts += 1;
+      firstFailure ??= Date.now();
+      if (Date.now() - started > (opts.giveUpMs ?? 120_000)) {
+        ledger.gaveUp += 1;
+        return;
+      }
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
+  }
+
+  const started = performance.now();
+  for (let i = 0; !opts.until(); i++) {
+    const due = started + (i / opts.rate) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    ledger.posted += 1;
+    const p = post(i).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return ledger;
+}
+
+export type SendLedger = {
+  /** Idempotency-Key → the message ids the API answered with (all must be one id). */
+  keys: Map<string, Set<string>>;
+  attempts: number;
+  failedAttempts: number;
+  doubleSubmits: number;
+  gaveUp: number;
+};
+
+/** REST sends through the balancer with an API key; every retry and every double submit reuses the key. */
+export async function runSendLoad(opts: {
+  url: string;
+  apiKey: string;
+  conversationIds: string[];
+  perSecond: number;
+  until: () => boolean;
+}): Promise<SendLedger> {
+  const ledger: SendLedger = { keys: new Map(), attempts: 0, failedAttempts: 0, doubleSubmits: 0, gaveUp: 0 };
+  const inFlight = new Set<Promise<void>>();
+
+  async function send(i: number) {
+    const key = `faults-${crypto.randomUUID()}`;
+    const conversationId = opts.conversationIds[i % opts.conversationIds.length]!;
+    const ids = new Set<string>();
+    ledger.keys.set(key, ids);
+    const submit = async (): Promise<boolean> => {
+      ledger.attempts += 1;
+      try {
+        const res = await fetch(`${opts.url}/api/v1/conversations/${conversationId}/messages`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${opts.apiKey}`,
+            "content-type": "application/json",
+            "idempotency-key": key,
+          },
+          body: JSON.stringify({ type: "text", text: `Agent reply ${i}` }),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const json = (await res.json().catch(() => null)) as { id?: string } | null;
+        if (res.ok && json?.id) {
+          ids.add(json.id);
+          return true;
+        }
+      } catch {
+        // retried below with the same key
+      }
+      ledger.failedAttempts += 1;
+      return false;
+    };
+    const started = Date.now();
+    let attempt = 0;
+    while (!(await submit())) {
+      if (Date.now() - started > 120_000) {
+        ledger.gaveUp += 1;
+        return;
+      }
+      await sleep(Math.min(2_000, 100 * 2 ** attempt++));
+    }
+    // A double submit (a second click, a client retry after a lost response) must find the same message.
+    if (i % 4 === 0) {
+      ledger.doubleSubmits += 1;
+      await submit();
+    }
+  }
+
+  const started = performance.now();
+  for (let i = 0; !opts.until(); i++) {
+    const due = started + (i / opts.perSecond) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const p = send(i).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return ledger;
+}
+
+export type SocketClient = {
+  name: string;
+  socket: Socket;
+  /** Sequences received live, per conversation. */
+  seen: Map<string, Set<number>>;
+  /** The sequence each conversation was caught up to by a refetch after (re)connecting. */
+  covered: Map<string, number>;
+  connects: number;
+  /** Disconnect → connected again, and connected → refetch done, per reconnect. */
+  reconnectMs: number[];
+  catchUpMs: number[];
+  liveGaps: number;
+};
+
+/**
+ * A Socket.io client through the balancer, pinned to a preferred web process by the balancer's cookie (the
+ * balancer re-pins it when that process is down). After every (re)connect it refetches what a browser tab
+ * refetches; the sequences it covers are read from Postgres just before that refetch starts.
+ */
+export function startSocketClient(opts: {
+  name: string;
+  url: string;
+  cookie: string;
+  prefer: number;
+  seqs: () => Promise<Map<string, number>>;
+}): SocketClient {
+  const client: SocketClient = {
+    name: opts.name,
+    socket: connect(opts.url, {
+      path: "/socket.io",
+      extraHeaders: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1_000,
+    }),
+    seen: new Map(),
+    covered: new Map(),
+    connects: 0,
+    reconnectMs: [],
+    catchUpMs: [],
+    liveGaps: 0,
+  };
+  let disconnectedAt: number | null = null;
+  const last = new Map<string, number>();
+  client.socket.on("conversation.changed", (event) => {
+    const e = event as { conversation_id: string; seq: number };
+    let set = client.seen.get(e.conversation_id);
+    if (!set) client.seen.set(e.conversation_id, (set = new Set()));
+    set.add(e.seq);
+    const before = Math.max(last.get(e.conversation_id) ?? 0, client.covered.get(e.conversation_id) ?? 0);
+    if (before > 0 && e.seq > before + 1) client.liveGaps += 1;
+    last.set(e.conversation_id, Math.max(last.get(e.conversation_id) ?? 0, e.seq));
+  });
+  client.socket.on("disconnect", () => (disconnectedAt ??= Date.now()));
+  client.socket.on("connect", () => {
+    const connectedAt = Date.now();
+    client.connects += 1;
+    if (disconnectedAt !== null) client.reconnectMs.push(connectedAt - disconnectedAt);
+    const reconnect = disconnectedAt !== null;
+    disconnectedAt = null;
+    void (async () => {
+      // The refetch may meet a process that just died: retried like a browser's query would be.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const seqs = await opts.seqs();
+        const res = await fetch(`${opts.url}/api/v1/conversations?limit=100`, {
+          headers: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+        }).catch(() => null);
+        await res?.arrayBuffer();
+        if (!res?.ok) {
+          await sleep(100);
+          continue;
+        }
+        for (const [id, seq] of seqs) client.covered.set(id, Math.max(client.covered.get(id) ?? 0, seq));
+        if (reconnect) client.catchUpMs.push(Date.now() - connectedAt);
+        return;
+      }
+    })();
+  });
+  client.socket.on("connect_error", () => (disconnectedAt ??= Date.now()));
+  return client;
+}

@@ -13,13 +13,24 @@ export function LiveUpdates() {
   const setState = useConnectionStore();
   useEffect(() => {
     const socket = connectSocket();
+    let signedOut = false;
+    // Retry at most 5 s apart, and give up on an attempt after 5 s: an attempt whose transport opens and then
+    // drops before the handshake is only noticed by this timeout (20 s by default), not as an error.
+    socket.io.reconnectionDelayMax(5_000);
+    socket.io.timeout(5_000);
+    // The network is back: reconnect now rather than when the backoff timer next fires.
+    const onOnline = () => {
+      if (socket.connected || signedOut) return;
+      socket.disconnect();
+      socket.connect();
+    };
+    window.addEventListener("online", onOnline);
     let connectedBefore = false;
     socket.on("connect", () => {
       setState("live");
       if (connectedBefore) void queryClient.invalidateQueries();
       connectedBefore = true;
     });
-    let signedOut = false;
     // The server ends the socket when the session ends (revoked, user disabled, signed out elsewhere).
     socket.on("session.ended", () => {
       signedOut = true;
@@ -49,6 +60,7 @@ export function LiveUpdates() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });
     });
     return () => {
+      window.removeEventListener("online", onOnline);
       socket.disconnect();
     };
   }, [queryClient, setState]);

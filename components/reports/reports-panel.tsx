@@ -201,6 +201,13 @@ function Kpis({ report }: { report: Report }) {
     },
     { label: "Reopen rate", value: pct(o.reopen_rate), id: "reopen" },
     { label: "SLA compliance", value: pct(o.sla_compliance), id: "sla" },
+    {
+      label: "CSAT (avg of 3 / % great)",
+      value: report.csat.overall.answered
+        ? `${report.csat.overall.avg} / ${pct(report.csat.overall.positive_rate)}`
+        : "—",
+      id: "csat",
+    },
     { label: "Bot containment", value: pct(report.bots.containment_rate), id: "containment" },
     { label: "Bot handoff rate", value: pct(report.bots.handoff_rate), id: "handoff" },
   ];

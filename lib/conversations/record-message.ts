@@ -43,7 +43,14 @@ const WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export async function recordMessage(
   tx: Tx,
-  input: { numberId: string; defaultTeamId: string | null; contactId: string; message: NewMessage },
+  input: {
+    numberId: string;
+    defaultTeamId: string | null;
+    contactId: string;
+    message: NewMessage;
+    /** A CSAT answer (lib/csat): the customer wrote (the window opens) but the conversation stays resolved. */
+    keepResolved?: boolean;
+  },
 ): Promise<RecordedMessage> {
   const { message } = input;
   // ISO strings, not Dates: drizzle's postgres.js setup does not serialise Date params in raw SQL.
@@ -101,6 +108,8 @@ export async function recordMessage(
 
   const isCustomer = message.source === "customer";
   const isEcho = message.source === "business_app";
+  // A customer message is work for agents (unread, waiting, reopen), except a survey answer.
+  const reopens = isCustomer && !input.keepResolved;
   const windowExpiresAt = new Date(message.timestamp.getTime() + WINDOW_MS).toISOString();
   // Timestamps only move forward: a late, older message must not rewind the list order or the window.
   const [updated] = await tx.execute<{
@@ -117,19 +126,19 @@ export async function recordMessage(
       last_inbound_at = case when ${isCustomer} then greatest(last_inbound_at, ${at}::timestamptz) else last_inbound_at end,
       window_expires_at = case when ${isCustomer} then greatest(window_expires_at, ${windowExpiresAt}::timestamptz)
                                else window_expires_at end,
-      unread_count = unread_count + case when ${isCustomer} then 1 else 0 end,
+      unread_count = unread_count + case when ${reopens} then 1 else 0 end,
       -- A customer reopens a resolved conversation: back to the bot when the number's bot resumes after resolve.
-      status = case when ${isCustomer} and status = 'resolved' and exists (
+      status = case when ${reopens} and status = 'resolved' and exists (
                       select 1 from bots b where b.phone_number_id = ${input.numberId} and b.active and b.resume_after_resolve)
                     then 'bot'::conversation_status
-                    when ${isCustomer} and status in ('resolved', 'snoozed') then 'open'::conversation_status
+                    when ${reopens} and status in ('resolved', 'snoozed') then 'open'::conversation_status
                     else status end,
       owner_active_at = case when ${isEcho} then greatest(owner_active_at, ${at}::timestamptz) else owner_active_at end,
       -- Someone is waiting from the first unanswered customer message; the owner's answer ends the wait.
-      waiting_since = case when ${isCustomer} then coalesce(waiting_since, ${at}::timestamptz)
+      waiting_since = case when ${reopens} then coalesce(waiting_since, ${at}::timestamptz)
                            when ${isEcho} then null else waiting_since end,
-      snoozed_until = case when ${isCustomer} then null else snoozed_until end,
-      resolved_at = case when ${isCustomer} then null else resolved_at end,
+      snoozed_until = case when ${reopens} then null else snoozed_until end,
+      resolved_at = case when ${reopens} then null else resolved_at end,
       seq = seq + 1,
       updated_at = now()
     from (select status as prev_status, resolved_at is not null as prev_resolved, waiting_since is null as prev_answered
@@ -138,7 +147,7 @@ export async function recordMessage(
     returning seq, status, prev.prev_status, prev.prev_resolved, prev.prev_answered`);
   // A customer writing opens a work cycle unless one is open (after a resolve it counts as a reopen). Only
   // checked when nobody was already waiting, which an open cycle implies.
-  if (isCustomer && (conversation.created || updated?.prev_answered || updated?.prev_status === "resolved")) {
+  if (reopens && (conversation.created || updated?.prev_answered || updated?.prev_status === "resolved")) {
     const newCycle = conversation.created || updated?.prev_status === "resolved";
     await startCycle(tx, conversation.id, message.timestamp, Boolean(updated?.prev_resolved));
     // A new wait starts the response clock (and a new cycle the resolution clock).

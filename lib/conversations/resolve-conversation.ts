@@ -4,6 +4,7 @@ import { ConflictError } from "@/lib/errors";
 import { actOnConversation, actorId } from "./act";
 import { stopAllClocks } from "@/lib/sla";
 import { closeCycle, startCycle } from "./cycles";
+import { csatCycleDue, scheduleCsatSurvey } from "@/lib/csat";
 
 type StatusResult = { status: "bot" | "open" | "snoozed" | "resolved" };
 
@@ -15,7 +16,8 @@ export async function resolveConversation({
   ctx: Ctx;
   input: { conversationId: string };
 }): Promise<StatusResult> {
-  return actOnConversation(
+  let surveyCycleId: string | null = null;
+  const result = await actOnConversation<StatusResult>(
     ctx,
     { conversationId: input.conversationId, permission: "conversations:reply" },
     async (tx, conversation) => {
@@ -27,6 +29,7 @@ export async function resolveConversation({
         where id = ${conversation.id}`);
       await closeCycle(tx, conversation.id, at, actorId(ctx.actor));
       await stopAllClocks(tx, conversation.id);
+      surveyCycleId = await csatCycleDue(tx, conversation.id);
       return {
         result: { status: "resolved" },
         event: { type: "resolved", data: { from: conversation.status } },
@@ -34,6 +37,9 @@ export async function resolveConversation({
       };
     },
   );
+  // After commit: the survey job must find the closed cycle (issue 10).
+  if (surveyCycleId) await scheduleCsatSurvey(surveyCycleId);
+  return result;
 }
 
 /** Reopens a resolved (or wakes a snoozed) conversation by hand. */

@@ -151,7 +151,9 @@ export const slaPaths = {
         "Report for a date range: volume by day and source (history excluded), first response / resolution / handle time, reopen rate and SLA compliance per group, bot containment",
       parameters: reportParams,
       responses: {
-        "200": json("The report: { volume, totals, rows, overall (every cycle once), bots }"),
+        "200": json(
+          "The report: { volume, totals, rows, overall (every cycle once), csat { overall, rows by key }: answered, avg and positive_rate on the 1-3 scale, bots }",
+        ),
         ...errors,
       },
     },

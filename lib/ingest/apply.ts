@@ -31,6 +31,7 @@ import { emitIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
+import { csatAnswerKeepsResolved, csatReplyOf, recordCsatAnswer } from "@/lib/csat";
 import type { CustomerIdentity, DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 
@@ -403,7 +404,10 @@ async function applyEvent(
       const number = await routedNumber(event.phoneNumberId);
       const contact = await resolveContact(tx, number.wabaId, event.customer);
       const isEcho = event.kind === "echo.received";
+      // A tap on a CSAT survey button scores the cycle and leaves a resolved conversation resolved.
+      const csat = !isEcho && event.origin === "live" ? csatReplyOf(event.type, event.content) : null;
       const recorded = await recordMessage(tx, {
+        keepResolved: csat ? await csatAnswerKeepsResolved(tx, csat, contact.id) : false,
         numberId: number.id,
         defaultTeamId: number.defaultTeamId,
         contactId: contact.id,
@@ -422,6 +426,13 @@ async function applyEvent(
       });
       if (isEcho && event.origin === "live") own.appActivity.push([number.id, event.timestamp]);
       if (!recorded.messageId) return [];
+      if (csat)
+        await recordCsatAnswer(tx, {
+          ...csat,
+          conversationId: recorded.conversationId,
+          messageId: recorded.messageId,
+          at: event.timestamp,
+        });
       // The owner answered from the phone: a human is talking, the bot stops here at once (DESIGN.md).
       if (isEcho && event.origin === "live")
         await pauseBotForHuman(tx, {

@@ -13,5 +13,6 @@ export const queues = {
   slaTick: "sla.tick",
   volumeRollup: "reports.volume-rollup",
   retentionPurge: "retention.purge",
+  csatSurvey: "csat.survey",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

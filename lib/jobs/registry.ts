@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "@/lib/auth/actor";
 import { botReplyTimedOut, runBot } from "@/lib/bots";
 import { runCampaign, scheduleCampaignRun, tickCampaigns } from "@/lib/campaigns";
+import { sendCsatSurvey } from "@/lib/csat";
 import { autoResolveInactive, wakeSnoozedConversations } from "@/lib/conversations";
 import { markAbsentAway, routeAllTeams } from "@/lib/routing";
 import { rollupMessageVolume } from "@/lib/reports";
@@ -28,6 +29,7 @@ const markReadPayload = z.object({ conversationId: z.uuid(), typing: z.boolean()
 const mediaIdPayload = z.object({ mediaId: z.uuid() });
 const campaignIdPayload = z.object({ campaignId: z.uuid() });
 const conversationIdPayload = z.object({ conversationId: z.uuid() });
+const cycleIdPayload = z.object({ cycleId: z.uuid() });
 // How soon a campaign's next step runs: at once after a full batch, shortly when the send queue is
 // still busy with its messages, and every few seconds while its progress is still moving.
 const CAMPAIGN_NEXT_MS = { continue: 0, wait: 1_000, watch: 3_000 } as const;
@@ -185,6 +187,23 @@ export const registry: Record<QueueName, Definition> = {
           console.log(
             `[retention] number ${r.number_id}: purged ${r.messages} messages, ${r.files} files, ${r.notes} notes`,
           );
+    },
+  },
+  [queues.csatSurvey]: {
+    // One job per closed cycle (stately by cycle id); the send's idempotency key makes a rerun harmless.
+    queue: {
+      name: queues.csatSurvey,
+      policy: "stately",
+      retryLimit: 3,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 120,
+    },
+    workers: 1,
+    batchSize: 4,
+    handle: async (data) => {
+      const input = parsePayload(cycleIdPayload, data);
+      await sendCsatSurvey({ ctx: { actor: systemActor("csat") }, input });
     },
   },
   [queues.routingTick]: {

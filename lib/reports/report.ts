@@ -7,7 +7,14 @@ import type { Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { businessMinutesBetween, type WeeklyHours } from "@/lib/sla";
 import { csvRow } from "@/lib/utils/csv";
-import { reportInput, type Report, type ReportInput, type ReportRow, type Stat } from "./schemas";
+import {
+  reportInput,
+  type CsatFigure,
+  type Report,
+  type ReportInput,
+  type ReportRow,
+  type Stat,
+} from "./schemas";
 
 export { reportInput, type Report, type ReportInput, type ReportRow };
 
@@ -46,7 +53,7 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     else outbound += v.count;
   }
   const hours = params.business_hours ? await loadHours(db, params.business_hours) : null;
-  const { rows, overall } = await cycleRows(db, params, from, toExclusive, scope.cycles, hours);
+  const { rows, overall, csat } = await cycleRows(db, params, from, toExclusive, scope.cycles, hours);
   const bots = await botFigures(db, params, from, toExclusive);
   return {
     from: params.from,
@@ -57,6 +64,7 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     totals: { inbound, outbound, by_source: bySource },
     rows,
     overall,
+    csat,
     bots,
   };
 }
@@ -81,7 +89,7 @@ async function cycleRows(
   to: string,
   scope: SQL,
   hours: WeeklyHours | null,
-): Promise<{ rows: ReportRow[]; overall: ReportRow }> {
+): Promise<{ rows: ReportRow[]; overall: ReportRow; csat: Report["csat"] }> {
   const group = {
     agent: {
       key: sql`y.assignee_id::text`,
@@ -119,9 +127,10 @@ async function cycleRows(
     resolved_at: string | null;
     reopened: boolean;
     sla_breached: boolean;
+    csat_score: number | null;
   }>(sql`
     select y.id::text as cycle_id, ${group.key} as key, ${group.name} as name, y.started_at, y.first_response_at, y.first_assigned_at,
-      y.resolved_at, y.reopened, y.sla_breached
+      y.resolved_at, y.reopened, y.sla_breached, y.csat_score
     from conversation_cycles y ${group.join}
     where y.started_at >= ${from}::timestamptz and y.started_at < ${to}::timestamptz
       ${params.number ? sql`and y.phone_number_id = ${params.number}` : sql``}
@@ -155,7 +164,11 @@ async function cycleRows(
     .sort((a, b) =>
       params.group_by === "day" ? String(a.key).localeCompare(String(b.key)) : b.cycles - a.cycles,
     );
-  return { rows, overall: toRow(overall) };
+  const csat = {
+    overall: csatFigure(overall.csat),
+    rows: Object.fromEntries([...groups].map(([id, g]) => [id, csatFigure(g.csat)])),
+  };
+  return { rows, overall: toRow(overall), csat };
 }
 
 type Group = {
@@ -167,15 +180,16 @@ type Group = {
   n: number;
   reopened: number;
   breached: number;
+  csat: number[];
 };
 
 function newGroup(key: string | null, name: string): Group {
-  return { key, name, frt: [], res: [], handle: [], n: 0, reopened: 0, breached: 0 };
+  return { key, name, frt: [], res: [], handle: [], n: 0, reopened: 0, breached: 0, csat: [] };
 }
 
 function addCycle(
   g: Group,
-  r: { reopened: boolean; sla_breached: boolean },
+  r: { reopened: boolean; sla_breached: boolean; csat_score: number | null },
   frt: number | null,
   res: number | null,
   handle: number | null,
@@ -186,6 +200,17 @@ function addCycle(
   if (frt !== null) g.frt.push(frt);
   if (res !== null) g.res.push(res);
   if (handle !== null) g.handle.push(handle);
+  if (r.csat_score !== null) g.csat.push(r.csat_score);
+}
+
+function csatFigure(scores: number[]): CsatFigure {
+  if (scores.length === 0) return { answered: 0, avg: null, positive_rate: null };
+  const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
+  return {
+    answered: scores.length,
+    avg: Math.round(avg * 100) / 100,
+    positive_rate: scores.filter((s) => s === 3).length / scores.length,
+  };
 }
 
 function toRow(g: Group): ReportRow {

@@ -30,6 +30,8 @@ export type ReportRow = {
   sla_breached: number;
   sla_compliance: number | null;
 };
+/** CSAT on the 1-3 scale (lib/csat): answered surveys, their mean, and the share that answered 3 ("Great"). */
+export type CsatFigure = { answered: number; avg: number | null; positive_rate: number | null };
 export type Report = {
   from: string;
   to: string;
@@ -40,6 +42,8 @@ export type Report = {
   rows: ReportRow[];
   /** Every cycle in range once (a cycle with two labels is in two label rows). */
   overall: ReportRow;
+  /** CSAT of the same cycles: overall, and per row by the row's key ("" for a null key). */
+  csat: { overall: CsatFigure; rows: Record<string, CsatFigure> };
   bots: {
     sessions: number;
     handed_off: number;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { setRuntimeEnv, type Env } from "@/lib/env.js";
-import { closeDb, getDb } from "@/lib/db/client";
+import { closeDb, getDb, getSql } from "@/lib/db/client";
 import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { listenForJobs, startBoss, stopBoss } from "@/lib/jobs/boss";
@@ -81,7 +81,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
 
   const isWorker = env.ROLE !== "web";
   const boss = await startBoss({ worker: isWorker });
-  await createQueues(boss);
+  await createQueuesOneAtATime(boss);
   stops.unshift({ name: "database pool", stop: closeDb });
   stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
   if (isWorker) {
@@ -159,4 +159,25 @@ function printBanner(input: {
   }
   lines.push(``, `Press Ctrl-C to stop.`, ``);
   for (const line of lines) log(line);
+}
+
+/** Any fixed key: only start-up queue creation takes it. */
+const QUEUE_SETUP_LOCK = 7_243_115_001;
+
+/**
+ * Processes started at the same moment on a fresh database deadlock inside pg-boss's createQueue (seen in
+ * the fault harness), so queue creation runs under one session advisory lock, one process at a time.
+ */
+async function createQueuesOneAtATime(boss: Awaited<ReturnType<typeof startBoss>>) {
+  const connection = await getSql().reserve();
+  try {
+    await connection`select pg_advisory_lock(${QUEUE_SETUP_LOCK})`;
+    try {
+      await createQueues(boss);
+    } finally {
+      await connection`select pg_advisory_unlock(${QUEUE_SETUP_LOCK})`;
+    }
+  } finally {
+    connection.release();
+  }
 }

@@ -17,12 +17,20 @@ export const settingSchemas = {
     .min(1)
     .max(24 * 60)
     .nullable(),
+  // CSAT survey after a resolve (issue 10): off until an admin turns it on.
+  "csat.enabled": z.boolean(),
+  // The approved template sent when the 24 h window has closed (null: skip the survey then).
+  "csat.template_id": z.uuid().nullable(),
+  "csat.question": z.string().trim().min(1).max(1024),
 } as const;
 
 export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> } = {
   "mfa.required_for_all": false,
   "conversations.auto_resolve_after_hours": null,
   "agents.auto_away_after_minutes": 10,
+  "csat.enabled": false,
+  "csat.template_id": null,
+  "csat.question": "How did we do?",
 };
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -107,8 +107,8 @@ async function main(): Promise<boolean> {
     { name: "worker2", role: "worker" as const, port: await freePort() },
   ].map((m) => ({ ...m, child: null, logFile: path.join(logDir, `${m.name}-0.log`), kills: [] }));
   const envOf = (m: Member) => memberEnv(m, db.url, db.dataDir, sim.url);
-  // The first process alone: on a fresh database, concurrent starts deadlock in pg-boss createQueue
-  // (found by this harness; lib/jobs/registry.ts creates queues without a lock).
+  // The first process alone prepares the fresh database (migrations, demo seed); concurrent starts once
+  // deadlocked in pg-boss createQueue, which start-up now runs under an advisory lock.
   await startMember(members[0]!, envOf(members[0]!));
   await Promise.all(members.slice(1).map((m) => startMember(m, envOf(m))));
   cleanups.push(() => Promise.all(members.map((m) => (m.child ? stopServerProcess(m.child) : null))));

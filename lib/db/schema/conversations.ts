@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   boolean,
   date,
   index,
@@ -11,6 +12,7 @@ import {
   text,
   timestamp,
   primaryKey,
+  smallint,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -173,6 +175,13 @@ export const conversationCycles = pgTable(
     firstAssignedAt: timestamp("first_assigned_at", { withTimezone: true }),
     // An SLA clock ran out during this cycle (SLA compliance).
     slaBreached: boolean("sla_breached").notNull().default(false),
+    // CSAT (issue 10) on a 1-3 scale (3 great, 2 ok, 1 poor): WhatsApp allows three reply buttons.
+    csatSentAt: timestamp("csat_sent_at", { withTimezone: true }),
+    csatMessageId: uuid("csat_message_id"),
+    // Why no survey went out (e.g. outside the window with no template), for admins.
+    csatSkippedReason: text("csat_skipped_reason"),
+    csatScore: smallint("csat_score"),
+    csatAnsweredAt: timestamp("csat_answered_at", { withTimezone: true }),
   },
   (t) => [
     index("conversation_cycles_conversation_idx").on(t.conversationId, t.startedAt),
@@ -181,6 +190,7 @@ export const conversationCycles = pgTable(
     uniqueIndex("conversation_cycles_open_uq")
       .on(t.conversationId)
       .where(sql`${t.resolvedAt} is null`),
+    check("conversation_cycles_csat_score_ck", sql`${t.csatScore} between 1 and 3`),
   ],
 );
 

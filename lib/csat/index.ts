@@ -1,0 +1,2 @@
+export { CSAT_CHOICES, csatAnswerKeepsResolved, csatReplyId, csatReplyOf, recordCsatAnswer } from "./reply";
+export { csatCycleDue, scheduleCsatSurvey, sendCsatSurvey, type SurveyOutcome } from "./survey";

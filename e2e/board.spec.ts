@@ -78,7 +78,10 @@ test("a supervisor watches an agent's load change live and reassigns by menu and
   expect(await assigneeOf(page, conversationId)).toBe(samId);
 
   // Drag it from Sam back to the waiting list: unassigned on the board and in the API.
-  await sam.locator(chip(page, name)).dragTo(page.getByTestId("board-waiting"));
+  // Dropped near the list's top: with many waiting conversations its centre can sit below the fold.
+  await sam.locator(chip(page, name)).dragTo(page.getByTestId("board-waiting"), {
+    targetPosition: { x: 40, y: 12 },
+  });
   await expect(page.getByTestId("board-waiting").locator(chip(page, name))).toBeVisible();
   expect(await assigneeOf(page, conversationId)).toBeNull();
 

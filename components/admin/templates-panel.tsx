@@ -107,6 +107,11 @@ export function TemplatesPanel({ canManage }: { canManage: boolean }) {
         >
           Synced {sync.data.wabas.length} {sync.data.wabas.length === 1 ? "account" : "accounts"}:{" "}
           {sync.data.added} added, {sync.data.updated} updated, {sync.data.removed} removed.
+          {sync.data.failed.map((f) => (
+            <span key={f.waba_id} data-testid="sync-failed" className="block text-red-800">
+              Account {f.waba_id} could not be synced: {f.error}
+            </span>
+          ))}
         </p>
       )}
       {sync.error && (

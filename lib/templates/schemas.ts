@@ -236,7 +236,11 @@ export type TemplateDto = {
 };
 
 export type SyncCounts = { added: number; updated: number; removed: number };
-export type SyncResult = SyncCounts & { wabas: (SyncCounts & { waba_id: string; total: number })[] };
+export type SyncResult = SyncCounts & {
+  wabas: (SyncCounts & { waba_id: string; total: number })[];
+  /** Accounts Meta refused while syncing all of them (one bad account must not hide the others). */
+  failed: { waba_id: string; error: string }[];
+};
 
 /** One entry per invalid field of a create request, as the 422 response carries them. */
 export type FieldIssue = { field: string; message: string };

@@ -4,6 +4,7 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { templates } from "@/lib/db/schema";
+import { UpstreamError } from "@/lib/errors";
 import { listNumbers } from "@/lib/numbers";
 import { graphJson } from "@/lib/whatsapp/client";
 import { normalizeLanguage } from "@/lib/whatsapp/normalize-account";
@@ -52,9 +53,17 @@ export async function syncTemplates({
   const wabaIds = wabaId
     ? [wabaId]
     : [...new Set((await listNumbers(dbOf(ctx))).map((n) => n.wabaId))].sort();
-  const result: SyncResult = { added: 0, updated: 0, removed: 0, wabas: [] };
+  const result: SyncResult = { added: 0, updated: 0, removed: 0, wabas: [], failed: [] };
   for (const id of wabaIds) {
-    const counts = await syncWaba(ctx, id);
+    let counts: Awaited<ReturnType<typeof syncWaba>>;
+    try {
+      counts = await syncWaba(ctx, id);
+    } catch (error) {
+      // Asked for one account, its error is the answer; syncing all, the others still sync.
+      if (wabaId || !(error instanceof UpstreamError)) throw error;
+      result.failed.push({ waba_id: id, error: error.message });
+      continue;
+    }
     result.added += counts.added;
     result.updated += counts.updated;
     result.removed += counts.removed;

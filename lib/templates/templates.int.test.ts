@@ -539,3 +539,22 @@ function buttons(
 ) {
   return { ...input, components: { ...input.components, buttons: list } };
 }
+
+describe("syncing every account", () => {
+  // Last in the file: the unknown account it adds would fail other tests' all-account syncs.
+  it("still syncs the others when Meta refuses one account, and names it", async () => {
+    await addNumber({
+      ctx: system,
+      input: {
+        wabaId: "599999999999999",
+        phoneNumberId: "159999999999999",
+        displayNumber: "+1 555 019 9999",
+      },
+    });
+    const result = await syncTemplates({ ctx: admin, input: {} });
+    expect(result.wabas.map((w) => w.waba_id)).toEqual([WABA, OTHER_WABA]);
+    expect(result.failed).toEqual([{ waba_id: "599999999999999", error: expect.any(String) }]);
+    // Asked for that account alone, its error is the answer.
+    await expect(syncTemplates({ ctx: admin, input: { wabaId: "599999999999999" } })).rejects.toThrow();
+  });
+});

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Board, ReassignAllResult } from "@/lib/board/schemas";
 import { api } from "@/lib/client/api";
-import { connectSocket } from "@/lib/client/socket";
+import { tabSocket } from "@/lib/client/socket";
 
 export const boardKey = ["board"] as const;
 
@@ -20,7 +20,7 @@ export function useBoard() {
 }
 
 /**
- * Joins the board room on its own socket (the server checks conversations:assign) and refetches the board
+ * Joins the board room on the tab's socket (the server checks conversations:assign) and refetches the board
  * on each `board.changed` (the server sends at most one per 500 ms) and after every reconnect, since
  * nudges sent while disconnected are lost.
  */
@@ -28,21 +28,28 @@ export function useBoardLive(): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>("connecting");
   useEffect(() => {
-    const socket = connectSocket();
+    const socket = tabSocket();
     let joinedBefore = false;
-    socket.on("connect", () => {
+    const join = () =>
       socket.emit("board.join", (result) => {
         if (!result.ok) return setState("refused");
         setState("live");
         if (joinedBefore) void queryClient.invalidateQueries({ queryKey: boardKey });
         joinedBefore = true;
       });
-    });
-    socket.on("board.changed", () => void queryClient.invalidateQueries({ queryKey: boardKey }));
-    socket.on("disconnect", () => setState("reconnecting"));
-    socket.on("connect_error", () => setState("reconnecting"));
+    const onChanged = () => void queryClient.invalidateQueries({ queryKey: boardKey });
+    const onDown = () => setState("reconnecting");
+    // After a reconnect the server has forgotten this socket's rooms: join again.
+    socket.on("connect", join);
+    if (socket.connected) join();
+    socket.on("board.changed", onChanged);
+    socket.on("disconnect", onDown);
+    socket.on("connect_error", onDown);
     return () => {
-      socket.disconnect();
+      socket.off("connect", join);
+      socket.off("board.changed", onChanged);
+      socket.off("disconnect", onDown);
+      socket.off("connect_error", onDown);
     };
   }, [queryClient]);
   return state;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { connectSocket, type TandemSocket } from "@/lib/client/socket";
+import { tabSocket } from "@/lib/client/socket";
 import type { ConversationPresence } from "@/lib/realtime/events";
 
 // Collision on the open thread: "Ana is viewing", "Ana is typing…". Nothing is stored anywhere: each tab
@@ -15,28 +15,21 @@ export type PresentAgent = { userId: string; name: string; typing: boolean };
 
 type Entry = { name: string; viewingUntil: number; typingUntil: number };
 
-let shared: TandemSocket | null = null;
 const lastTypingPing = new Map<string, number>();
-
-// One presence socket per tab, kept for the tab's life (the inbox mounts and unmounts threads often).
-function presenceSocket(): TandemSocket {
-  shared ??= connectSocket();
-  return shared;
-}
 
 /** A keystroke in the composer: tells the others viewing this conversation, at most every 2 s. */
 export function pingTyping(conversationId: string) {
   const now = Date.now();
   if (now - (lastTypingPing.get(conversationId) ?? 0) < TYPING_PING_MS) return;
   lastTypingPing.set(conversationId, now);
-  presenceSocket().emit("conversation.typing", { conversation_id: conversationId });
+  tabSocket().emit("conversation.typing", { conversation_id: conversationId });
 }
 
 /** The other agents on this conversation now, typists first; joins its presence room while mounted. */
 export function useConversationPresence(conversationId: string, me: string): PresentAgent[] {
   const [agents, setAgents] = useState<PresentAgent[]>([]);
   useEffect(() => {
-    const socket = presenceSocket();
+    const socket = tabSocket();
     const known = new Map<string, Entry>();
     // Only a real change re-renders the thread (the sweep runs every second).
     const publish = () => {

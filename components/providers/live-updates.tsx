@@ -2,66 +2,70 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { connectSocket } from "@/lib/client/socket";
+import { tabSocket } from "@/lib/client/socket";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useConnectionStore } from "@/lib/client/connection";
 import { emitNotification } from "@/lib/client/notification-bus";
+import type { ConversationChanged, NotificationCreated } from "@/lib/realtime/events";
 
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
   const queryClient = useQueryClient();
   const setState = useConnectionStore();
   useEffect(() => {
-    const socket = connectSocket();
+    const socket = tabSocket();
+    // Mounted means signed in: a socket ended by an earlier sign-out in this tab starts again.
+    if (!socket.active) socket.connect();
     let signedOut = false;
-    // Retry at most 5 s apart, and give up on an attempt after 5 s: an attempt whose transport opens and then
-    // drops before the handshake is only noticed by this timeout (20 s by default), not as an error.
-    socket.io.reconnectionDelayMax(5_000);
-    socket.io.timeout(5_000);
-    // The network is back: reconnect now rather than when the backoff timer next fires.
-    const onOnline = () => {
-      if (socket.connected || signedOut) return;
-      socket.disconnect();
-      socket.connect();
-    };
-    window.addEventListener("online", onOnline);
-    let connectedBefore = false;
-    socket.on("connect", () => {
+    let connectedBefore = socket.connected;
+    if (socket.connected) setState("live");
+    const onConnect = () => {
       setState("live");
       if (connectedBefore) void queryClient.invalidateQueries();
       connectedBefore = true;
-    });
+    };
     // The server ends the socket when the session ends (revoked, user disabled, signed out elsewhere).
-    socket.on("session.ended", () => {
+    const onSessionEnded = () => {
       signedOut = true;
       setState("signed_out");
-    });
-    socket.on("disconnect", () => setState(signedOut ? "signed_out" : "reconnecting"));
-    socket.on("connect_error", (error) => {
+    };
+    const onDisconnect = () => setState(signedOut ? "signed_out" : "reconnecting");
+    const onConnectError = (error: Error) => {
       if (error.message === "unauthenticated") {
         signedOut = true;
         socket.disconnect();
       }
       setState(signedOut ? "signed_out" : "reconnecting");
-    });
-    socket.on("number.changed", () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
-    });
-    socket.on("campaign.changed", () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
-    });
-    socket.on("notification.created", (event) => {
+    };
+    const onNumber = () => void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
+    const onCampaign = () => void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
+    const onNotification = (event: NotificationCreated) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
       emitNotification(event);
-    });
-    socket.on("conversation.changed", (event) => {
+    };
+    const onConversation = (event: ConversationChanged) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });
-    });
+    };
+    socket.on("connect", onConnect);
+    socket.on("session.ended", onSessionEnded);
+    socket.on("disconnect", onDisconnect);
+    socket.on("connect_error", onConnectError);
+    socket.on("number.changed", onNumber);
+    socket.on("campaign.changed", onCampaign);
+    socket.on("notification.created", onNotification);
+    socket.on("conversation.changed", onConversation);
+    // The socket is the tab's (presence and the board use it too): only this component's listeners go.
     return () => {
-      window.removeEventListener("online", onOnline);
-      socket.disconnect();
+      socket.off("connect", onConnect);
+      socket.off("session.ended", onSessionEnded);
+      socket.off("disconnect", onDisconnect);
+      socket.off("connect_error", onConnectError);
+      socket.off("number.changed", onNumber);
+      socket.off("campaign.changed", onCampaign);
+      socket.off("notification.created", onNotification);
+      socket.off("conversation.changed", onConversation);
     };
   }, [queryClient, setState]);
   return null;

@@ -69,7 +69,5 @@ export function numberIntervalMs(perSecond: number): number {
   return (1000 + JITTER_ALLOWANCE_MS) / perSecond;
 }
 
-/** Meta's defaults (PROTOCOL.md §7, 130429): 20 msg/s on Coexistence numbers, 80 otherwise. */
-export function defaultRateLimit(coexistence: boolean): number {
-  return coexistence ? 20 : 80;
-}
+/** A number without its own setting sends at Meta's default rate, defined once with the number. */
+export { defaultSendRate as defaultRateLimit } from "@/lib/numbers/schemas";

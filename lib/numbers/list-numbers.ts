@@ -5,7 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { adminAlerts, phoneNumbers } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { isUuid } from "@/lib/utils/ids";
-import type { NumberDto } from "./schemas";
+import { defaultSendRate, type NumberDto } from "./schemas";
 
 const INACTIVITY_LIMIT_DAYS = 14;
 const DAY_MS = 86_400_000;
@@ -82,8 +82,7 @@ async function toDtos(
       },
       contact_sync_at: n.contactSyncAt?.toISOString() ?? null,
       send_rate_limit: n.sendRateLimit,
-      // Same default as the send limiter (lib/messaging defaultRateLimit): 20 on Coexistence, 80 otherwise.
-      effective_send_rate: n.sendRateLimit ?? (n.coexistence ? 20 : 80),
+      effective_send_rate: n.sendRateLimit ?? defaultSendRate(n.coexistence),
       sending_paused: n.sendingPausedAt !== null,
       default_team_id: n.defaultTeamId,
       has_access_token: n.accessTokenSealed !== null,

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+/** Meta's default send rate (PROTOCOL.md §7, 130429): 20 msg/s on Coexistence numbers, 80 otherwise. */
+export function defaultSendRate(coexistence: boolean): number {
+  return coexistence ? 20 : 80;
+}
+
 export const addNumberInput = z.object({
   wabaId: z.string().regex(/^\d+$/, "must be Meta's numeric WABA id"),
   phoneNumberId: z.string().regex(/^\d+$/, "must be Meta's numeric phone number id"),

@@ -1,3 +1,3 @@
 export { getSetting, getWorkspaceSetting } from "./get-setting";
-export { setSetting } from "./set-setting";
+export { setSetting, writeSetting } from "./set-setting";
 export { settingDefaults, type SettingKey, type SettingValue } from "./schemas";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { signupSettingsInput } from "@/lib/numbers/schemas";
 
 // Workspace settings as typed keys: each has a schema and a default used until an admin changes it.
 export const settingSchemas = {
@@ -22,6 +23,8 @@ export const settingSchemas = {
   // The approved template sent when the 24 h window has closed (null: skip the survey then).
   "csat.template_id": z.uuid().nullable(),
   "csat.question": z.string().trim().min(1).max(1024),
+  // Meta's Embedded Signup ids; the Numbers page launches the popup only when both are set.
+  "numbers.embedded_signup": signupSettingsInput,
 } as const;
 
 export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> } = {
@@ -31,6 +34,7 @@ export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchema
   "csat.enabled": false,
   "csat.template_id": null,
   "csat.question": "How did we do?",
+  "numbers.embedded_signup": { app_id: null, config_id: null },
 };
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -16,6 +16,17 @@ export async function setSetting<K extends SettingKey>({
   input: { key: K; value: SettingValue<K> };
 }): Promise<SettingValue<K>> {
   assertCan(ctx.actor, "settings:manage");
+  return writeSetting(ctx, input);
+}
+
+/**
+ * The write behind setSetting, for a domain whose own permission guards its setting (numbers:manage for
+ * the Embedded Signup ids): the caller has checked it.
+ */
+export async function writeSetting<K extends SettingKey>(
+  ctx: Ctx,
+  input: { key: K; value: SettingValue<K> },
+): Promise<SettingValue<K>> {
   const key = z.enum(Object.keys(settingSchemas) as [SettingKey, ...SettingKey[]]).parse(input.key) as K;
   const value = settingSchemas[key].parse(input.value) as SettingValue<K>;
   // A null setting ("off") is stored as JSON null; a bare null would be SQL NULL in the not-null column.

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { NumberDto, UpdateNumberInput } from "@/lib/numbers/schemas";
+import { defaultSendRate, type NumberDto, type UpdateNumberInput } from "@/lib/numbers/schemas";
 
 type Team = { id: string; name: string };
 
@@ -63,7 +63,7 @@ export function NumberSettings({ number, teams }: { number: NumberDto; teams: Te
           max={1000}
           value={rate}
           onChange={(e) => setRate(e.target.value)}
-          placeholder={`Meta default: ${number.coexistence ? 20 : 80}`}
+          placeholder={`Meta default: ${defaultSendRate(number.coexistence)}`}
           aria-invalid={field === "send_rate_limit"}
           className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
         />

@@ -17,6 +17,9 @@ export { LIMITS, languageReplyId, nodeMessages } from "./flow/messages";
 export { DEFAULT_FLOW } from "./flow/default-flow";
 export { defaultLanguage, pickText } from "./flow/text";
 export { isOpen, isValidTimeZone, type Hours } from "./business-hours";
+// Routing rules as the REST API returns them (types only: the admin pages share them with the server).
+export type { RuleConditions } from "./rules";
+export type { RoutingRuleDto } from "./manage-rules";
 
 /** GET /api/v1/bots → { data: BotListItem[] }: every business number, with its bot if it has one. */
 export type BotListItem = {

@@ -38,6 +38,7 @@ const rules: RoutingRule[] = [
     conditions: { language: "es", business_hours: { id: "h1", open: false } },
     team_id: "t2",
     team_name: "Sales",
+    created_at: "2026-11-01T09:00:00.000Z",
   },
   {
     id: "r2",
@@ -47,6 +48,7 @@ const rules: RoutingRule[] = [
     conditions: { field: { name: "tier", equals: "gold" }, label_id: "gone" },
     team_id: "t1",
     team_name: "Support",
+    created_at: "2026-11-02T09:00:00.000Z",
   },
 ];
 

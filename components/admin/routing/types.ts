@@ -1,23 +1,9 @@
 // Client-side shapes of the routing, SLA and business-hours APIs these admin pages use.
 
-export type RuleConditions = {
-  number_id?: string;
-  keyword?: string;
-  language?: string;
-  label_id?: string;
-  field?: { name: string; equals: string };
-  business_hours?: { id: string; open: boolean };
-};
+import type { RuleConditions } from "@/lib/bots/schemas";
 
-export type RoutingRule = {
-  id: string;
-  name: string;
-  position: number;
-  active: boolean;
-  conditions: RuleConditions;
-  team_id: string;
-  team_name: string;
-};
+// The rule shapes are the server's own (lib/bots), so the pages cannot drift from the API.
+export type { RoutingRuleDto as RoutingRule, RuleConditions } from "@/lib/bots/schemas";
 
 export type RuleBody = { name: string; team_id: string; active: boolean; conditions: RuleConditions };
 

@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
@@ -95,6 +96,13 @@ async function startSimulatorProcess() {
 
 type Number_ = { id: string; pnid: string };
 
+/** The machine is shared: the figures are read against its load (1, 5, 15 min). */
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
+
 async function main() {
   const dataDir = path.join(root, ".test-data", "bench-send");
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -133,6 +141,7 @@ async function main() {
   }
 
   const workers = [];
+  const unusedSlots = { unused: 0, taken: 0 };
   for (let i = 0; i < WORKERS; i++) {
     const { child } = await startServerProcess({
       NODE_ENV: "production",
@@ -146,9 +155,19 @@ async function main() {
       GRAPH_API_BASE: sim.url,
     });
     workers.push(child);
+    // Number slots a worker woke too late for (lib/messaging/deliver.ts reports them every 30 s): what the
+    // exact limit costs on a loaded machine.
+    child.stderr!.on("data", (chunk: Buffer) => {
+      for (const m of chunk.toString().matchAll(/number slots unused: (\d+) of (\d+)/g)) {
+        unusedSlots.unused += Number(m[1]);
+        unusedSlots.taken += Number(m[2]);
+      }
+    });
   }
   await startBoss({ worker: false });
-  console.log(`bench:send — ${WORKERS} worker processes on one Postgres; simulator enforces Meta's limits\n`);
+  console.log(
+    `bench:send — ${WORKERS} worker processes on one Postgres; simulator enforces Meta's limits; load average ${loadAverage()}\n`,
+  );
 
   let customerSeq = 0;
   /** Conversations with an open window on a number, straight into the tables (the ingest path is benched elsewhere). */
@@ -219,9 +238,14 @@ async function main() {
     );
   }
 
+  let lastRequestId = 0;
+  const requests: SimRequest[] = [];
   async function waitSettled(count: number, since: number, timeoutMs: number) {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let polls = 0; ; polls++) {
+      // The simulator keeps only its newest 20,000 requests: a long run (BENCH_SECONDS=300 at 80 msg/s is
+      // 30,000 sends) is read as it goes.
+      if (polls % 10 === 9) await pullRequests();
       const [row] = await sql<{ open: number }[]>`
         select count(*)::int as open from outbound_sends where created_at >= ${new Date(since).toISOString()}
           and state in ('queued', 'sending')`;
@@ -231,16 +255,27 @@ async function main() {
     }
   }
 
-  let lastRequestId = 0;
-  const requests: SimRequest[] = [];
   /** The simulator's log of Graph calls, fetched incrementally (it keeps only the newest 20,000). */
-  async function sends(pnid: string, since: number): Promise<SimRequest[]> {
+  async function pullRequests() {
     const fresh = (await simApi("GET", `/requests?since=${lastRequestId}&path=/messages`)) as SimRequest[];
     for (const r of fresh) {
       lastRequestId = Math.max(lastRequestId, r.id);
       const { type, biz_opaque_callback_data } = r.body ?? {};
-      requests.push({ ...r, body: { type, biz_opaque_callback_data } });
+      const code = r.response?.error?.code;
+      // Only what the figures need: tens of thousands of full request logs would crowd this process.
+      requests.push({
+        id: r.id,
+        at: r.at,
+        method: r.method,
+        path: r.path,
+        status: r.status,
+        body: { type, biz_opaque_callback_data },
+        ...(code !== undefined ? { response: { error: { code } } } : {}),
+      });
     }
+  }
+  async function sends(pnid: string, since: number): Promise<SimRequest[]> {
+    await pullRequests();
     return requests.filter(
       (r) => r.at >= since && r.method === "POST" && r.path.endsWith(`/${pnid}/messages`) && r.body?.type,
     );
@@ -325,7 +360,10 @@ async function main() {
   const { duplicates: duplicateList } = (await simApi("GET", "/sends")) as { duplicates: unknown[] };
   const duplicates = duplicateList.length;
   console.log(`\nduplicate sends per idempotency key: ${duplicates}`);
-  console.log(`\nSummary\n${results.join("\n")}`);
+  console.log(
+    `number slots the workers woke too late for (left unused, as reported every 30 s): ${fmt(unusedSlots.unused)} of ${fmt(unusedSlots.taken)}`,
+  );
+  console.log(`\nSummary (load average at the end ${loadAverage()})\n${results.join("\n")}`);
 
   await stopBoss(5_000);
   for (const child of workers) await stopServerProcess(child);

@@ -10,7 +10,17 @@ import { publishConversationChanged } from "@/lib/realtime/publish";
 import { openNumberToken } from "@/lib/numbers/token";
 import { graphJson } from "@/lib/whatsapp/client";
 import { pauseNumberSending } from "./pause";
-import { defaultRateLimit, limiterKeys, numberIntervalMs, penalize, reserveSlot } from "./rate-limiter";
+import {
+  defaultRateLimit,
+  extendSlot,
+  limiterKeys,
+  numberIntervalMs,
+  penalize,
+  PgClock,
+  reserveSlot,
+  returnSlot,
+  SLOT_START_WINDOW_MS,
+} from "./rate-limiter";
 import { scheduleSend } from "./schedule";
 import { backoffMs, describeSendError, type SendErrorInfo } from "@/lib/whatsapp/send-errors";
 import { buildSendBody, type OutboundMessageInput, type ResolvedOutbound } from "./send-payload";
@@ -27,7 +37,14 @@ const MAX_RATE_ATTEMPTS = 30;
 const MAX_TRANSIENT_ATTEMPTS = 8;
 // Queue-sent bursts to one customer (bots, campaigns) stay under Meta's pair rate: 1 per 6 s (T5c).
 const PAIR_INTERVAL_MS = 6_000;
+// Meta's pair limit is a bucket of 45 refilled one per 6 s (simulator README, 131056): a conversation may
+// burst. Agents may use all of it; a bot answering the customer's fresh message may use a third, so a
+// customer tapping through a menu is not kept 6 s per reply and agents keep room to write.
 const AGENT_PAIR_BURST = 45;
+const BOT_REPLY_PAIR_BURST = 15;
+// A bot message counts as an answer when the customer wrote this recently before it was queued (an external
+// bot's reply timeout defaults to 60 s); later ones (follow-ups, reminders) are paced like campaigns.
+const BOT_REPLY_FRESH_SECONDS = 60;
 const STOPPED_MARKETING = 131050;
 const BOT_PRIORITY = 1;
 const BOT_REPLY_DROPPED: Failure = {
@@ -60,6 +77,8 @@ type Claimed = {
   idempotency_key: string | null;
   reply_to_wamid: string | null;
   window_expires_at: string | null;
+  /** A bot message queued just after a customer message in its conversation: a reply, not an outreach. */
+  answers_customer: boolean;
 };
 
 function numberToken(send: Claimed): string | undefined {
@@ -92,42 +111,54 @@ export async function deliverMessage({
   if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send)))
     return fail(ctx, send, BOT_REPLY_DROPPED);
 
-  const recipient = send.recipient_phone ?? send.recipient_bsuid ?? "";
+  const pairKey = limiterKeys.pair(send.number_id, send.recipient_phone ?? send.recipient_bsuid ?? "");
   const pairSlot = await reserveSlot(dbOf(ctx), {
-    key: limiterKeys.pair(send.number_id, recipient),
+    key: pairKey,
     intervalMs: PAIR_INTERVAL_MS,
-    burst: send.priority === 0 ? AGENT_PAIR_BURST : 1,
+    burst: pairBurst(send),
     maxWaitMs: 0,
   });
   // A pair wait must not hold up other recipients (T5c): this one goes back to the queue instead.
   if (!pairSlot.ok) return release(ctx, send, pairSlot.retryAfterMs, false);
+  // From here until the Graph call, a send that does not happen gives its pair slot back: otherwise a
+  // refused number slot would cost the recipient another 6 s.
+  const giveBackPair = () => returnSlot(dbOf(ctx), { key: pairKey, intervalMs: PAIR_INTERVAL_MS });
 
   let body: Record<string, unknown>;
   try {
     // Before taking a number slot: uploads and lookups must not eat into the number's pacing.
     const resolved = await resolve(ctx, send);
-    if ("error" in resolved) return fail(ctx, send, resolved.error);
+    if ("error" in resolved) {
+      await giveBackPair();
+      return fail(ctx, send, resolved.error);
+    }
     body = buildSendBody({
       message: resolved.message,
       recipient: { phone: send.recipient_phone, bsuid: send.recipient_bsuid },
       callbackData: `${CALLBACK_PREFIX}${send.message_id}`,
     });
   } catch (error) {
+    await giveBackPair();
     return onGraphError(ctx, send, error);
   }
 
-  const waited = await waitForNumberSlot(ctx, send);
-  if (!waited.ok) return release(ctx, send, waited.retryAfterMs, false);
-
-  try {
-    const response = await graphJson<{ messages?: { id?: string }[] }>(`${send.pnid}/messages`, {
+  const started = await startInNumberSlot(ctx, send, () =>
+    graphJson<{ messages?: { id?: string }[] }>(`${send.pnid}/messages`, {
       method: "POST",
       json: body,
       timeoutMs: GRAPH_SEND_TIMEOUT_MS,
       accessToken: numberToken(send),
       // Meta ignores it; our simulator counts sends per key to prove "at most once" (BENCHMARKS.md R5).
       headers: send.idempotency_key ? { "idempotency-key": send.idempotency_key } : {},
-    });
+    }),
+  );
+  if (!started.ok) {
+    await giveBackPair();
+    return release(ctx, send, started.retryAfterMs, false);
+  }
+
+  try {
+    const response = await started.call;
     const wamid = response?.messages?.[0]?.id;
     if (!wamid) throw new UpstreamError("Graph API accepted the message without an id", false);
     await accept(ctx, send, wamid);
@@ -137,31 +168,94 @@ export async function deliverMessage({
   }
 }
 
-// A send that starts this much after its slot (a busy event loop, a slow timer) would crowd the next slot
-// inside Meta's one-second window, so it takes a fresh slot instead (the limiter's jitter allowance is 50 ms).
-const MAX_SLOT_LATENESS_MS = 40;
-const MAX_SLOT_RETAKES = 2;
+// Late slots given up in a row before the send goes back to the queue (a starved event loop).
+const MAX_LATE_SLOTS = 4;
+const pgClock = new PgClock();
+// Unused number slots are what the exact limit costs when a process wakes late (CPU-starved, busy event
+// loop); many of them mean lost throughput, which an operator should see (and bench:send counts).
+const SLOT_REPORT_MS = 30_000;
+const slotStats = { taken: 0, unused: 0, since: performance.now() };
 
-/** Waits for this number's next send slot; `ok: false` when the wait would be too long for one job. */
-async function waitForNumberSlot(
+function countSlot(used: boolean) {
+  slotStats.taken++;
+  if (!used) slotStats.unused++;
+  const now = performance.now();
+  if (now - slotStats.since < SLOT_REPORT_MS) return;
+  if (slotStats.unused > 0)
+    console.warn(
+      `[messaging] number slots unused: ${slotStats.unused} of ${slotStats.taken} in ${Math.round((now - slotStats.since) / 1000)} s (sends woke too late for them)`,
+    );
+  Object.assign(slotStats, { taken: 0, unused: 0, since: now });
+}
+
+/** How many pair-rate tokens this send may use: agents and bot answers may burst, the rest is paced. */
+function pairBurst(send: Claimed): number {
+  if (send.priority === 0) return AGENT_PAIR_BURST;
+  if (send.priority === BOT_PRIORITY && send.answers_customer) return BOT_REPLY_PAIR_BURST;
+  return 1;
+}
+
+/**
+ * Starts `call` (the Graph request) inside this number's next slot, or says when to try again. The rule that
+ * keeps every 1 s window at the limit (T5): a request starts only within [slot, slot + SLOT_START_WINDOW_MS]
+ * on Postgres' clock, with the clock offset's uncertainty taken against us at both ends. Whatever makes us
+ * late (a busy event loop, a slow timer, a slow round trip) only ever costs throughput (later slots pushed
+ * back, or this one left unused for a fresh one), never a crowded window. Check and call are one
+ * synchronous step.
+ */
+async function startInNumberSlot<T>(
   ctx: Ctx,
   send: Claimed,
-): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  call: () => Promise<T>,
+): Promise<{ ok: true; call: Promise<T> } | { ok: false; retryAfterMs: number }> {
   const limit = send.send_rate_limit ?? defaultRateLimit(send.coexistence);
-  for (let retakes = 0; ; retakes++) {
-    const asked = performance.now();
+  const intervalMs = numberIntervalMs(limit);
+  const key = limiterKeys.number(send.number_id);
+  const start = () => {
+    const started = call();
+    countSlot(true);
+    return { ok: true as const, call: started };
+  };
+  for (let late = 0; late < MAX_LATE_SLOTS; late++) {
+    let askedAt = performance.now();
     const slot = await reserveSlot(dbOf(ctx), {
-      key: limiterKeys.number(send.number_id),
-      intervalMs: numberIntervalMs(limit),
+      key,
+      intervalMs,
       maxWaitMs: MAX_SLOT_WAIT_MS,
+      leadMs: pgClock.leadMs(),
     });
+    pgClock.observe(askedAt, performance.now(), slot.pgNowMs);
     if (!slot.ok) return slot;
-    // Postgres stamped the slot somewhere inside the round trip: take its middle as "now" there.
-    const due = (asked + performance.now()) / 2 + slot.delayMs;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    if (performance.now() - due <= MAX_SLOT_LATENESS_MS || retakes >= MAX_SLOT_RETAKES) return { ok: true };
+    const span = pgClock.localWindow(slot.slotAtMs, SLOT_START_WINDOW_MS);
+    if (!span) {
+      countSlot(false);
+      continue;
+    }
+    await sleepUntil(span.earliest);
+    if (performance.now() <= span.latest) return start();
+    // Woke too late: rather than leave the slot unused, push the slots a second on back by the lateness.
+    // That works while fewer than `limit` slots are reserved after ours (high limits: fewer claimers than
+    // the limit); a shorter reservation horizon would allow it at 5 msg/s too, but starves the slots instead
+    // (a bounced job comes back through pg-boss late).
+    askedAt = performance.now();
+    const later = await extendSlot(dbOf(ctx), {
+      key,
+      slotAtMs: slot.slotAtMs,
+      limit,
+      startWithinMs: pgClock.leadMs() + SLOT_START_WINDOW_MS,
+    });
+    pgClock.observe(askedAt, performance.now(), later.pgNowMs);
+    if (later.ok && performance.now() <= pgClock.localDeadline(later.startByMs)) return start();
+    countSlot(false);
   }
+  return { ok: false, retryAfterMs: intervalMs };
+}
+
+/** Sleeps until performance.now() reaches `at`; a timer may fire up to 1 ms early, so the rest is polled. */
+async function sleepUntil(at: number): Promise<void> {
+  for (let wait = at - performance.now(); wait > 0; wait = at - performance.now())
+    if (wait >= 1) await sleep(wait);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 async function humanTookOver(ctx: Ctx, send: Claimed): Promise<boolean> {
@@ -185,7 +279,13 @@ async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> 
     )
     select s.message_id, m.conversation_id, n.id as number_id, n.phone_number_id as pnid, n.access_token_sealed, n.waba_id, n.coexistence,
            n.send_rate_limit, n.sending_paused_at is not null as sending_paused, s.input, s.recipient_phone,
-           s.recipient_bsuid, s.priority, s.attempts, m.idempotency_key, m.reply_to_wamid, c.window_expires_at
+           s.recipient_bsuid, s.priority, s.attempts, m.idempotency_key, m.reply_to_wamid, c.window_expires_at,
+           s.priority = ${BOT_PRIORITY} and exists (
+             select 1 from messages i
+             where i.conversation_id = m.conversation_id and i.direction = 'inbound' and i.source = 'customer'
+               and i.created_at <= m.created_at
+               and i.created_at > m.created_at - make_interval(secs => ${BOT_REPLY_FRESH_SECONDS})
+           ) as answers_customer
     from claimed s
     join messages m on m.id = s.message_id
     join conversations c on c.id = m.conversation_id

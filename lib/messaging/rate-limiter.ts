@@ -10,38 +10,105 @@ import type { DbOrTx } from "@/lib/db/client";
  */
 
 export type Reservation =
-  | { ok: true; /** How long to wait before calling Meta (0 = now). */ delayMs: number }
-  | { ok: false; /** When to try again. */ retryAfterMs: number };
+  | {
+      ok: true;
+      /** How long to wait before calling Meta (0 = now). */
+      delayMs: number;
+      /** The slot on Postgres' clock (epoch ms), and Postgres' clock when it was reserved. */
+      slotAtMs: number;
+      pgNowMs: number;
+    }
+  | { ok: false; /** When to try again. */ retryAfterMs: number; pgNowMs: number };
 
 /**
  * Reserves the next slot on `key` spaced `intervalMs` apart, waiting at most `maxWaitMs` for it. `burst`
- * lets that many sends through back to back before spacing starts (1 = strict spacing).
+ * lets that many sends through back to back before spacing starts (1 = strict spacing). `leadMs` puts the
+ * slot at least that far after Postgres' now, so a caller can still be on time after the reply's trip back.
  */
 export async function reserveSlot(
   db: DbOrTx,
-  input: { key: string; intervalMs: number; maxWaitMs: number; burst?: number },
+  input: { key: string; intervalMs: number; maxWaitMs: number; burst?: number; leadMs?: number },
 ): Promise<Reservation> {
   const interval = `${input.intervalMs} milliseconds`;
   // The tolerance: how far ahead of now the tat may run before a send must wait.
   const tolerance = `${(Math.max(1, input.burst ?? 1) - 1) * input.intervalMs} milliseconds`;
   const maxWait = `${input.maxWaitMs} milliseconds`;
-  const [row] = await db.execute<{ delay_ms: number | null; retry_ms: number | null }>(sql`
+  const lead = `${Math.max(0, input.leadMs ?? 0)} milliseconds`;
+  const [row] = await db.execute<{
+    delay_ms: string | number | null;
+    retry_ms: string | number | null;
+    now_ms: string | number;
+  }>(sql`
     with now as (select clock_timestamp() as t),
     attempt as (
       insert into send_rate_limits as l (key, tat)
-      select ${input.key}, t + ${interval}::interval from now
-      on conflict (key) do update set tat = greatest(l.tat, (select t from now)) + ${interval}::interval
-        where greatest(l.tat, (select t from now)) - ${tolerance}::interval - (select t from now) <= ${maxWait}::interval
+      select ${input.key}, t + ${lead}::interval + ${interval}::interval from now
+      on conflict (key) do update set tat = greatest(l.tat, (select t from now) + ${lead}::interval) + ${interval}::interval
+        where greatest(l.tat, (select t from now) + ${lead}::interval) - ${tolerance}::interval - (select t from now) <= ${maxWait}::interval
       returning tat
     )
     select
-      (select greatest(0, extract(epoch from (a.tat - ${interval}::interval - ${tolerance}::interval - n.t)) * 1000)
+      (select greatest(extract(epoch from ${lead}::interval),
+                       extract(epoch from (a.tat - ${interval}::interval - ${tolerance}::interval - n.t))) * 1000
          from attempt a, now n) as delay_ms,
       (select greatest(0, extract(epoch from (l.tat - ${tolerance}::interval - ${maxWait}::interval - n.t)) * 1000)
-         from send_rate_limits l, now n where l.key = ${input.key}) as retry_ms`);
-  if (row?.delay_ms !== null && row?.delay_ms !== undefined)
-    return { ok: true, delayMs: Number(row.delay_ms) };
-  return { ok: false, retryAfterMs: Math.max(1, Math.ceil(Number(row?.retry_ms ?? input.intervalMs))) };
+         from send_rate_limits l, now n where l.key = ${input.key}) as retry_ms,
+      (select extract(epoch from t) * 1000 from now) as now_ms`);
+  const pgNowMs = Number(row?.now_ms);
+  if (row?.delay_ms !== null && row?.delay_ms !== undefined) {
+    const delayMs = Number(row.delay_ms);
+    return { ok: true, delayMs, slotAtMs: pgNowMs + delayMs, pgNowMs };
+  }
+  return {
+    ok: false,
+    retryAfterMs: Math.max(1, Math.ceil(Number(row?.retry_ms ?? input.intervalMs))),
+    pgNowMs,
+  };
+}
+
+/**
+ * A sender that woke too late for its slot (`slotAtMs`) asks to start by `startWithinMs` from now instead of
+ * giving the slot up. Allowed only while the slot `limit` places after it is not reserved yet: the key's tat
+ * then moves on so that slot starts over 1 s after the late start (the slots reserved after ours
+ * are counted as if packed one interval apart, which only overcounts). Returns the start deadline on
+ * Postgres' clock.
+ */
+export async function extendSlot(
+  db: DbOrTx,
+  input: { key: string; slotAtMs: number; limit: number; startWithinMs: number },
+): Promise<{ ok: true; startByMs: number; pgNowMs: number } | { ok: false; pgNowMs: number }> {
+  // Cut to whole milliseconds, earlier: more slots look reserved after ours, the safe side.
+  const slotAt = new Date(input.slotAtMs).toISOString();
+  const intervalMs = numberIntervalMs(input.limit);
+  const spanMs = 1000 + RECEIVE_JITTER_MS;
+  const [row] = await db.execute<{ start_by_ms: string | number | null; now_ms: string | number }>(sql`
+    with now as (select clock_timestamp() as t),
+    moved as (
+      update send_rate_limits l
+      set tat = greatest(l.tat, n.t + make_interval(secs => (${input.startWithinMs}::float8 + ${spanMs}::float8
+                - (${input.limit} - ceil(extract(epoch from l.tat - ${slotAt}::timestamptz) * 1000 / ${intervalMs}::float8))
+                  * ${intervalMs}::float8) / 1000))
+      from now n
+      where l.key = ${input.key}
+        and ceil(extract(epoch from l.tat - ${slotAt}::timestamptz) * 1000 / ${intervalMs}::float8) - 1 < ${input.limit}
+      returning n.t
+    )
+    select (select extract(epoch from t) * 1000 + ${input.startWithinMs}::float8 from moved) as start_by_ms,
+           (select extract(epoch from t) * 1000 from now) as now_ms`);
+  const pgNowMs = Number(row?.now_ms);
+  if (row?.start_by_ms === null || row?.start_by_ms === undefined) return { ok: false, pgNowMs };
+  return { ok: true, startByMs: Number(row.start_by_ms), pgNowMs };
+}
+
+/**
+ * Gives back a slot reserved with `maxWaitMs: 0` whose send did not happen (its number slot was refused).
+ * Safe only for such keys: their slots start at once, so none reserved later can be moved onto a taken one.
+ */
+export async function returnSlot(db: DbOrTx, input: { key: string; intervalMs: number }): Promise<void> {
+  const interval = `${input.intervalMs} milliseconds`;
+  await db.execute(
+    sql`update send_rate_limits set tat = tat - ${interval}::interval where key = ${input.key}`,
+  );
 }
 
 /** Pushes a key's next slot at least `ms` into the future: Meta said we went too fast (130429, 131056). */
@@ -59,14 +126,77 @@ export const limiterKeys = {
   user: (userId: string) => `user:${userId}`,
 };
 
-// Sends spaced exactly 1/limit apart leave no room inside Meta's one-second window for network and
-// event-loop jitter: limit+1 sends must span at least 1 s plus this much. 50 ms keeps the sustained rate at
-// 95 % of the limit (T5) at every limit; 40 ms let a 6th send into one second at 5 msg/s.
-const JITTER_ALLOWANCE_MS = 50;
+/**
+ * How late after its slot a send may still start its Graph request. A later one first moves back the slots
+ * a second on (extendSlot), or else leaves its slot unused and takes a fresh one (deliver.ts), so `limit + 1`
+ * starts always span `limit` intervals minus this, or more.
+ */
+export const SLOT_START_WINDOW_MS = 20;
+// What the sender cannot pace: network and the receiver's own delay in stamping two requests differently.
+const RECEIVE_JITTER_MS = 20;
 
-/** Spacing between sends for a number allowed `perSecond` messages per second. */
+/**
+ * Spacing between sends for a number allowed `perSecond` messages per second: any `perSecond + 1` sends
+ * then start at least 1 s + RECEIVE_JITTER_MS apart even if each started SLOT_START_WINDOW_MS late
+ * (T5: "never > limit in any 1 s window"); the sustained rate stays at 96.2 % of the limit.
+ */
 export function numberIntervalMs(perSecond: number): number {
-  return (1000 + JITTER_ALLOWANCE_MS) / perSecond;
+  return (1000 + SLOT_START_WINDOW_MS + RECEIVE_JITTER_MS) / perSecond;
+}
+
+// Clock samples older than this are dropped: both clocks may be slewed by NTP (≤ 0.5 ms/s), never stepped
+// within a sample's lifetime in practice; an inconsistent set (a step) resets to the newest sample.
+const CLOCK_SAMPLE_TTL_MS = 10_000;
+
+/**
+ * This process's view of Postgres' clock. A reservation's `pgNowMs` was read somewhere inside its round
+ * trip, which bounds the offset (Postgres − performance.now()); intersecting recent round trips keeps the
+ * bound tight (about the fastest round trip) even while some trips are slow.
+ */
+export class PgClock {
+  private samples: { at: number; lo: number; hi: number }[] = [];
+  private lastRttMs = 5;
+
+  observe(askedAt: number, answeredAt: number, pgNowMs: number): void {
+    if (!Number.isFinite(pgNowMs)) return;
+    this.lastRttMs = answeredAt - askedAt;
+    this.samples = this.samples.filter((s) => answeredAt - s.at <= CLOCK_SAMPLE_TTL_MS).slice(-63);
+    this.samples.push({ at: answeredAt, lo: pgNowMs - answeredAt, hi: pgNowMs - askedAt });
+    const { lo, hi } = this.bounds();
+    if (lo > hi) this.samples = this.samples.slice(-1);
+  }
+
+  /** Bounds on Postgres' clock minus performance.now(). */
+  bounds(): { lo: number; hi: number } {
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (const s of this.samples) {
+      lo = Math.max(lo, s.lo);
+      hi = Math.min(hi, s.hi);
+    }
+    return { lo, hi };
+  }
+
+  /**
+   * The local performance.now() span in which a start is surely within [slot, slot + windowMs] on Postgres'
+   * clock; null when the offset is not known well enough for that.
+   */
+  localWindow(slotAtMs: number, windowMs: number): { earliest: number; latest: number } | null {
+    const { lo, hi } = this.bounds();
+    const earliest = slotAtMs - lo;
+    const latest = slotAtMs - hi + windowMs;
+    return earliest <= latest ? { earliest, latest } : null;
+  }
+
+  /** The last performance.now() that is surely no later than `pgMs` on Postgres' clock. */
+  localDeadline(pgMs: number): number {
+    return pgMs - this.bounds().hi;
+  }
+
+  /** How far ahead to put a slot so the reservation's reply is back in time (the last round trip, capped). */
+  leadMs(): number {
+    return Math.min(250, Math.max(2, Math.ceil(this.lastRttMs)));
+  }
 }
 
 /** A number without its own setting sends at Meta's default rate, defined once with the number. */

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -30,14 +31,16 @@ import {
   type DeliverOutcome,
 } from "./index";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
+import { limiterKeys } from "./rate-limiter";
 import { buildSendBody } from "./send-payload";
 
-useTestDatabase();
+const database = useTestDatabase();
 const system = { actor: systemActor("test") };
 const numberA = { wabaId: "400000000000061", phoneNumberId: "160000000000061", displayNumber: "15550160061" };
 const numberB = { wabaId: "400000000000061", phoneNumberId: "160000000000062", displayNumber: "15550160062" };
 
 let sim: Simulator;
+let dataDir = "";
 let bridge: Awaited<ReturnType<typeof startWebhookBridge>>;
 let agent: Actor;
 const ids: Record<"A" | "B", string> = { A: "", B: "" };
@@ -57,7 +60,7 @@ beforeAll(async () => {
     config: { statusStepMs: 20 },
     log: () => {},
   });
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "tandem-send-"));
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "tandem-send-"));
   setRuntimeEnv({ GRAPH_API_BASE: sim.url, DATA_DIR: dataDir });
   const team = await createTeam({ ctx: system, input: { name: "Send team" } });
   for (const [key, n] of [
@@ -795,36 +798,178 @@ describe("Meta's errors", () => {
   });
 });
 
+describe("pair rate (T5c)", () => {
+  const queue = (conversationId: string, key: string, source: "bot" | "campaign") =>
+    sendMessage({
+      ctx: system,
+      input: { conversationId, idempotencyKey: key, message: { type: "text", text: key }, source },
+    });
+
+  it("a send whose number slot is refused gives its pair slot back, so it goes as soon as the number can", async () => {
+    const x = await customerConversation();
+    const sent = await queue(x.conversationId, "key-giveback", "campaign");
+    // The number is 10 s behind (after a 130429, say): more than one job may wait for its slot.
+    await getDb().execute(sql`
+      insert into send_rate_limits (key, tat) values (${limiterKeys.number(ids.A)}, clock_timestamp() + interval '10 seconds')`);
+    expect(await drain()).toEqual(["retry"]);
+    await getDb().execute(sql`delete from send_rate_limits where key = ${limiterKeys.number(ids.A)}`);
+    await getDb().execute(
+      sql`update outbound_sends set next_attempt_at = now() where message_id = ${sent.message.id}`,
+    );
+    // Without the pair slot back, the recipient would be paced another 6 s (a second "retry" here).
+    expect(await drain()).toEqual(["accepted"]);
+    expect(sendsFor("key-giveback")).toBe(1);
+  });
+
+  it("bot answers to a customer's fresh message go at once; campaigns and late bot messages are paced 6 s", async () => {
+    const fresh = await customerConversation();
+    for (const i of [1, 2, 3]) await queue(fresh.conversationId, `key-bot-reply-${i}`, "bot");
+    expect(await drain()).toEqual(["accepted", "accepted", "accepted"]);
+
+    const campaign = await customerConversation();
+    for (const i of [1, 2, 3]) await queue(campaign.conversationId, `key-pair-campaign-${i}`, "campaign");
+    expect((await drain()).sort()).toEqual(["accepted", "retry", "retry"]);
+
+    // The customer wrote two minutes before the bot's message: a follow-up, not an answer.
+    const stale = await customerConversation();
+    await getDb().execute(sql`
+      update messages set created_at = created_at - interval '2 minutes'
+      where conversation_id = ${stale.conversationId} and source = 'customer'`);
+    for (const i of [1, 2]) await queue(stale.conversationId, `key-bot-late-${i}`, "bot");
+    expect((await drain()).sort()).toEqual(["accepted", "retry"]);
+  });
+
+  it("bot answers still back off per recipient on 131056, and leave the rest of the bucket to agents", async () => {
+    sim.state.config.pairRate = { burst: 1, refillMs: 6000 };
+    const x = await customerConversation();
+    const y = await customerConversation();
+    await queue(x.conversationId, "key-bot-131056-x1", "bot");
+    const x2 = await queue(x.conversationId, "key-bot-131056-x2", "bot");
+    await queue(y.conversationId, "key-bot-131056-y1", "bot");
+    expect((await drain()).sort()).toEqual(["accepted", "accepted", "retry"]);
+    const state = await sendState(x2.message.id);
+    expect((state.last_error as { code: number }).code).toBe(131056);
+    expect(new Date(state.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 5_000);
+
+    // Fifteen bot answers use their share of Meta's 45; an agent can still write at once after them.
+    sim.state.config.pairRate = { burst: 45, refillMs: 6000 };
+    const z = await customerConversation();
+    for (let i = 0; i < 16; i++) await queue(z.conversationId, `key-bot-share-${i}`, "bot");
+    const outcomes = await drain();
+    expect(outcomes.filter((o) => o === "accepted")).toHaveLength(15);
+    await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: z.conversationId,
+        idempotencyKey: "key-agent-after-bot",
+        message: { type: "text", text: "Hi, Sam here" },
+      },
+    });
+    expect(await drain()).toEqual(["accepted"]);
+  });
+});
+
+/**
+ * A worker process of its own: `lanes` concurrent claimers run the send worker until number `numberId` has
+ * nothing left to send, while a stressor keeps blocking the event loop (timers fire late, round trips
+ * stall), the conditions under which a send can start after its slot.
+ */
+function stressedWorkerProcess(numberId: string, lanes: number): Promise<void> {
+  const script = `
+    const { sql } = await import("drizzle-orm");
+    const { getDb, closeDb } = await import("@/lib/db/client");
+    const { systemActor } = await import("@/lib/auth/actor");
+    const { deliverMessage } = await import("@/lib/messaging");
+    let stop = false;
+    const stress = () => {
+      if (stop) return;
+      const until = performance.now() + 5 + Math.random() * 55;
+      while (performance.now() < until);
+      setTimeout(stress, Math.random() * 40);
+    };
+    stress();
+    const ctx = { actor: systemActor("test") };
+    const lane = async () => {
+      for (;;) {
+        const [row] = await getDb().execute(sql\`
+          update outbound_sends set next_attempt_at = next_attempt_at
+          where message_id = (select message_id from outbound_sends
+                              where phone_number_id = \${process.env.NUMBER_ID} and state = 'queued' and next_attempt_at <= now()
+                              order by next_attempt_at limit 1 for update skip locked)
+          returning message_id\`);
+        if (row) { await deliverMessage({ ctx, input: { messageId: row.message_id } }); continue; }
+        const [open] = await getDb().execute(sql\`
+          select count(*)::int as n from outbound_sends
+          where phone_number_id = \${process.env.NUMBER_ID} and state in ('queued', 'sending')\`);
+        if (open.n === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all(Array.from({ length: Number(process.env.LANES) }, lane));
+    stop = true;
+    await closeDb();
+  `;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      GRAPH_API_BASE: sim.url,
+      DATA_DIR: dataDir,
+      NUMBER_ID: numberId,
+      LANES: String(lanes),
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  // Its log (every limiter wait says the queue is not started here) is shown only if it fails.
+  let log = "";
+  child.stderr!.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`worker exited ${code}:\n${log}`)),
+    );
+  });
+}
+
 describe("the per-number limiter", () => {
-  it("never exceeds the number's limit in any 1 s window across concurrent workers, and Meta never says 130429", async () => {
+  it("never lets a 6th Graph request start within 1 s at 5 msg/s: three stressed worker processes, twelve claimers", async () => {
+    // The simulator (in this process, not stressed) stamps each request as it arrives and refuses the 6th in
+    // a second with 130429, as Meta does. Statuses are left out so this event loop stays free to stamp.
     sim.state.config.throughputOverride = 5;
+    const statusPlan = sim.state.config.statusPlan;
+    sim.state.config.statusPlan = [];
     await getDb().execute(sql`update phone_numbers set send_rate_limit = 5 where id = ${ids.B}`);
-    const conversations = [];
-    for (let i = 0; i < 15; i++) conversations.push(await customerConversation({ number: "B" }));
-    const start = sim.state.requests.length;
-    for (const [i, c] of conversations.entries())
-      await sendMessage({
-        ctx: { actor: agent },
-        input: {
-          conversationId: c.conversationId,
-          idempotencyKey: `key-limit-${i}`,
-          message: { type: "text", text: `n${i}` },
-        },
-      });
-    // Three lanes with their own claims stand in for three worker processes sharing the database.
-    let outcomes: DeliverOutcome[] = [];
-    while (outcomes.filter((o) => o === "accepted").length < 15) {
-      outcomes = outcomes.concat(await drain(3));
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      const conversations = [];
+      for (let i = 0; i < 25; i++) conversations.push(await customerConversation({ number: "B" }));
+      const start = sim.state.requests.length;
+      // Queued as a campaign step would be (an agent typing 25 in a row would meet their own limit first).
+      for (const [i, c] of conversations.entries())
+        await sendMessage({
+          ctx: system,
+          input: {
+            conversationId: c.conversationId,
+            idempotencyKey: `key-limit-${i}`,
+            message: { type: "text", text: `n${i}` },
+            source: "campaign",
+          },
+        });
+      await Promise.all([0, 1, 2].map(() => stressedWorkerProcess(ids.B, 4)));
+
+      const sends = messageRequests(numberB.phoneNumberId).filter(
+        (r) => sim.state.requests.indexOf(r) >= start,
+      );
+      expect(sends.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
+      expect(sends).toHaveLength(25);
+      const times = sends.map((r) => r.at).sort((p, q) => p - q);
+      const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+      expect(busiest).toBeLessThanOrEqual(5);
+      // Paced, not starved: 25 sends at 5/s cannot take less than 4 s.
+      expect(times.at(-1)! - times[0]!).toBeGreaterThan(4_000);
+    } finally {
+      sim.state.config.statusPlan = statusPlan;
+      await getDb().execute(sql`update phone_numbers set send_rate_limit = null where id = ${ids.B}`);
     }
-    const sends = sim.state.requests
-      .slice(start)
-      .filter((r) => r.method === "POST" && r.path.endsWith(`/${numberB.phoneNumberId}/messages`));
-    expect(sends.filter((r) => r.status !== 200)).toEqual([]);
-    const times = sends.map((r) => r.at).sort((p, q) => p - q);
-    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-    expect(busiest).toBeLessThanOrEqual(5);
-    // Paced, not starved: 15 sends at 5/s take about 3 s.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThan(2_000);
-  }, 30_000);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { signIn, sim } from "./support";
 
 const state = readState();
 const supervisor = state.logins.find((l) => l.role === "supervisor")!;
+const agent = state.logins.find((l) => l.email.startsWith("agent1"))!;
 
 /** A new simulator customer who writes; their conversation lands in Support, unassigned. */
 async function customerWrites(request: APIRequestContext, name: string) {
@@ -90,4 +91,38 @@ test("a supervisor watches an agent's load change live and reassigns by menu and
   await expect(alex.locator(chip(page, name))).toBeVisible();
   expect(await assigneeOf(page, conversationId)).toBe(alexId);
   expect(await page.evaluate(() => (window as unknown as { boardMark?: number }).boardMark)).toBe(1);
+});
+
+test("the board shows which conversation an agent is viewing and typing in, live", async ({
+  page,
+  browser,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  const name = `Board Viewing ${crypto.randomInt(1e6)}`;
+  await customerWrites(request, name);
+  await signIn(page, supervisor.email, supervisor.password);
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(page).toHaveURL(/\/board/);
+  await expect(page.getByTestId("board-live")).toHaveAttribute("data-state", "live");
+  const viewing = agentCard(page, "Alex Agent").getByTestId("agent-viewing").filter({ hasText: name });
+
+  // Alex opens the conversation in his own browser: his card says so, then that he is typing in it.
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await signIn(tab, agent.email, agent.password);
+    await expect(tab.getByTestId("connection-state")).toHaveText("● Live");
+    await tab.getByTestId("conversation-row").filter({ hasText: name }).click();
+    await expect(viewing).toBeVisible();
+    await expect(viewing).toHaveAttribute("data-typing", "false");
+    await expect(viewing.getByRole("link", { name })).toHaveAttribute("href", /\/inbox\?c=/);
+    await tab.getByTestId("composer-input").pressSequentially("Looking into it");
+    await expect(viewing).toHaveAttribute("data-typing", "true");
+    // Closing the tab leaves at once (no waiting for the 30 s lapse).
+    await tab.close();
+    await expect(viewing).toHaveCount(0, { timeout: 10_000 });
+  } finally {
+    await context.close();
+  }
 });

@@ -1,10 +1,12 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import type { BoardAgent, BoardConversation } from "@/lib/board/schemas";
 import { ConversationChip, DRAG_TYPE } from "./conversation-chip";
 import { isAbsent, loadBar, since } from "./format";
 import { Menu } from "./menu";
+import type { AgentViewing } from "./presence";
 
 const availabilityTone: Record<string, string> = {
   online: "bg-emerald-100 text-emerald-800",
@@ -14,11 +16,15 @@ const availabilityTone: Record<string, string> = {
 };
 const barTone = { ok: "bg-emerald-600", full: "bg-amber-500", over: "bg-red-600" } as const;
 
-/** One agent: availability and for how long, load against capacity per team, their open conversations. */
+/**
+ * One agent: availability and for how long, what they are viewing or typing in right now, load against
+ * capacity per team, their open conversations.
+ */
 export function AgentCard({
   agent,
   agents,
   conversations,
+  viewing,
   dragging,
   now,
   onAssign,
@@ -28,6 +34,7 @@ export function AgentCard({
   agent: BoardAgent;
   agents: BoardAgent[];
   conversations: BoardConversation[];
+  viewing: AgentViewing[];
   dragging: BoardConversation | null;
   now: number;
   onAssign: (conversation: BoardConversation, to: BoardAgent | null) => void;
@@ -82,6 +89,31 @@ export function AgentCard({
           {agent.availability} · {since(agent.availability_since, now)}
         </span>
       </header>
+      {viewing.length > 0 && (
+        <ul aria-label={`${agent.name} is viewing`} className="space-y-0.5 text-xs text-slate-600">
+          {viewing.map((v) => (
+            <li
+              key={v.conversationId}
+              data-testid="agent-viewing"
+              data-conversation-id={v.conversationId}
+              data-typing={v.typing}
+              className="flex min-w-0 items-center gap-1"
+            >
+              <span
+                aria-hidden
+                className={`h-1.5 w-1.5 shrink-0 rounded-full ${v.typing ? "animate-pulse bg-emerald-600" : "bg-sky-500"}`}
+              />
+              <span className="shrink-0">{v.typing ? "Typing in" : "Viewing"}</span>
+              <Link
+                href={`/inbox?c=${v.conversationId}`}
+                className="truncate font-medium text-emerald-800 hover:underline"
+              >
+                {v.contactName}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
       <ul className="space-y-1">
         {agent.teams.map((t) => {
           const bar = loadBar(t.load, t.capacity);

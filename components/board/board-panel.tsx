@@ -5,7 +5,16 @@ import type { BoardAgent, BoardConversation, BoardQueue } from "@/lib/board/sche
 import { AgentCard } from "./agent-card";
 import { ConversationChip, DRAG_TYPE } from "./conversation-chip";
 import { since } from "./format";
-import { useAssign, useBoard, useBoardLive, useNow, useReassignAll, type LiveState } from "./use-board";
+import { viewingOf } from "./presence";
+import {
+  useAssign,
+  useBoard,
+  useBoardLive,
+  useBoardPresence,
+  useNow,
+  useReassignAll,
+  type LiveState,
+} from "./use-board";
 
 const liveLabel: Record<LiveState, string> = {
   connecting: "Connecting…",
@@ -20,6 +29,7 @@ const liveLabel: Record<LiveState, string> = {
  */
 export function BoardPanel() {
   const board = useBoard();
+  const presence = useBoardPresence();
   const live = useBoardLive();
   const now = useNow();
   const [dragging, setDragging] = useState<BoardConversation | null>(null);
@@ -129,6 +139,7 @@ export function BoardPanel() {
                         agent={a}
                         agents={agents}
                         conversations={data.conversations.filter((c) => c.assignee_id === a.user_id)}
+                        viewing={viewingOf(presence, a.user_id, now)}
                         dragging={dragging}
                         now={now}
                         onAssign={onAssign}

@@ -5,6 +5,8 @@ import { useEffect, useState } from "react";
 import type { Board, ReassignAllResult } from "@/lib/board/schemas";
 import { api } from "@/lib/client/api";
 import { tabSocket } from "@/lib/client/socket";
+import type { ConversationPresence } from "@/lib/realtime/events";
+import { applyBoardPresence, type BoardPresenceMap } from "./presence";
 
 export const boardKey = ["board"] as const;
 
@@ -53,6 +55,30 @@ export function useBoardLive(): LiveState {
     };
   }, [queryClient]);
   return state;
+}
+
+/**
+ * Who is viewing what: the agents' presence events reach the board rooms they may see (scoped by the
+ * conversation's team on the server), and the server sends the current viewers when the board joins.
+ */
+export function useBoardPresence(): BoardPresenceMap {
+  const [map, setMap] = useState<BoardPresenceMap>(() => new Map());
+  useEffect(() => {
+    const socket = tabSocket();
+    const onPresence = (event: ConversationPresence & { contact_name?: string }) =>
+      setMap((was) =>
+        applyBoardPresence(was, { ...event, contact_name: event.contact_name ?? "" }, Date.now()),
+      );
+    // Whatever was heard before a disconnect is stale; the re-join brings a fresh snapshot.
+    const onDown = () => setMap(new Map());
+    socket.on("conversation.presence", onPresence);
+    socket.on("disconnect", onDown);
+    return () => {
+      socket.off("conversation.presence", onPresence);
+      socket.off("disconnect", onDown);
+    };
+  }, []);
+  return map;
 }
 
 /** Assign one conversation to an agent (or back to its queue) through the conversation's assign route. */

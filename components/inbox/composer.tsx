@@ -1,12 +1,13 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { hashKey, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { CannedResponse } from "@/lib/client/inbox";
 import { api } from "@/lib/client/api";
+import { queryKeys } from "@/lib/client/query-keys";
 import { explainSendError } from "@/lib/client/send";
 import { startUpload, takesCaption, type UploadedFile, type UploadTask } from "@/lib/client/uploads";
-import type { ConversationSummary, MessageDto } from "@/lib/conversations/schemas";
+import type { ConversationSummary, MessageDto, Page } from "@/lib/conversations/schemas";
 import type { OutboundMessageInput } from "@/lib/messaging/schemas";
 import { fileSize, windowCountdown } from "@/lib/utils/format";
 import { cannedQuery, fillCanned, matchCanned } from "./canned";
@@ -14,6 +15,13 @@ import { useCanned, useViewer } from "./inbox-context";
 import { snippet } from "./message-bubble";
 import { NoteComposer } from "./note-composer";
 import { queueSend, useRefusedWindow } from "./outbox";
+import {
+  attemptSend,
+  dismissOwnerReply,
+  draftChanged,
+  initialOwnerReply,
+  observeMessages,
+} from "./owner-reply-warning";
 import { pingTyping } from "./presence";
 import { TemplatePicker } from "./template-picker";
 
@@ -217,6 +225,9 @@ function TextComposer({
   const viewer = useViewer();
   const canned = useCanned();
   const [text, setText] = useState(() => drafts.get(conversation.id) ?? "");
+  // The draft as of now, for the message-cache listener below (which outlives renders).
+  const draft = useRef(text);
+  const [owner, setOwner] = useState(initialOwnerReply<MessageDto>);
   const [cannedIndex, setCannedIndex] = useState(0);
   // The "/query" the agent closed the picker on with Escape: it stays closed until the text changes.
   const [cannedDismissed, setCannedDismissed] = useState<string | null>(null);
@@ -244,6 +255,28 @@ function TextComposer({
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
+
+  // The thread's query (refetched on each conversation.changed nudge) is where an echo from the owner's
+  // phone shows up: watch that cache entry, so an echo arriving during a draft warns before sending.
+  useEffect(() => {
+    const key = queryKeys.messages(conversation.id);
+    const hash = hashKey(key);
+    const look = () => {
+      const data = queryClient.getQueryData<InfiniteData<Page<MessageDto>>>(key);
+      if (data)
+        setOwner((s) =>
+          observeMessages(
+            s,
+            data.pages.flatMap((p) => p.data),
+            draft.current,
+          ),
+        );
+    };
+    look();
+    return queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === "updated" && event.query.queryHash === hash) look();
+    });
+  }, [conversation.id, queryClient]);
 
   // Files still in the composer when it goes away are nobody's: stop their uploads.
   useEffect(() => {
@@ -313,6 +346,8 @@ function TextComposer({
 
   function change(value: string) {
     setText(value);
+    draft.current = value;
+    setOwner((s) => draftChanged(s, value));
     setCannedIndex(0);
     setCannedDismissed(null);
     if (value) drafts.set(conversation.id, value);
@@ -327,8 +362,14 @@ function TextComposer({
     api(`/api/v1/conversations/${conversation.id}/typing`, { method: "POST" }).catch(() => undefined);
   }
 
-  function submit() {
+  /** `confirmed`: "Send anyway" on the owner's-reply warning; otherwise a fresh warning asks once more. */
+  function submit(confirmed = false) {
     if (!canSend) return;
+    if (!confirmed) {
+      const attempt = attemptSend(owner);
+      setOwner(attempt.state);
+      if (!attempt.send) return;
+    }
     const windowExpiresAt = conversation.window_expires_at;
     // The quote goes with the first message of this submit only, as WhatsApp does.
     let reply = replyTo ? { id: replyTo.id, wamid: replyTo.wamid } : null;
@@ -417,6 +458,49 @@ function TextComposer({
 
   return (
     <div>
+      {owner.warning && (
+        <div
+          role="alert"
+          data-testid="owner-reply-warning"
+          data-armed={owner.armed}
+          className="mb-1.5 flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <div className="min-w-0 flex-1">
+            <p className="font-medium">The owner just replied from the phone — read it before you send.</p>
+            <p
+              data-testid="owner-reply-text"
+              className="mt-0.5 line-clamp-2 text-amber-900 dark:text-amber-200"
+            >
+              “{snippet(owner.warning)}”
+            </p>
+            {owner.armed && (
+              <p data-testid="owner-reply-confirm" className="mt-0.5 font-medium">
+                Press Enter again or choose Send anyway to send your draft as well.
+              </p>
+            )}
+          </div>
+          <button
+            type="button"
+            data-testid="owner-reply-send-anyway"
+            onClick={() => submit(true)}
+            className="shrink-0 rounded border border-amber-400 bg-white px-2 py-0.5 font-medium hover:bg-amber-100 dark:bg-slate-900"
+          >
+            Send anyway
+          </button>
+          <button
+            type="button"
+            data-testid="owner-reply-dismiss"
+            aria-label="Dismiss the owner's reply warning"
+            onClick={() => {
+              setOwner(dismissOwnerReply);
+              input.current?.focus();
+            }}
+            className="shrink-0 rounded px-1 text-amber-800 hover:bg-amber-100 dark:text-amber-200"
+          >
+            ✕
+          </button>
+        </div>
+      )}
       {replyTo && (
         <div
           data-testid="reply-bar"
@@ -628,7 +712,7 @@ function TextComposer({
           aria-label="Send"
           title="Send (Enter)"
           disabled={!canSend}
-          onClick={submit}
+          onClick={() => submit()}
           className="mb-0.5 rounded-full bg-emerald-600 p-2 text-white hover:bg-emerald-700 disabled:bg-slate-300"
         >
           <svg viewBox="0 0 20 20" className="h-5 w-5" aria-hidden>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ConversationPresence } from "@/lib/realtime/events";
 
 // Client-safe shapes of the supervisor board (the board page imports these; lib/board/get-board.ts fills them).
 
@@ -47,6 +48,12 @@ export type Board = {
   /** More open conversations exist than the board lists (the counts above are still complete). */
   conversations_truncated: boolean;
 };
+
+/**
+ * Presence as the board hears it: the inbox's `conversation.presence` event, also sent to the board rooms of
+ * the conversation's team (lib/realtime/presence.ts), with the contact's name so the board says who views what.
+ */
+export type BoardPresence = ConversationPresence & { contact_name: string };
 
 export const reassignAllInput = z
   .object({

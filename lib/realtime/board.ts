@@ -16,6 +16,11 @@ export function boardRoomsFor(actor: Actor): string[] | null {
   return [...actor.teamIds.map((id) => rooms.boardTeam(id)), rooms.boardTeamless];
 }
 
+/** The board rooms that may see a conversation of this team (null: teamless). */
+export function boardRoomsOfTeam(teamId: string | null): string[] {
+  return [rooms.boardAll, teamId ? rooms.boardTeam(teamId) : rooms.boardTeamless];
+}
+
 /** The board rooms that care about a conversation event sent to these inbox rooms. */
 export function boardRoomsOf(conversationRooms: string[]): string[] {
   const out: string[] = [rooms.boardAll];

@@ -120,6 +120,11 @@ export function Thread({
     followOnAppend: true,
     scrollEndThreshold: AT_BOTTOM_PX,
   });
+  // A row above the top edge that changes size moves everything below it, so the scroll position follows
+  // it, also when it is re-measured after the last scroll went up (paging back): the library's default
+  // skips those, and a prepended row that settles a line taller then pushed the row being read down.
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+    item.start < (instance.scrollOffset ?? 0);
   const virtualItems = virtualizer.getVirtualItems();
   const firstIndex = virtualItems[0]?.index ?? 0;
   const { fetchNextPage, isFetchingNextPage } = messages;

@@ -8,7 +8,8 @@ import { listMessages } from "./index";
 import { messagePageQuery } from "./queries";
 
 // Thread pages on real Postgres: older pages by cursor never skip or repeat a message (Meta timestamps are
-// whole seconds, so many messages share one), and a page deep in a 50k-message thread is an index range scan.
+// whole seconds, so many messages share one), messages sharing a second read in the order they arrived, and
+// a page deep in a 50k-message thread is an index range scan.
 
 useTestDatabase();
 const { ws, customer } = useSimWorkspace("95");
@@ -34,8 +35,8 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("thread pages", () => {
-  it("walks a thread of same-second bursts to its start, each message once, oldest first overall", async () => {
-    const seen: { id: string; timestamp: string }[] = [];
+  it("walks a thread of same-second bursts to its start, each message once, in arrival order", async () => {
+    const seen: { id: string; timestamp: string; text: string | null }[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
@@ -51,21 +52,58 @@ describe("thread pages", () => {
     expect(new Set(seen.map((m) => m.id)).size).toBe(1001);
     const times = seen.map((m) => Date.parse(m.timestamp));
     expect(times).toEqual([...times].sort((a, b) => a - b));
+    // The burst rows were inserted as burst 1..1000 (before the newer "hi"): each shared second keeps that order.
+    expect(seen.slice(0, -1).map((m) => m.text)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `burst ${i + 1}`),
+    );
+  });
+
+  it("keeps a burst in arrival order whatever its ids", async () => {
+    const { conversationId } = await customer({ name: "Same Second", text: "first" });
+    // The old thread order (timestamp desc, id asc, read back reversed) would show this burst backwards.
+    const ids = ["33333333", "66666666", "99999999", "cccccccc", "ffffffff"].map(
+      (p) => `${p}-0000-4000-8000-000000000000`,
+    );
+    for (const [i, id] of ids.entries())
+      await getDb().execute(sql`
+        insert into messages (id, conversation_id, wamid, direction, source, type, text, timestamp)
+        values (${id}, ${conversationId}, ${`wamid.same.${i}`}, 'inbound', 'customer', 'text', ${`same ${i}`},
+          date_trunc('second', now()) + interval '1 day')`);
+    const texts: (string | null)[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMessages({
+        ctx: { actor: ws.supervisor },
+        input: { conversationId, limit: 2, ...(cursor ? { cursor } : {}) },
+      });
+      texts.unshift(...page.data.map((m) => m.text));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(texts).toEqual(["first", "same 0", "same 1", "same 2", "same 3", "same 4"]);
   });
 
   it("reads a page deep in a 50k-message thread by an index range scan with no sort", async () => {
     const first = await listMessages({ ctx: { actor: ws.supervisor }, input: { conversationId: big } });
     expect(first.data).toHaveLength(50);
     // A cursor 40,000 messages back: the scan must start there, not walk down from the newest.
-    const [deep] = await getDb().execute<{ id: string; timestamp: string }>(sql`
-      select id, timestamp from messages where conversation_id = ${big}
-      order by timestamp desc, id offset 40000 limit 1`);
-    const cursor = encodeCursor({ at: new Date(deep!.timestamp).toISOString(), id: deep!.id });
+    const [deep] = await getDb().execute<{ id: string; timestamp: string; arrival: string }>(sql`
+      select id, timestamp, arrival from messages where conversation_id = ${big}
+      order by timestamp desc, arrival desc offset 40000 limit 1`);
+    const key = { at: new Date(deep!.timestamp).toISOString(), id: deep!.id };
+    const cursor = Buffer.from(JSON.stringify({ ...key, arrival: Number(deep!.arrival) })).toString(
+      "base64url",
+    );
     const page = await listMessages({
       ctx: { actor: ws.supervisor },
       input: { conversationId: big, cursor },
     });
     expect(page.data.at(-1)?.text).toBe("history 10000");
+    // A cursor issued before arrival existed (no arrival in it) reads the same page.
+    const old = await listMessages({
+      ctx: { actor: ws.supervisor },
+      input: { conversationId: big, cursor: encodeCursor(key) },
+    });
+    expect(old.data.map((m) => m.id)).toEqual(page.data.map((m) => m.id));
 
     const query = messagePageQuery(getDb(), { conversationId: big, cursor, limit: 50 }).toSQL();
     const [row] = await getSql().unsafe<{ "QUERY PLAN": Plan[] }[]>(
@@ -74,7 +112,7 @@ describe("thread pages", () => {
     );
     const nodes = flatten(row!["QUERY PLAN"][0]!.Plan);
     expect(nodes.some((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort")).toBe(false);
-    const scan = nodes.find((n) => n["Index Name"] === "messages_conversation_ts_idx");
+    const scan = nodes.find((n) => n["Index Name"] === "messages_conversation_ts_arrival_idx");
     expect(scan, JSON.stringify(nodes.map((n) => n["Node Type"]))).toBeDefined();
     expect(scan!["Index Cond"]).toContain("timestamp");
   });

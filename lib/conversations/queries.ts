@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
@@ -12,7 +12,7 @@ import {
   users,
 } from "@/lib/db/schema";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
-import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
+import { decodeCursor, encodeCursor, type Cursor } from "@/lib/utils/cursor";
 import type {
   ConversationCounts,
   ConversationSummary,
@@ -174,29 +174,46 @@ export async function selectConversation(db: DbOrTx, id: string) {
 }
 
 /**
- * One page of a thread, newest first, in the order of messages_conversation_ts_idx (timestamp desc, id asc),
- * so even a page deep in a 50k-message thread is an index range scan with no sort: `timestamp <= at` bounds
- * the scan and only rows sharing the cursor's second are filtered by id.
+ * One page of a thread, newest first, in the order of messages_conversation_ts_arrival_idx (timestamp desc,
+ * arrival desc): Meta's timestamps are whole seconds, so arrival keeps a burst in the order it came. Even a
+ * page deep in a 50k-message thread is an index range scan with no sort, bounded by the cursor's key.
  */
 export function messagePageQuery(
   db: DbOrTx,
   params: { conversationId: string; cursor?: string; limit: number },
 ) {
-  const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
+  const cursor = params.cursor ? decodeMessageCursor(params.cursor) : undefined;
   const filters: (SQL | undefined)[] = [eq(messages.conversationId, params.conversationId)];
   if (cursor?.at) {
-    const at = new Date(cursor.at);
-    filters.push(
-      lte(messages.timestamp, at),
-      sql`not (${messages.timestamp} = ${at.toISOString()}::timestamptz and ${messages.id} <= ${cursor.id}::uuid)`,
-    );
+    const at = new Date(cursor.at).toISOString();
+    // A cursor issued before arrival existed names only its message: its arrival is looked up.
+    const arrival =
+      cursor.arrival ??
+      sql`(select ${messages.arrival} from ${messages} where ${messages.id} = ${cursor.id}::uuid)`;
+    filters.push(sql`(${messages.timestamp}, ${messages.arrival}) < (${at}::timestamptz, ${arrival})`);
   }
   return db
     .select()
     .from(messages)
     .where(and(...filters))
-    .orderBy(desc(messages.timestamp), asc(messages.id))
+    .orderBy(desc(messages.timestamp), desc(messages.arrival))
     .limit(params.limit + 1);
+}
+
+/**
+ * The shared cursor shape (at, id: what list-messages validates) plus the oldest row's arrival, the
+ * keyset's tie-break.
+ */
+function encodeMessageCursor(m: typeof messages.$inferSelect): string {
+  const key: Cursor & { arrival: number } = { at: m.timestamp.toISOString(), id: m.id, arrival: m.arrival };
+  return encodeCursor(key);
+}
+
+function decodeMessageCursor(value: string): (Cursor & { arrival?: number }) | undefined {
+  const cursor = decodeCursor(value);
+  if (!cursor) return undefined;
+  const { arrival } = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as { arrival?: unknown };
+  return typeof arrival === "number" && Number.isSafeInteger(arrival) ? { ...cursor, arrival } : cursor;
 }
 
 export async function selectMessages(
@@ -223,7 +240,7 @@ export async function selectMessages(
   const mediaByMessage = new Map(mediaRows.map((row) => [row.messageId, toMessageMedia(row)]));
   return {
     data: page.reverse().map((m) => toMessageDto(m, mediaByMessage.get(m.id))),
-    next_cursor: oldest ? encodeCursor({ at: oldest.timestamp.toISOString(), id: oldest.id }) : null,
+    next_cursor: oldest ? encodeMessageCursor(oldest) : null,
   };
 }
 

@@ -61,7 +61,7 @@ export async function searchConversations({
     join ${contacts} on ${contacts.id} = ${conversations.contactId}
     where to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', ${q})
       ${scope ? sql`and ${scope}` : sql``}
-    order by m.timestamp desc
+    order by m.timestamp desc, m.arrival desc
     limit ${limit}`);
   return {
     contacts: contactRows,

@@ -14,8 +14,9 @@ const SOURCE_LABEL: Record<string, string> = {
 };
 
 /**
- * A conversation's transcript as plain text (messages and notes in time order, who and when), for the
- * record or a customer request. Read permission as for the thread; every export is audited.
+ * A conversation's transcript as plain text (messages and notes in time order, a second's messages in
+ * arrival order as the thread shows them; who and when), for the record or a customer request. Read
+ * permission as for the thread; every export is audited.
  */
 export async function exportTranscript({ ctx, input }: { ctx: Ctx; input: { conversationId: string } }) {
   const conversation = await getConversation({ ctx, input: { id: input.conversationId } });
@@ -27,14 +28,14 @@ export async function exportTranscript({ ctx, input }: { ctx: Ctx; input: { conv
     kind: string;
   }>(sql`
     select m.timestamp as at, coalesce(u.name, '') as who, m.source::text as source,
-      coalesce(m.text, '[' || m.type || ']') as text, 'message' as kind
+      coalesce(m.text, '[' || m.type || ']') as text, 'message' as kind, m.arrival
     from messages m left join users u on u.id = m.author_id
     where m.conversation_id = ${conversation.id}
     union all
-    select e.at, coalesce(u.name, e.actor_id, ''), 'note', e.data->>'body', 'note'
+    select e.at, coalesce(u.name, e.actor_id, ''), 'note', e.data->>'body', 'note', null
     from conversation_events e left join users u on e.actor_type = 'user' and u.id::text = e.actor_id
     where e.conversation_id = ${conversation.id} and e.type = 'note'
-    order by 1`);
+    order by 1, 6 nulls first`);
   await withTransaction(ctx, (tx) =>
     emitAudit(tx, ctx.actor, {
       action: "conversation.exported",

@@ -61,6 +61,9 @@ export const messages = pgTable(
     // Hash of the send request, so a key reused for a different message is refused rather than ignored.
     requestHash: text("request_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Insertion order, the tie-break among messages sharing one of Meta's whole-second timestamps
+    // (created_at cannot be: a batch's rows all get its transaction's now()).
+    arrival: bigint("arrival", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     uniqueIndex("messages_idempotency_key_uq")
@@ -68,8 +71,12 @@ export const messages = pgTable(
       .where(sql`${t.idempotencyKey} is not null`),
     // Idempotency key for every webhook carrying a message (duplicates are normal, PROTOCOL.md §1.3).
     uniqueIndex("messages_wamid_uq").on(t.wamid),
-    // A thread page is the newest N messages of one conversation.
-    index("messages_conversation_ts_idx").on(t.conversationId, sql`${t.timestamp} desc`, t.id),
+    // A thread page is the newest N messages of one conversation, in the thread's order.
+    index("messages_conversation_ts_arrival_idx").on(
+      t.conversationId,
+      sql`${t.timestamp} desc`,
+      sql`${t.arrival} desc`,
+    ),
     // The volume rollup folds in messages stored since its watermark.
     index("messages_created_idx").on(t.createdAt),
     // An agent's last message (the supervisor board's "last activity"): only authored rows are indexed.

@@ -24,8 +24,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/admin/hours", label: "Hours", show: can(actor, "settings:manage") },
     { href: "/admin/canned-responses", label: "Canned", show: can(actor, "conversations:reply") },
     { href: "/admin/labels", label: "Labels", show: can(actor, "labels:manage") },
+    { href: "/admin/attributes", label: "Attributes", show: can(actor, "contacts:manage") },
     { href: "/admin/consent", label: "Consent", show: can(actor, "campaigns:manage") },
     { href: "/admin/integrations", label: "Integrations", show: can(actor, "settings:manage") },
+    { href: "/admin/csat", label: "CSAT", show: can(actor, "settings:manage") },
     {
       href: "/admin/data",
       label: "Data",

@@ -51,3 +51,38 @@ export function fieldLabel(key: string): string {
   const words = key.replaceAll(/[_-]+/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** A custom attribute definition as GET /api/v1/contact-attributes returns it. */
+export type AttributeDefinition = {
+  id: string;
+  key: string;
+  label: string;
+  type: "text" | "number" | "date" | "boolean" | "select";
+  options: string[];
+  position: number;
+  archived: boolean;
+  created_at: string;
+};
+
+// The panel reads active definitions; the admin page all of them. Invalidating the root refreshes both.
+export const attributeKeys = {
+  root: ["contact-attributes"] as const,
+  active: ["contact-attributes", "active"] as const,
+  all: ["contact-attributes", "all"] as const,
+};
+
+/** A stored value as an input's text ("" when unset). */
+export function attributeDraft(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+/**
+ * An input's text as the API value: "" clears, numbers go as numbers when they read as one (anything else
+ * goes as typed, so the server's 422 names the field), the rest as text.
+ */
+export function attributeToApi(def: Pick<AttributeDefinition, "type">, text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  if (def.type === "number") return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+  return trimmed;
+}

@@ -1,11 +1,22 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { api, ApiError } from "@/lib/client/api";
 import { fetchContact, fetchContactConsent, fetchTimeline } from "@/lib/client/inbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { ConversationSummary } from "@/lib/conversations/schemas";
 import { shortTime } from "@/lib/utils/format";
-import { collectedByBot, fieldLabel, namesOf, notesOf } from "./contact-facts";
+import {
+  attributeDraft,
+  attributeKeys,
+  attributeToApi,
+  collectedByBot,
+  fieldLabel,
+  namesOf,
+  notesOf,
+  type AttributeDefinition,
+} from "./contact-facts";
 
 // The right-hand panel of the inbox: who the customer is (every id WhatsApp gave them, merges included),
 // what they agreed to, what the bot learned, and where else we talked to them.
@@ -125,6 +136,13 @@ export function ContactPanel({
           </ul>
         )}
       </Section>
+      <Section title="Attributes">
+        <ContactAttributes
+          contactId={contactId}
+          queryKey={contactKey(conversation.id, contactId)}
+          values={(c as { attributes?: Record<string, unknown> } | undefined)?.attributes}
+        />
+      </Section>
       <Section title="Labels">
         {conversation.labels.length === 0 ? (
           <p className="text-xs text-slate-500 dark:text-slate-400">None</p>
@@ -194,6 +212,143 @@ export function ContactPanel({
         )}
       </Section>
     </aside>
+  );
+}
+
+/** Custom attributes (active definitions, in the admins' order), each edited in place by its type. */
+function ContactAttributes({
+  contactId,
+  queryKey,
+  values,
+}: {
+  contactId: string;
+  queryKey: readonly unknown[];
+  values: Record<string, unknown> | undefined;
+}) {
+  const definitions = useQuery({
+    queryKey: attributeKeys.active,
+    queryFn: () => api<{ data: AttributeDefinition[] }>("/api/v1/contact-attributes"),
+    staleTime: 60_000,
+  });
+  if (definitions.error) return <p className="text-xs text-slate-500 dark:text-slate-400">Unavailable</p>;
+  const defs = definitions.data?.data ?? [];
+  if (definitions.data && defs.length === 0)
+    return <p className="text-xs text-slate-500 dark:text-slate-400">None defined</p>;
+  return (
+    <dl className="space-y-1.5" data-testid="contact-attributes">
+      {values &&
+        defs.map((def) => (
+          <AttributeField
+            key={def.id}
+            def={def}
+            contactId={contactId}
+            queryKey={queryKey}
+            value={values[def.key]}
+          />
+        ))}
+    </dl>
+  );
+}
+
+function AttributeField({
+  def,
+  contactId,
+  queryKey,
+  value,
+}: {
+  def: AttributeDefinition;
+  contactId: string;
+  queryKey: readonly unknown[];
+  value: unknown;
+}) {
+  const queryClient = useQueryClient();
+  const stored = attributeDraft(value);
+  const [draft, setDraft] = useState(stored);
+  // A refetch (another agent's edit, a merge) replaces the draft unless it is being typed over.
+  useEffect(() => setDraft(stored), [stored]);
+  const save = useMutation({
+    mutationFn: (next: unknown) =>
+      api<{ attributes: Record<string, unknown> }>(`/api/v1/contacts/${contactId}/attributes`, {
+        method: "PUT",
+        body: JSON.stringify({ attributes: { [def.key]: next } }),
+      }),
+    onSuccess: (result) => {
+      queryClient.setQueryData(queryKey, (old: object | undefined) =>
+        old ? { ...old, attributes: result.attributes } : old,
+      );
+    },
+    onError: () => setDraft(stored),
+  });
+  const commit = (text: string) => {
+    if (text.trim() !== stored) save.mutate(attributeToApi(def, text));
+  };
+  const id = `attr-${def.key}`;
+  const control =
+    "w-36 rounded border border-slate-300 px-1.5 py-0.5 text-xs dark:border-slate-600 dark:bg-slate-800";
+  return (
+    <div data-testid="contact-attribute" data-key={def.key}>
+      <div className="flex items-center justify-between gap-3">
+        <dt className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
+          <label htmlFor={id}>{def.label}</label>
+        </dt>
+        <dd className="min-w-0 text-right text-xs">
+          {def.type === "boolean" ? (
+            <input
+              id={id}
+              type="checkbox"
+              checked={value === true}
+              disabled={save.isPending}
+              onChange={(e) => save.mutate(e.target.checked)}
+              className="h-3.5 w-3.5 accent-emerald-700"
+            />
+          ) : def.type === "select" ? (
+            <select
+              id={id}
+              value={draft}
+              disabled={save.isPending}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                commit(e.target.value);
+              }}
+              className={control}
+            >
+              <option value="">—</option>
+              {/* A value an admin has since removed from the options is still shown, not silently blanked. */}
+              {[...def.options, ...(stored && !def.options.includes(stored) ? [stored] : [])].map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={id}
+              type={def.type === "date" ? "date" : def.type === "number" ? "number" : "text"}
+              inputMode={def.type === "number" ? "decimal" : undefined}
+              value={draft}
+              maxLength={def.type === "text" ? 500 : undefined}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                if (def.type === "date") commit(e.target.value);
+              }}
+              onBlur={(e) => def.type !== "date" && commit(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") commit(e.currentTarget.value);
+                if (e.key === "Escape") setDraft(stored);
+                // Keep inbox shortcuts (n, i, …) from firing while typing a value.
+                e.stopPropagation();
+              }}
+              className={control}
+            />
+          )}
+        </dd>
+      </div>
+      {save.error && (
+        <p role="alert" className="mt-0.5 text-right text-xs text-red-700 dark:text-red-400">
+          {save.error instanceof ApiError ? save.error.message : "Could not save"}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -25,6 +25,8 @@ export type ContactDto = {
   profile_name: string | null;
   aliases: { kind: string; value: string; reason: string | null }[];
   legal_hold: boolean;
+  // Custom attribute values by definition key, archived definitions' included (the panel shows active ones).
+  attributes: Record<string, unknown>;
   created_at: string;
 };
 
@@ -125,6 +127,10 @@ export async function mergeContactsByHand({
     if (!target) throw new ValidationError("into is not a contact", { field: "into" });
     if (from.waba_id !== target.waba_id)
       throw new ConflictError("Contacts of different WhatsApp Business accounts cannot be merged");
+    // The kept contact's own values win; the merged one's fill the gaps instead of being lost.
+    await tx.execute(
+      sql`update contacts set attributes = ${JSON.stringify(from.attributes ?? {})}::jsonb || attributes where id = ${into}`,
+    );
     await mergeContacts(tx, toRow(target), toRow(from));
     await emitAudit(tx, ctx.actor, {
       action: "contact.merged",
@@ -164,6 +170,7 @@ type Row = Record<string, unknown> & {
   profile_name: string | null;
   address_book_name: string | null;
   legal_hold_at: string | null;
+  attributes: Record<string, unknown> | null;
   created_at: string;
 };
 
@@ -193,6 +200,7 @@ async function withAliases(ctx: Ctx, rows: Row[]): Promise<ContactDto[]> {
       .filter((a) => a.contact_id === r.id)
       .map(({ kind, value, reason }) => ({ kind, value, reason })),
     legal_hold: r.legal_hold_at !== null,
+    attributes: r.attributes ?? {},
     created_at: new Date(r.created_at).toISOString(),
   }));
 }

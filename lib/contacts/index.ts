@@ -12,3 +12,16 @@ export {
   type ContactDto,
 } from "./contacts-api";
 export { exportContacts, importContacts, parseCsv, type ImportResult } from "./csv-io";
+export {
+  archiveAttribute,
+  createAttribute,
+  listAttributes,
+  setContactAttributes,
+  updateAttribute,
+} from "./attributes";
+export {
+  createAttributeInput,
+  setAttributesInput,
+  updateAttributeInput,
+  type AttributeDefinitionDto,
+} from "./attribute-schemas";

@@ -210,6 +210,11 @@ export const routeMatrix: Record<string, RouteEntry> = {
     expect: adminOnly,
     call: () => ({ body: { app_id: null, config_id: null } }),
   },
+  "POST /api/v1/numbers/embedded-signup": {
+    expect: adminAllowed,
+    call: () => ({ body: {} }),
+    note: "admin: 422 on the empty body",
+  },
   "POST /api/v1/numbers/[id]/resume-sending": {
     expect: adminAllowed,
     call: (f) => ({ params: { id: f.numberA } }),
@@ -238,8 +243,20 @@ export const routeMatrix: Record<string, RouteEntry> = {
   },
   "GET /api/v1/campaigns/audiences": { expect: campaigners },
   "POST /api/v1/campaigns/estimate": { expect: campaigners, call: () => ({ body: {} }) },
+  // CSAT survey settings: settings:manage (admins).
+  "GET /api/v1/csat/settings": { expect: adminOnly },
+  "PUT /api/v1/csat/settings": {
+    expect: adminAllowed,
+    call: () => ({ body: {} }),
+    note: "admin: 422 on the empty body",
+  },
   "GET /api/v1/consent/keywords": { expect: campaigners },
   "POST /api/v1/consent/keywords": { expect: campaigners, call: () => ({ body: {} }) },
+  "DELETE /api/v1/consent/keywords/[keyword]": {
+    expect: campaigners,
+    call: () => ({ params: { keyword: "never-added" } }),
+    note: "404 for a keyword with no admin row",
+  },
 
   // Audit log: audit:read (admins, supervisors), export and verify: audit:export (admins).
   "GET /api/v1/audit": { expect: { admin: "ok", supervisor: "ok", agent: 403, other_agent: 403 } },
@@ -405,6 +422,24 @@ export const routeMatrix: Record<string, RouteEntry> = {
   "PUT /api/v1/contacts/[id]/legal-hold": {
     expect: adminAllowed,
     call: (f) => ({ params: { id: f.contactA }, body: { hold: false } }),
+  },
+  // Custom contact attributes: definitions by contacts:manage, values by whoever may reply to the contact.
+  "GET /api/v1/contact-attributes": { expect: all("ok") },
+  "POST /api/v1/contact-attributes": {
+    expect: adminAllowed,
+    call: (f) => ({ body: { key: `m_${f.uuid().slice(0, 8)}`, label: "Matrix", type: "text" } }),
+  },
+  "PATCH /api/v1/contact-attributes/[id]": {
+    expect: adminAllowed,
+    call: (f) => ({ params: { id: f.uuid() }, body: { label: "renamed" } }),
+  },
+  "DELETE /api/v1/contact-attributes/[id]": {
+    expect: adminAllowed,
+    call: (f) => ({ params: { id: f.uuid() } }),
+  },
+  "PUT /api/v1/contacts/[id]/attributes": {
+    expect: teamAAllowed,
+    call: (f) => ({ params: { id: f.contactA }, body: { attributes: {} } }),
   },
   "GET /api/v1/numbers/[id]/contacts/export": {
     expect: adminAllowed,

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  integer,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const contacts = pgTable(
   "contacts",
@@ -20,6 +30,10 @@ export const contacts = pgTable(
     marketingPreferenceAt: timestamp("marketing_preference_at", { withTimezone: true }),
     // Legal hold: nothing of this contact's is purged by retention while set.
     legalHoldAt: timestamp("legal_hold_at", { withTimezone: true }),
+    // Custom attribute values keyed by contact_attribute_definitions.key: one column keeps CSV export a
+    // plain select and filtering a `attributes @> '{"plan":"pro"}'` (add a GIN index when a filter ships).
+    // Archiving a definition leaves its values here; keys never change, so values never need rewriting.
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -68,4 +82,36 @@ export const contactAliases = pgTable(
     uniqueIndex("contact_aliases_waba_kind_value_uq").on(t.wabaId, t.kind, t.value),
     index("contact_aliases_contact_idx").on(t.contactId),
   ],
+);
+
+export const contactAttributeType = pgEnum("contact_attribute_type", [
+  "text",
+  "number",
+  "date",
+  "boolean",
+  "select",
+]);
+
+// Workspace-wide definitions of custom contact fields (admins define, agents fill in on the contact panel).
+export const contactAttributeDefinitions = pgTable(
+  "contact_attribute_definitions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Slug used as the key in contacts.attributes and the CSV column `attr:<key>`; immutable once created.
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: contactAttributeType("type").notNull(),
+    // Allowed values of a select; empty for the other types.
+    options: text("options")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    position: integer("position").notNull().default(0),
+    // Archived definitions are hidden from the contact panel but keep their values and their key.
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // Unique across archived ones too: reusing a key would resurrect the archived values under a new meaning.
+  (t) => [uniqueIndex("contact_attribute_definitions_key_uq").on(t.key)],
 );

@@ -1,0 +1,266 @@
+import { sql } from "drizzle-orm";
+import type { z } from "zod";
+import { emitAudit } from "@/lib/audit/emit-audit";
+import { assertCan, can } from "@/lib/auth/permissions";
+import { touchConversation, type ConversationTouch } from "@/lib/conversations";
+import type { DbOrTx } from "@/lib/db/client";
+import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { publishConversationChanged } from "@/lib/realtime/publish";
+import { isUuid } from "@/lib/utils/ids";
+import {
+  createAttributeInput,
+  listAttributesInput,
+  parseAttributeValue,
+  parseInput,
+  setAttributesInput,
+  slugFromLabel,
+  updateAttributeInput,
+  type AttributeDefinitionDto,
+  type AttributeValue,
+} from "./attribute-schemas";
+
+// Custom contact attributes: admins (contacts:manage) keep the definitions; anyone who may reply in one of a
+// contact's conversations fills in its values. Values live in contacts.attributes (see the schema).
+
+const COLUMNS = sql`id, key, label, type::text as type, options, position, archived_at is not null as archived,
+  created_at`;
+
+/** The definitions in panel order; archived ones only when asked (the admin page). */
+export async function listAttributes({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: z.input<typeof listAttributesInput>;
+}): Promise<AttributeDefinitionDto[]> {
+  assertCan(ctx.actor, "conversations:read");
+  const params = parseInput(listAttributesInput, input);
+  const rows = await dbOf(ctx).execute<DefinitionRow>(sql`
+    select ${COLUMNS} from contact_attribute_definitions
+    ${params.include_archived === "true" ? sql`` : sql`where archived_at is null`}
+    order by position, created_at, id`);
+  return rows.map(toDto);
+}
+
+export async function createAttribute({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof createAttributeInput>;
+}): Promise<AttributeDefinitionDto> {
+  assertCan(ctx.actor, "contacts:manage");
+  const params = parseInput(createAttributeInput, input);
+  const key = params.key ?? slugFromLabel(params.label);
+  if (!key) throw new ValidationError("key is empty", { field: "key" });
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.execute<DefinitionRow>(sql`
+      insert into contact_attribute_definitions (key, label, type, options, position)
+      values (${key}, ${params.label}, ${params.type}, ${pgTextArray(params.options)}::text[],
+        (select coalesce(max(position) + 1, 0) from contact_attribute_definitions))
+      on conflict (key) do nothing
+      returning ${COLUMNS}`);
+    if (!row)
+      throw new ConflictError(`An attribute with the key "${key}" already exists (archived ones count)`);
+    await emitAudit(tx, ctx.actor, {
+      action: "contact_attribute.created",
+      entityType: "contact_attribute",
+      entityId: row.id,
+      data: { key, label: params.label, type: params.type, options: params.options },
+    });
+    return toDto(row);
+  });
+}
+
+/** Renames, edits a select's options, archives or restores, or moves the attribute to `position`. */
+export async function updateAttribute({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: string } & z.input<typeof updateAttributeInput>;
+}): Promise<AttributeDefinitionDto> {
+  assertCan(ctx.actor, "contacts:manage");
+  const { id, ...body } = input;
+  const params = parseInput(updateAttributeInput, body);
+  if (!isUuid(id)) throw new NotFoundError("Contact attribute");
+  return withTransaction(ctx, async (tx) => {
+    // Locks the whole list: concurrent reorders would otherwise interleave their renumbering.
+    const all = await tx.execute<DefinitionRow>(sql`
+      select ${COLUMNS} from contact_attribute_definitions order by position, created_at, id for update`);
+    const current = all.find((d) => d.id === id);
+    if (!current) throw new NotFoundError("Contact attribute");
+    if (params.options !== undefined) {
+      if (current.type !== "select")
+        throw new ValidationError("options are only for select attributes", { field: "options" });
+      if (params.options.length === 0)
+        throw new ValidationError("options needs at least one option for a select", { field: "options" });
+    }
+    await tx.execute(sql`
+      update contact_attribute_definitions set
+        label = coalesce(${params.label ?? null}, label),
+        options = coalesce(${params.options ? pgTextArray(params.options) : null}::text[], options),
+        archived_at = ${
+          params.archived === undefined
+            ? sql`archived_at`
+            : params.archived
+              ? sql`coalesce(archived_at, now())`
+              : sql`null`
+        },
+        updated_at = now()
+      where id = ${id}`);
+    if (params.position !== undefined) {
+      const order = all.map((d) => d.id).filter((d) => d !== id);
+      order.splice(Math.min(params.position, order.length), 0, id);
+      await tx.execute(sql`
+        update contact_attribute_definitions d set position = o.ord - 1
+        from unnest(${pgTextArray(order)}::uuid[]) with ordinality as o(id, ord)
+        where d.id = o.id and d.position <> o.ord - 1`);
+    }
+    const [row] = await tx.execute<DefinitionRow>(
+      sql`select ${COLUMNS} from contact_attribute_definitions where id = ${id}`,
+    );
+    await emitAudit(tx, ctx.actor, {
+      action:
+        params.archived === true && !current.archived
+          ? "contact_attribute.archived"
+          : params.archived === false && current.archived
+            ? "contact_attribute.restored"
+            : "contact_attribute.updated",
+      entityType: "contact_attribute",
+      entityId: id,
+      data: { key: current.key, ...params },
+    });
+    return toDto(row!);
+  });
+}
+
+/** DELETE archives: the definition leaves the panel and the CSV, its values stay on the contacts. */
+export async function archiveAttribute({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  return updateAttribute({ ctx, input: { id: input.id, archived: true } });
+}
+
+/**
+ * Sets or clears values on one contact (null or "" clears; keys left out are untouched). Every value is
+ * checked against its definition: a bad one is a 422 naming `attributes.<key>`. Audited with before/after.
+ */
+export async function setContactAttributes({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: string } & z.input<typeof setAttributesInput>;
+}): Promise<{ id: string; attributes: Record<string, unknown> }> {
+  assertCan(ctx.actor, "conversations:reply");
+  const { id, ...body } = input;
+  const { attributes } = parseInput(setAttributesInput, body);
+  const definitions = await listAttributes({ ctx, input: { include_archived: "true" } });
+  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const set: Record<string, AttributeValue> = {};
+  const cleared: string[] = [];
+  for (const [key, raw] of Object.entries(attributes)) {
+    const field = `attributes.${key}`;
+    const def = byKey.get(key);
+    if (!def) throw new ValidationError(`${field} is not a contact attribute`, { field });
+    if (def.archived) throw new ValidationError(`${field} is archived`, { field });
+    const value = parseAttributeValue(def, raw, "json");
+    if (!value.ok) throw new ValidationError(`${field} ${value.message}`, { field });
+    if (value.value === null) cleared.push(key);
+    else set[key] = value.value;
+  }
+  const result = await withTransaction(ctx, async (tx) => {
+    const conversationIds = await assertContactEditable(tx, ctx, id);
+    const [before] = await tx.execute<{ attributes: Record<string, unknown> }>(
+      sql`select attributes from contacts where id = ${id} for update`,
+    );
+    const [after] = await tx.execute<{ attributes: Record<string, unknown> }>(sql`
+      update contacts set attributes = (attributes || ${JSON.stringify(set)}::jsonb) - ${pgTextArray(cleared)}::text[],
+        updated_at = now()
+      where id = ${id} returning attributes`);
+    const changes = Object.fromEntries(
+      [...Object.keys(set), ...cleared]
+        .filter(
+          (k) =>
+            JSON.stringify(before?.attributes[k] ?? null) !== JSON.stringify(after?.attributes[k] ?? null),
+        )
+        .map((k) => [k, { from: before?.attributes[k] ?? null, to: after?.attributes[k] ?? null }]),
+    );
+    const touches: ConversationTouch[] = [];
+    if (Object.keys(changes).length > 0) {
+      await emitAudit(tx, ctx.actor, {
+        action: "contact.attributes_updated",
+        entityType: "contact",
+        entityId: id,
+        data: { changes },
+      });
+      // A nudge on each of the contact's threads: open contact panels refetch (they live under the thread).
+      for (const conversationId of conversationIds) {
+        const touch = await touchConversation(tx, conversationId);
+        if (touch) touches.push(touch);
+      }
+    }
+    return { id, attributes: after?.attributes ?? {}, touches };
+  });
+  for (const touch of result.touches) await publishConversationChanged({ ...touch, reason: "change" });
+  return { id: result.id, attributes: result.attributes };
+}
+
+/**
+ * Contacts have no team: whoever may reply in one of its conversations may edit it (one without any is
+ * the admins' and supervisors' to triage). Out of scope looks like missing, as on GET.
+ */
+async function assertContactEditable(db: DbOrTx, ctx: Ctx, contactId: string): Promise<string[]> {
+  if (!isUuid(contactId)) throw new NotFoundError("Contact");
+  const rows = await db.execute<{
+    id: string | null;
+    team_id: string | null;
+    assignee_id: string | null;
+  }>(sql`
+    select c.id, c.team_id, c.assignee_id
+    from contacts ct left join conversations c on c.contact_id = ct.id
+    where ct.id = ${contactId}`);
+  if (rows.length === 0) throw new NotFoundError("Contact");
+  const threads = rows.filter((r) => r.id !== null);
+  const visible =
+    threads.length === 0
+      ? can(ctx.actor, "conversations:reply", { teamId: null })
+      : threads.some((t) =>
+          can(ctx.actor, "conversations:reply", { teamId: t.team_id, assigneeId: t.assignee_id }),
+        );
+  if (!visible) throw new NotFoundError("Contact");
+  return threads.map((t) => t.id!);
+}
+
+type DefinitionRow = Omit<AttributeDefinitionDto, "created_at" | "options"> & {
+  options: string[] | string;
+  created_at: string | Date;
+};
+
+function toDto(r: DefinitionRow): AttributeDefinitionDto {
+  return {
+    id: r.id,
+    key: r.key,
+    label: r.label,
+    type: r.type,
+    options: Array.isArray(r.options) ? r.options : parsePgArray(r.options),
+    position: r.position,
+    archived: r.archived,
+    created_at: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** A Postgres array literal; every element quoted so commas, quotes and braces in options survive. */
+export function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+}
+
+// postgres.js returns text[] as an array when it knows the type; raw execute may hand back the literal.
+function parsePgArray(literal: string): string[] {
+  const inner = literal.replace(/^\{|\}$/g, "");
+  if (!inner) return [];
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|([^,]+)/g;
+  for (const m of inner.matchAll(re)) out.push(m[1] !== undefined ? m[1].replaceAll(/\\(.)/g, "$1") : m[2]!);
+  return out;
+}

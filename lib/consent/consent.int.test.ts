@@ -1,11 +1,16 @@
+import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { systemActor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 import { applyWebhookEvent, storeWebhookEvent } from "@/lib/ingest";
 import { sendMessage, SendRefusedError } from "@/lib/messaging";
+import { createUser } from "@/lib/users";
+import { DELETE as deleteKeywordRoute } from "@/app/api/v1/consent/keywords/[keyword]/route";
 import { useTestDatabase } from "@/tests/int/db";
+import { sessionCookieFor } from "@/tests/int/session-cookie";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
 import { getContactConsent, moveConsents, recordConsent, setConsentKeyword } from "./index";
 
@@ -119,6 +124,68 @@ describe("STOP/START keywords", () => {
       text: "no more promos",
       numberId: ws.numberA.phoneNumberId,
     });
+    await settle();
+    expect(await current(c.contactId)).toMatchObject({ state: "opt_out", source: "keyword" });
+  });
+
+  it("admins delete an added keyword and restore a switched-off default (audited); built-ins stay, agents may not", async () => {
+    await setConsentKeyword({ ctx: system, input: { keyword: "Sin Promos", state: "opt_out" } });
+    await setConsentKeyword({ ctx: system, input: { keyword: "baja", state: "opt_out", enabled: false } });
+    const cookieOf = async (role: "admin" | "agent") => {
+      const user = await createUser({
+        ctx: system,
+        input: {
+          email: `${role}-${crypto.randomUUID()}@example.com`,
+          name: role,
+          role,
+          password: "correct horse battery staple",
+        },
+      });
+      return sessionCookieFor(user.id);
+    };
+    const admin = await cookieOf("admin");
+    const del = (cookie: string, word: string) =>
+      deleteKeywordRoute(
+        new NextRequest(`http://localhost/api/v1/consent/keywords/${encodeURIComponent(word)}`, {
+          method: "DELETE",
+          headers: { cookie },
+        }),
+        { params: Promise.resolve({ keyword: encodeURIComponent(word) }) },
+      );
+    type Listed = { data: { keyword: string; enabled: boolean; builtin: boolean; customized: boolean }[] };
+
+    expect((await del(await cookieOf("agent"), "sin promos")).status).toBe(403);
+    const deleted = await del(admin, "sin promos");
+    expect(deleted.status).toBe(200);
+    expect(((await deleted.json()) as Listed).data.map((k) => k.keyword)).not.toContain("sin promos");
+    const restored = await del(admin, "BAJA");
+    expect(restored.status).toBe(200);
+    expect(((await restored.json()) as Listed).data.find((k) => k.keyword === "baja")).toMatchObject({
+      enabled: true,
+      builtin: true,
+      customized: false,
+    });
+    // A built-in word with no admin row can be switched off but not deleted; an unknown word is a 404.
+    expect((await del(admin, "stop")).status).toBe(409);
+    expect((await del(admin, "sin promos")).status).toBe(404);
+    const audit = await getDb().execute<{ action: string; entity_id: string }>(sql`
+      select action, entity_id from audit_log where action in ('consent.keyword_deleted', 'consent.keyword_restored')
+      order by id`);
+    expect(audit).toEqual([
+      { action: "consent.keyword_deleted", entity_id: "sin promos" },
+      { action: "consent.keyword_restored", entity_id: "baja" },
+    ]);
+
+    // Ingest sees it at once: the deleted word is ordinary text, the restored default records an opt-out.
+    const c = await customer();
+    ws.sim.state.customerSend(c.simId, {
+      type: "text",
+      text: "Sin promos",
+      numberId: ws.numberA.phoneNumberId,
+    });
+    await settle();
+    expect(await consentEvents(c.contactId)).toEqual([]);
+    ws.sim.state.customerSend(c.simId, { type: "text", text: "BAJA", numberId: ws.numberA.phoneNumberId });
     await settle();
     expect(await current(c.contactId)).toMatchObject({ state: "opt_out", source: "keyword" });
   });

@@ -6,7 +6,7 @@ export {
 } from "./apply-webhook-consent";
 export { marketingOptedOut } from "./check-send";
 export { getContactConsent } from "./get-consent";
-export { listConsentKeywords, setConsentKeyword } from "./keywords-config";
+export { deleteConsentKeyword, listConsentKeywords, setConsentKeyword } from "./keywords-config";
 export { foldKeyword, matchConsentKeyword } from "./keywords";
 export { selectEffectiveConsents, type EffectiveConsent } from "./queries";
 export { recordConsent } from "./record-consent";

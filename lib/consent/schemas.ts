@@ -65,4 +65,6 @@ export type ConsentKeywordDto = {
   enabled: boolean;
   language: string | null;
   builtin: boolean;
+  /** An admin row exists: an added keyword, or a built-in one changed (delete restores the default). */
+  customized: boolean;
 };

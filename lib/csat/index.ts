@@ -1,2 +1,3 @@
 export { CSAT_CHOICES, csatAnswerKeepsResolved, csatReplyId, csatReplyOf, recordCsatAnswer } from "./reply";
 export { csatCycleDue, scheduleCsatSurvey, sendCsatSurvey, type SurveyOutcome } from "./survey";
+export { getCsatSettings, setCsatSettings } from "./settings";

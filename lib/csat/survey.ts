@@ -71,11 +71,15 @@ export async function sendCsatSurvey({
 
   let message: unknown;
   if (cycle.in_window) {
+    const labels = await getSetting(db, "csat.button_labels");
     message = {
       type: "interactive",
       kind: "button",
       body: await getSetting(db, "csat.question"),
-      buttons: CSAT_CHOICES.map((c) => ({ id: csatReplyId(input.cycleId, c.score), title: c.title })),
+      buttons: CSAT_CHOICES.map((c, i) => ({
+        id: csatReplyId(input.cycleId, c.score),
+        title: labels[i] ?? c.title,
+      })),
     };
   } else {
     const templateId = await getSetting(db, "csat.template_id");

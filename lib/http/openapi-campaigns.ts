@@ -222,6 +222,14 @@ export const campaignPaths = {
       responses: { "200": { description: "Keywords" }, ...errors },
     },
   },
+  "/api/v1/consent/keywords/{keyword}": {
+    delete: {
+      summary:
+        "Delete an added keyword, or restore a changed built-in one to its default (409 for a built-in without changes); audited",
+      parameters: [{ name: "keyword", in: "path", required: true, schema: { type: "string" } }],
+      responses: { "200": { description: "Keywords" }, ...errors },
+    },
+  },
 };
 
 export const campaignSchema = {

@@ -1,5 +1,10 @@
 // Business numbers (admin console): connect, settings, Embedded Signup ids. Its part of openapi.ts.
-import { connectNumberInput, signupSettingsInput, updateNumberInput } from "@/lib/numbers/schemas";
+import {
+  connectNumberInput,
+  embeddedSignupInput,
+  signupSettingsInput,
+  updateNumberInput,
+} from "@/lib/numbers/schemas";
 import { body, errors, idParam, json } from "./openapi-parts";
 
 const numberDto = json(
@@ -30,6 +35,17 @@ export const numberPaths = {
       parameters: [idParam],
       requestBody: body(updateNumberInput),
       responses: { "200": numberDto, ...errors },
+    },
+  },
+  "/api/v1/numbers/embedded-signup": {
+    post: {
+      summary:
+        "Finish Meta's Embedded Signup: the server exchanges the browser's code for the business token (app id setting + " +
+        "META_APP_SECRET), subscribes the app to the WABA, and connects the number with the token sealed; audited " +
+        "(numbers:manage). 422 names Meta's reason for a refused code; 409 when Embedded Signup is not configured; " +
+        "502 when Meta cannot be reached.",
+      requestBody: body(embeddedSignupInput),
+      responses: { "201": numberDto, ...errors },
     },
   },
   "/api/v1/numbers/signup-settings": {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { reassignAllInput } from "@/lib/board";
 import { mergeContactsInput } from "@/lib/contacts";
+import { csatSettingsInput } from "@/lib/csat/schemas";
 import { endpointInput } from "@/lib/integrations";
 import { reportInput } from "@/lib/reports";
 import { legalHoldInput, retentionInput } from "@/lib/retention";
@@ -13,6 +14,19 @@ const reportParams = Object.entries(
 ).map(([name, schema]) => ({ name, in: "query", required: name === "from" || name === "to", schema }));
 
 export const slaPaths = {
+  "/api/v1/csat/settings": {
+    get: {
+      summary:
+        "The CSAT survey's settings and the approved templates it may use outside the 24 h window (settings:manage)",
+      responses: { "200": json("{ enabled, question, button_labels, template_id, templates }"), ...errors },
+    },
+    put: {
+      summary:
+        "Switch the CSAT survey on or off, set its question, three button labels and out-of-window template; audited (settings:manage)",
+      requestBody: body(csatSettingsInput),
+      responses: { "200": json("{ enabled, question, button_labels, template_id, templates }"), ...errors },
+    },
+  },
   "/api/v1/webhook-endpoints": {
     get: {
       summary: "Outbound webhook endpoints with pending and failed counts",

@@ -12,6 +12,8 @@ const TIMEOUT_MS = 10_000;
 const LEASE = "60 seconds";
 // 30 s, 1 min, 2 min … about 4 h in total, then the delivery is marked failed (and can be redelivered).
 const MAX_ATTEMPTS = 10;
+// Enough of the receiver's answer to see why it refused, without storing whatever it chose to send.
+export const RESPONSE_BODY_BYTES = 2048;
 
 type Due = {
   id: string;
@@ -56,6 +58,7 @@ async function attempt(ctx: Ctx, delivery: Due) {
   const timestamp = String(Math.floor(Date.now() / 1000));
   let status: number | null = null;
   let error: string | null = null;
+  let answer: { text: string; truncated: boolean } = { text: "", truncated: false };
   try {
     if (!secret) throw new Error("the endpoint's secret cannot be read (AUTH_SECRET changed?)");
     const response = await fetch(delivery.url, {
@@ -73,8 +76,12 @@ async function attempt(ctx: Ctx, delivery: Due) {
     });
     status = response.status;
     if (!response.ok) error = `HTTP ${response.status}`;
+    answer = await readHead(response, RESPONSE_BODY_BYTES);
   } catch (e) {
-    error = (e as Error).message.slice(0, 500);
+    // fetch's own message is just "fetch failed"; the cause says why (ECONNREFUSED, a TLS error, timeout).
+    const cause = (e as Error).cause as { message?: string; code?: string } | undefined;
+    const detail = cause?.message ?? cause?.code;
+    error = [(e as Error).message, detail].filter(Boolean).join(": ").slice(0, 500);
   }
   const delivered = error === null;
   await dbOf(ctx).execute(sql`
@@ -82,9 +89,48 @@ async function attempt(ctx: Ctx, delivery: Due) {
       status = case when ${delivered} then 'delivered' when attempts >= ${MAX_ATTEMPTS} then 'failed' else 'pending' end,
       delivered_at = case when ${delivered} then now() else null end,
       last_status_code = ${status}, last_error = ${error},
+      last_response_body = ${status === null ? null : answer.text}, last_response_truncated = ${answer.truncated},
       next_attempt_at = case when ${delivered} then next_attempt_at
                              else now() + make_interval(secs => least(3600, 30 * power(2, attempts - 1))) end
     where id = ${delivery.id}`);
+}
+
+/**
+ * The first `limit` bytes of the body as text, reading no further (the rest is cancelled). A character cut
+ * at the limit is dropped, and NUL (which Postgres text cannot hold) becomes U+FFFD; nothing else changes.
+ */
+async function readHead(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: "", truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > limit) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch {
+    // A body cut off mid-stream: keep what arrived.
+  } finally {
+    if (truncated) await reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let at = 0;
+  for (const chunk of chunks) {
+    const take = chunk.subarray(0, bytes.byteLength - at);
+    bytes.set(take, at);
+    at += take.byteLength;
+    if (at >= bytes.byteLength) break;
+  }
+  const text = new TextDecoder("utf-8").decode(bytes, { stream: truncated });
+  return { text: text.replaceAll("\u0000", "\uFFFD"), truncated };
 }
 
 /** Worker lane: delivers at once when an event is queued (NOTIFY) and polls for retries that come due. */

@@ -1,12 +1,16 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConversation } from "@/lib/conversations";
 import { getDb } from "@/lib/db/client";
 import { withTransaction } from "@/lib/db/context";
 import { ForbiddenError } from "@/lib/errors";
+import { createUser } from "@/lib/users";
+import { GET as deliveriesRoute } from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
 import { useTestDatabase } from "@/tests/int/db";
+import { sessionCookieFor } from "@/tests/int/session-cookie";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
 import {
   createEndpoint,
@@ -90,6 +94,73 @@ describe("outbound webhooks", () => {
     await redeliver({ ctx: system, input: { id, deliveryId: String(log.data[0]!.id) } });
     await deliverDueWebhooks({ ctx: system });
     expect(hits.length).toBe(before + 1);
+  });
+
+  it("logs the receiver's status and the first 2 KB of its answer, and why a network failure failed", async () => {
+    // A receiver that refuses with a short JSON reason, one that answers with a long page, and a closed port.
+    const long = "a" + "é".repeat(1500); // 3001 bytes: byte 2048 is the middle of the 1024th "é".
+    const refuser = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/short")
+          res.writeHead(500, { "content-type": "application/json" }).end('{"error":"db down"}');
+        else res.writeHead(503, { "content-type": "text/plain" }).end(long);
+      });
+    });
+    await new Promise<void>((resolve) => refuser.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(refuser.address() as AddressInfo).port}`;
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/hooks`;
+    await new Promise((resolve) => closed.close(resolve));
+    try {
+      const endpoint = async (name: string, target: string) =>
+        (await createEndpoint({ ctx: system, input: { name, url: target, events: ["conversation.note"] } }))
+          .id;
+      const short = await endpoint("Short", `${base}/short`);
+      const longId = await endpoint("Long", `${base}/long`);
+      const down = await endpoint("Down", closedUrl);
+      await withTransaction(system, (tx) => emitIntegrationEvent(tx, "conversation.note", { note_id: "n1" }));
+      await deliverDueWebhooks({ ctx: system });
+
+      const admin = await createUser({
+        ctx: system,
+        input: {
+          email: `webhooks-${Date.now()}@example.com`,
+          name: "Webhook admin",
+          role: "admin",
+          password: "correct horse battery staple",
+        },
+      });
+      const cookie = await sessionCookieFor(admin.id);
+      const logOf = async (id: string) => {
+        const res = await deliveriesRoute(
+          new NextRequest(`http://localhost/api/v1/webhook-endpoints/${id}/deliveries`, {
+            headers: { cookie },
+          }),
+          { params: Promise.resolve({ id }) },
+        );
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { data: Record<string, unknown>[] }).data[0]!;
+      };
+      expect(await logOf(short)).toMatchObject({
+        status: "pending",
+        last_status_code: 500,
+        last_error: "HTTP 500",
+        last_response_body: '{"error":"db down"}',
+        last_response_truncated: false,
+      });
+      expect(await logOf(longId)).toMatchObject({
+        last_status_code: 503,
+        last_response_body: "a" + "é".repeat(1023),
+        last_response_truncated: true,
+      });
+      const failed = await logOf(down);
+      expect(failed).toMatchObject({ last_status_code: null, last_response_body: null });
+      expect(failed.last_error).toMatch(/ECONNREFUSED/);
+    } finally {
+      await new Promise((resolve) => refuser.close(resolve));
+    }
   });
 
   it("announces nothing for a change that rolled back (the outbox is in the same transaction)", async () => {

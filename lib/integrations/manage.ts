@@ -113,7 +113,8 @@ export async function listDeliveries({
   if (!isUuid(input.id)) throw new NotFoundError("Webhook endpoint");
   const before = input.cursor && /^\d+$/.test(input.cursor) ? Number(input.cursor) : null;
   const rows = await dbOf(ctx).execute<Omit<DeliveryDto, "id"> & { id: string }>(sql`
-    select id, event_type, status, attempts, last_status_code, last_error, created_at, delivered_at, next_attempt_at, payload
+    select id, event_type, status, attempts, last_status_code, last_error, last_response_body,
+      last_response_truncated, created_at, delivered_at, next_attempt_at, payload
     from webhook_deliveries where endpoint_id = ${input.id}
       ${before ? sql`and id < ${before}` : sql``}
       ${input.status ? sql`and status = ${input.status}` : sql``}

@@ -34,6 +34,9 @@ export type DeliveryDto = {
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
+  /** The receiver's answer to the last attempt: its first 2 KB as text (null before any answer). */
+  last_response_body: string | null;
+  last_response_truncated: boolean;
   created_at: string;
   delivered_at: string | null;
   next_attempt_at: string;

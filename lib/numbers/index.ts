@@ -7,6 +7,7 @@ export {
   recordHistoryProgress,
 } from "./coexistence";
 export { connectNumber } from "./connect-number";
+export { connectWithEmbeddedSignup } from "./embedded-signup";
 export { getNumberForAdmin, listNumbersForAdmin } from "./list-numbers";
 export { findNumberByMetaId, listNumbers, type PhoneNumber } from "./queries";
 export { getSignupSettings, setSignupSettings } from "./signup-settings";

@@ -58,6 +58,22 @@ export const signupSettingsInput = z.strictObject({
 });
 export type SignupSettings = z.infer<typeof signupSettingsInput>;
 
+/**
+ * POST /api/v1/numbers/embedded-signup: what the browser gets from Meta's Embedded Signup, the code from
+ * FB.login and the ids from the WA_EMBEDDED_SIGNUP session event. The server exchanges the code for the token.
+ */
+export const embeddedSignupInput = z.strictObject({
+  code: z.string().trim().min(1, "is required").max(2048).regex(/^\S+$/, "must not contain spaces"),
+  waba_id: z.string().regex(/^\d+$/, "must be Meta's numeric WABA id"),
+  phone_number_id: z.string().regex(/^\d+$/, "must be Meta's numeric phone number id"),
+  // FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING: the number stays in the Business app too.
+  coexistence: z.boolean().default(false),
+  // Read from Meta when left out.
+  display_number: z.string().trim().min(3).max(32).optional(),
+  default_team_id: z.uuid().nullable().optional(),
+});
+export type EmbeddedSignupInput = z.input<typeof embeddedSignupInput>;
+
 /** A business number as admins see it: Coexistence link health and history import progress. */
 export type NumberDto = {
   id: string;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { csatButtonLabels } from "@/lib/csat/schemas";
 import { signupSettingsInput } from "@/lib/numbers/schemas";
 
 // Workspace settings as typed keys: each has a schema and a default used until an admin changes it.
@@ -23,6 +24,8 @@ export const settingSchemas = {
   // The approved template sent when the 24 h window has closed (null: skip the survey then).
   "csat.template_id": z.uuid().nullable(),
   "csat.question": z.string().trim().min(1).max(1024),
+  // The three reply buttons' titles, best first (scores 3, 2, 1).
+  "csat.button_labels": csatButtonLabels,
   // Meta's Embedded Signup ids; the Numbers page launches the popup only when both are set.
   "numbers.embedded_signup": signupSettingsInput,
 } as const;
@@ -34,6 +37,7 @@ export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchema
   "csat.enabled": false,
   "csat.template_id": null,
   "csat.question": "How did we do?",
+  "csat.button_labels": ["Great", "OK", "Poor"],
   "numbers.embedded_signup": { app_id: null, config_id: null },
 };
 

@@ -1,5 +1,6 @@
 // The Graph API surface the app calls (PROTOCOL.md §4.3, §5.1, §6, §8, §10). Paths may carry a
 // version prefix (/v25.0/...) or not; the app's GRAPH_API_BASE points at the simulator root.
+import { randomBytes } from "node:crypto";
 import type { Engine, SendResult } from "./engine";
 import { checkTemplateCreate, type Template } from "./rules";
 
@@ -14,9 +15,12 @@ export type GraphRequest = {
 export type GraphResponse = { status: number; body: unknown; contentType?: string; raw?: Buffer };
 
 export async function handleGraph(engine: Engine, req: GraphRequest): Promise<GraphResponse> {
+  // Embedded Signup's code exchange authenticates with the app's id and secret in the query, not a token.
+  if (req.path.replace(/^\/+|\/+$/g, "") === "oauth/access_token") return exchangeSignupCode(engine, req);
   const auth = req.headers.authorization ?? "";
   const token = auth.startsWith("Bearer ") ? auth.slice(7).trim() : req.query.get("access_token");
-  if (token !== engine.opts.accessToken) return engine.err(190, "Invalid OAuth access token");
+  if (token !== engine.opts.accessToken && !(token && issuedTokens.get(engine)?.has(token)))
+    return engine.err(190, "Invalid OAuth access token");
 
   const parts = req.path.split("/").filter(Boolean);
   const [id, edge, ...rest] = parts;
@@ -260,4 +264,54 @@ function unsupported(engine: Engine, req: GraphRequest, id: string | undefined):
     `Unsupported ${req.method.toLowerCase()} request. Object with ID '${id ?? ""}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
     33,
   );
+}
+
+/** Codes Embedded Signup would hand the browser: any code with this prefix, or one a test registers. */
+export const SIGNUP_CODE_PREFIX = "sim-signup-";
+const registeredCodes = new WeakMap<Engine, Set<string>>();
+const usedCodes = new WeakMap<Engine, Set<string>>();
+// Business tokens handed out by the exchange; the Graph endpoints accept them like the simulator's own.
+const issuedTokens = new WeakMap<Engine, Set<string>>();
+
+export function registerSignupCode(engine: Engine, code: string): void {
+  const codes = registeredCodes.get(engine) ?? new Set<string>();
+  codes.add(code);
+  registeredCodes.set(engine, codes);
+}
+
+/**
+ * GET /oauth/access_token?client_id&client_secret&code: a valid, unused code becomes the business token
+ * (a fresh one the other Graph endpoints accept, so the connected number works at once). Codes are
+ * single-use, as Meta's are.
+ */
+function exchangeSignupCode(engine: Engine, req: GraphRequest): GraphResponse {
+  const oauthError = (code: number, message: string) => ({
+    status: 400,
+    body: {
+      error: {
+        message,
+        type: "OAuthException",
+        code,
+        fbtrace_id: `sim${Math.random().toString(36).slice(2, 12)}`,
+      },
+    },
+  });
+  if (req.method !== "GET") return unsupported(engine, req, "oauth");
+  const clientId = req.query.get("client_id") ?? "";
+  const code = req.query.get("code") ?? "";
+  if (!/^\d+$/.test(clientId))
+    return oauthError(101, "Error validating application. Invalid application ID.");
+  if (req.query.get("client_secret") !== engine.opts.appSecret)
+    return oauthError(1, "Error validating client secret.");
+  if (!code.startsWith(SIGNUP_CODE_PREFIX) && !registeredCodes.get(engine)?.has(code))
+    return oauthError(100, "Invalid verification code format.");
+  const used = usedCodes.get(engine) ?? new Set<string>();
+  if (used.has(code)) return oauthError(100, "This authorization code has been used.");
+  used.add(code);
+  usedCodes.set(engine, used);
+  const token = `EAAGsim${randomBytes(24).toString("hex")}`;
+  const issued = issuedTokens.get(engine) ?? new Set<string>();
+  issued.add(token);
+  issuedTokens.set(engine, issued);
+  return { status: 200, body: { access_token: token, token_type: "bearer" } };
 }

@@ -10,7 +10,8 @@ const KEY = ["consent", "keywords"] as const;
 
 /**
  * Opt-in/opt-out keywords: a customer message that is exactly one of them records marketing consent.
- * Built-in words can be switched off; added ones switched off again (there is no delete: the audit keeps both).
+ * Built-in words can be switched off or changed, and restored to their default; added ones switched off or
+ * deleted (the audit log keeps what was there).
  */
 export function ConsentPanel() {
   const queryClient = useQueryClient();
@@ -27,6 +28,13 @@ export function ConsentPanel() {
       api<{ data: ConsentKeywordDto[] }>("/api/v1/consent/keywords", {
         method: "POST",
         body: JSON.stringify(input),
+      }),
+    onSuccess: (result) => queryClient.setQueryData(KEY, result.data),
+  });
+  const remove = useMutation({
+    mutationFn: (word: string) =>
+      api<{ data: ConsentKeywordDto[] }>(`/api/v1/consent/keywords/${encodeURIComponent(word)}`, {
+        method: "DELETE",
       }),
     onSuccess: (result) => queryClient.setQueryData(KEY, result.data),
   });
@@ -93,7 +101,7 @@ export function ConsentPanel() {
           </button>
         </div>
       </form>
-      <ErrorNote error={set.error ?? keywords.error} />
+      <ErrorNote error={set.error ?? remove.error ?? keywords.error} />
       <input
         className={`${inputClass} mt-6 max-w-xs`}
         placeholder="Filter by word or language"
@@ -143,6 +151,24 @@ export function ConsentPanel() {
                           >
                             {k.enabled ? "Turn off" : "Turn on"}
                           </button>
+                          {k.customized && (
+                            <button
+                              type="button"
+                              className={`ml-1 ${buttonClass(k.builtin ? "ghost" : "danger")}`}
+                              disabled={remove.isPending}
+                              onClick={() => {
+                                if (
+                                  k.builtin ||
+                                  window.confirm(
+                                    `Delete "${k.keyword}"? Customers sending it will no longer change their consent.`,
+                                  )
+                                )
+                                  remove.mutate(k.keyword);
+                              }}
+                            >
+                              {k.builtin ? "Restore default" : "Delete"}
+                            </button>
+                          )}
                         </td>
                       </tr>
                     ))}

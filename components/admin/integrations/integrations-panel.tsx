@@ -289,6 +289,19 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                   {d.last_error && d.last_error !== `HTTP ${d.last_status_code}` && (
                     <span className="block text-red-700">{d.last_error}</span>
                   )}
+                  {d.last_response_body && (
+                    <details data-testid="webhook-delivery-response">
+                      <summary className="cursor-pointer text-slate-600">
+                        Response body{d.last_response_truncated ? " (first 2 KB)" : ""}
+                      </summary>
+                      <pre className="mt-1 max-h-64 max-w-md overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-[11px]">
+                        {d.last_response_body}
+                        {d.last_response_truncated && (
+                          <span className="text-slate-400">{"\n"}… truncated</span>
+                        )}
+                      </pre>
+                    </details>
+                  )}
                   {d.status === "pending" && d.attempts > 0 && (
                     <span className="block text-slate-500">next try {formatWhen(d.next_attempt_at)}</span>
                   )}

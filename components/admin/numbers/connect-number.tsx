@@ -4,7 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { ConnectNumberInput, NumberDto, SignupSettings } from "@/lib/numbers/schemas";
+import type {
+  ConnectNumberInput,
+  EmbeddedSignupInput,
+  NumberDto,
+  SignupSettings,
+} from "@/lib/numbers/schemas";
 
 type Team = { id: string; name: string };
 
@@ -27,6 +32,36 @@ export function ConnectNumber({ teams }: { teams: Team[] }) {
     access_token: "",
   });
   const [signupNotice, setSignupNotice] = useState<string | null>(null);
+  // What Embedded Signup hands back: the code (FB.login callback) and the ids (session event), in any order.
+  const [signupCode, setSignupCode] = useState<string | null>(null);
+  const [signupIds, setSignupIds] = useState<{
+    waba_id: string;
+    phone_number_id: string;
+    coexistence: boolean;
+  } | null>(null);
+  const finishSignup = useMutation({
+    mutationFn: (input: EmbeddedSignupInput) =>
+      api<NumberDto>("/api/v1/numbers/embedded-signup", { method: "POST", body: JSON.stringify(input) }),
+    onSuccess: (number) => {
+      setSignupNotice(`${number.display_number} connected through Embedded Signup.`);
+      setForm((f) => ({ ...f, waba_id: "", phone_number_id: "", display_number: "", access_token: "" }));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
+    },
+    onError: (e) =>
+      setSignupNotice(`Embedded Signup could not be finished: ${e.message} The ids are filled in below.`),
+  });
+  const { mutate: finish } = finishSignup;
+  // Meta's code is single-use and expires within a minute: exchange it as soon as both halves are here.
+  useEffect(() => {
+    if (!signupCode || !signupIds) return;
+    setSignupCode(null);
+    setSignupNotice("Finishing Embedded Signup…");
+    finish({
+      code: signupCode,
+      ...signupIds,
+      ...(form.default_team_id ? { default_team_id: form.default_team_id } : {}),
+    });
+  }, [signupCode, signupIds, finish, form.default_team_id]);
   const connect = useMutation({
     mutationFn: (input: ConnectNumberInput) =>
       api<NumberDto>("/api/v1/numbers", { method: "POST", body: JSON.stringify(input) }),
@@ -43,13 +78,15 @@ export function ConnectNumber({ teams }: { teams: Team[] }) {
       const data = parseSessionInfo(event.data);
       if (!data) return;
       if (data.phone_number_id && data.waba_id) {
+        const coexistence = data.event === "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING";
         setForm((f) => ({
           ...f,
           waba_id: data.waba_id ?? "",
           phone_number_id: data.phone_number_id ?? "",
-          coexistence: data.event === "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING" || f.coexistence,
+          coexistence: coexistence || f.coexistence,
         }));
-        setSignupNotice("Meta returned the number's ids. Add its display number and token, then connect.");
+        setSignupIds({ waba_id: data.waba_id, phone_number_id: data.phone_number_id, coexistence });
+        setSignupNotice("Meta returned the number's ids; waiting for the signup code…");
       } else if (data.event === "CANCEL") setSignupNotice("Embedded Signup was cancelled.");
     };
     window.addEventListener("message", onMessage);
@@ -84,16 +121,22 @@ export function ConnectNumber({ teams }: { teams: Team[] }) {
             type="button"
             onClick={() => {
               setSignupNotice("Opening Meta's Embedded Signup…");
-              launchEmbeddedSignup(configured.app_id!, configured.config_id!).catch((e: unknown) =>
+              setSignupIds(null);
+              launchEmbeddedSignup(configured.app_id!, configured.config_id!, (code) => {
+                if (code) setSignupCode(code);
+                else setSignupNotice("Embedded Signup ended without a code from Meta.");
+              }).catch((e: unknown) =>
                 setSignupNotice(`Could not open Embedded Signup: ${(e as Error).message}`),
               );
             }}
-            className="rounded-md bg-blue-600 px-3 py-1.5 font-medium text-white"
+            disabled={finishSignup.isPending}
+            className="rounded-md bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
           >
             Connect with Meta (Embedded Signup)
           </button>
           <p className="mt-1 text-xs text-slate-500">
-            The owner signs in with Facebook and picks the WhatsApp Business app number (Coexistence).
+            The owner signs in with Facebook and picks the WhatsApp Business app number (Coexistence); the
+            number is connected as soon as Meta returns, no token to paste.
           </p>
         </div>
       ) : (
@@ -290,8 +333,15 @@ type FacebookSdk = {
   login: (callback: (response: unknown) => void, options: Record<string, unknown>) => void;
 };
 
-/** Loads the FB JS SDK once and opens the Coexistence flavour of Embedded Signup (PROTOCOL.md §5.1). */
-async function launchEmbeddedSignup(appId: string, configId: string): Promise<void> {
+/**
+ * Loads the FB JS SDK once and opens the Coexistence flavour of Embedded Signup (PROTOCOL.md §5.1); the
+ * login callback carries the code the server exchanges for the token.
+ */
+async function launchEmbeddedSignup(
+  appId: string,
+  configId: string,
+  onCode: (code: string | null) => void,
+): Promise<void> {
   const w = window as unknown as { FB?: FacebookSdk };
   if (!w.FB) {
     await new Promise<void>((resolve, reject) => {
@@ -307,10 +357,16 @@ async function launchEmbeddedSignup(appId: string, configId: string): Promise<vo
   const fb = w.FB;
   if (!fb) throw new Error("the Facebook SDK did not start");
   fb.init({ appId, autoLogAppEvents: true, xfbml: false, version: GRAPH_VERSION });
-  fb.login(() => undefined, {
-    config_id: configId,
-    response_type: "code",
-    override_default_response_type: true,
-    extras: { setup: {}, featureType: "whatsapp_business_app_onboarding", sessionInfoVersion: "3" },
-  });
+  fb.login(
+    (response) => {
+      const code = (response as { authResponse?: { code?: unknown } } | null)?.authResponse?.code;
+      onCode(typeof code === "string" && code ? code : null);
+    },
+    {
+      config_id: configId,
+      response_type: "code",
+      override_default_response_type: true,
+      extras: { setup: {}, featureType: "whatsapp_business_app_onboarding", sessionInfoVersion: "3" },
+    },
+  );
 }

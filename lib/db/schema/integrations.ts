@@ -35,6 +35,9 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
+    // The receiver's answer to the last attempt, for the admin's log: its first 2 KB as text, and whether cut.
+    lastResponseBody: text("last_response_body"),
+    lastResponseTruncated: boolean("last_response_truncated").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },

@@ -44,7 +44,7 @@ export async function handoffConversation({
       const fields = { ...(session?.state.fields ?? {}), ...params.fields };
       const [last] = await tx.execute<{ text: string | null }>(sql`
       select text from messages where conversation_id = ${conversation.id} and source = 'customer'
-      order by timestamp desc limit 1`);
+      order by timestamp desc, arrival desc limit 1`);
       const labels = await tx.execute<{ label_id: string }>(
         sql`select label_id from conversation_labels where conversation_id = ${conversation.id}`,
       );

@@ -261,7 +261,7 @@ describe("routing rules: the flow bot's findings", () => {
       return row!.n;
     };
     // What the job queue does in the server: run the bot on each customer message, send what it says
-    // (bot messages to one customer are paced for Meta's pair rate, so a reply may wait its turn).
+    // (a bot answer right after the customer wrote may burst; later bot messages are paced for the pair rate).
     const step = async () => {
       await runBot({ ctx: system, input: { conversationId: c.conversationId } });
       await waitFor(async () => {

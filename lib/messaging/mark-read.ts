@@ -47,7 +47,7 @@ export async function markReadOnWhatsApp({
     join phone_numbers n on n.id = c.phone_number_id
     where m.conversation_id = ${input.conversationId} and m.source = 'customer' and m.wamid is not null
       and n.sending_paused_at is null and n.coexistence_state = 'active'
-    order by m.timestamp desc limit 1`);
+    order by m.timestamp desc, m.arrival desc limit 1`);
   if (!row) return "skipped";
   await graphJson(`${row.pnid}/messages`, { method: "POST", json: markReadBody(row.wamid, input.typing) });
   return "sent";

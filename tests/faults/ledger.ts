@@ -226,3 +226,128 @@ export function checkRateLimit(requests: SimRequest[], pnid: string, limit: numb
     detail: `${ok.length} sends accepted by the simulator; busiest 1 s window ${busiest} (limit ${limit}); tightest ${limit + 1} consecutive sends span ${Number.isFinite(tightest) ? `${tightest} ms` : "n/a"} (limiter plans ≥ 1050 ms); 429 × ${limited}`,
   };
 }
+
+/**
+ * Why a ledger check found work left over: each pending raw event and each open send with the state that
+ * decides when (or whether) it runs again, and any session holding it (a lane's transaction that never ended).
+ */
+export async function describeLeftovers(sql: postgres.Sql): Promise<string[]> {
+  const lines: string[] = [];
+  const events = await sql<
+    { id: string; attempts: number; retry_in_s: number | null; age_s: number; error: string | null }[]
+  >`
+    select id, attempts, extract(epoch from retry_at - now())::float8 as retry_in_s,
+           extract(epoch from now() - received_at)::float8 as age_s, error
+    from webhook_events where status = 'pending' order by id limit 10`;
+  for (const e of events) {
+    const locked = await sql.begin(async (tx) => {
+      const rows = await tx`select id from webhook_events where id = ${e.id} for update skip locked`;
+      return rows.length === 0;
+    });
+    lines.push(
+      `pending webhook_event ${e.id}: ${e.attempts} attempts, age ${Math.round(e.age_s)} s, retry_at ${e.retry_in_s === null ? "none" : `${Math.round(e.retry_in_s)} s from now`}, ${locked ? "ROW LOCKED by another session" : "not locked"}${e.error ? `, error ${JSON.stringify(e.error.slice(0, 200))}` : ""}`,
+    );
+  }
+  const sends = await sql<
+    {
+      id: string;
+      state: string;
+      attempts: number;
+      next_in_s: number;
+      lease_in_s: number | null;
+      error: unknown;
+      hold: string | null;
+    }[]
+  >`
+    select message_id as id, state::text, attempts, extract(epoch from next_attempt_at - now())::float8 as next_in_s,
+           extract(epoch from lease_until - now())::float8 as lease_in_s, last_error as error, hold_reason as hold
+    from outbound_sends where state in ('queued', 'sending') order by created_at limit 10`;
+  for (const s of sends) {
+    const jobs = await sql<{ state: string; n: number }[]>`
+      select state::text, count(*)::int as n from pgboss.job
+      where name = 'message.send' and data->>'messageId' = ${s.id} group by state`;
+    lines.push(
+      `open send ${s.id}: ${s.state}, ${s.attempts} attempts, next attempt ${Math.round(s.next_in_s)} s from now${s.lease_in_s === null ? "" : `, lease ${Math.round(s.lease_in_s)} s`}${s.hold ? `, hold ${s.hold}` : ""}, last error ${JSON.stringify(s.error)}; its jobs: ${jobs.map((j) => `${j.n} ${j.state}`).join(", ") || "none"}`,
+    );
+  }
+  const sessions = await sql<{ app: string; state: string; xact_s: number; query: string }[]>`
+    select application_name as app, state, extract(epoch from now() - xact_start)::float8 as xact_s, left(query, 120) as query
+    from pg_stat_activity
+    where datname = current_database() and pid <> pg_backend_pid() and xact_start < now() - interval '30 seconds'`;
+  for (const s of sessions)
+    lines.push(
+      `long transaction: ${s.app || "?"} ${s.state} for ${Math.round(s.xact_s)} s: ${s.query.replace(/\s+/g, " ")}`,
+    );
+  return lines;
+}
+
+/**
+ * R6 "no hot loop": every Graph send of one message (by its callback data) from the simulator's request log;
+ * at most one retry per second. The backoff's floor is 1 s and a worker may claim a send up to 50 ms before its
+ * time (lib/messaging/deliver.ts), so a gap under 900 ms is a loop, not jitter.
+ */
+export function checkNoHotLoop(requests: SimRequest[]): Check {
+  const byMessage = new Map<string, number[]>();
+  for (const r of requests) {
+    const cb = (r.body as { biz_opaque_callback_data?: string } | undefined)?.biz_opaque_callback_data;
+    if (r.method !== "POST" || !cb) continue;
+    let list = byMessage.get(cb);
+    if (!list) byMessage.set(cb, (list = []));
+    list.push(r.at);
+  }
+  let retried = 0;
+  let tightest = Infinity;
+  let worst = "";
+  let most = 0;
+  for (const [cb, times] of byMessage) {
+    if (times.length < 2) continue;
+    retried += 1;
+    times.sort((a, b) => a - b);
+    most = Math.max(most, times.length);
+    for (let i = 1; i < times.length; i++)
+      if (times[i]! - times[i - 1]! < tightest) {
+        tightest = times[i]! - times[i - 1]!;
+        worst = cb;
+      }
+  }
+  return {
+    name: "no hot loop: at most one Graph retry per second per message",
+    ok: !(tightest < 900),
+    detail: `${byMessage.size} messages called, ${retried} retried (most calls for one message: ${most}); tightest gap between two calls of one message ${Number.isFinite(tightest) ? `${Math.round(tightest)} ms (${worst})` : "n/a"}`,
+  };
+}
+
+/**
+ * R18: messages carry Meta's timestamp, not the clock of the process that applied them, and each conversation's
+ * 24-hour window runs from its last inbound message's timestamp.
+ */
+export async function checkTimestamps(sql: postgres.Sql, items: AckedItem[]): Promise<Check[]> {
+  const stamped = items.flatMap((i) => (i.kind === "message" && i.ts ? [[i.wamid, i.ts] as const] : []));
+  const want = new Map(stamped);
+  const rows = await sql<{ wamid: string; ts: number }[]>`
+    select wamid, extract(epoch from timestamp)::float8 as ts from messages where wamid = any(${[...want.keys()]})`;
+  const off = rows.filter((r) => Math.abs(r.ts - want.get(r.wamid)!) >= 1);
+  const worst = off.reduce((a, r) => Math.max(a, Math.abs(r.ts - want.get(r.wamid)!)), 0);
+  const windows = await sql<{ id: string; off_s: number | null }[]>`
+    select c.id, extract(epoch from c.window_expires_at - (max(m.timestamp) + interval '24 hours'))::float8 as off_s
+    from conversations c join messages m on m.conversation_id = c.id and m.direction = 'inbound'
+    where m.wamid = any(${[...want.keys()]})
+    group by c.id, c.window_expires_at`;
+  // Every inbound of these conversations in the run came from the harness, so the last one sets the window.
+  const badWindows = windows.filter((w) => w.off_s === null || Math.abs(w.off_s) >= 1);
+  return [
+    {
+      name: "stored message time is Meta's timestamp (R18)",
+      ok: off.length === 0 && rows.length > 0,
+      detail: `${rows.length} messages compared, ${off.length} differ from the timestamp they carried (worst ${Math.round(worst)} s)`,
+    },
+    {
+      name: "24-hour window runs from the last inbound's timestamp (R18)",
+      ok: badWindows.length === 0 && windows.length > 0,
+      detail: `${windows.length} conversations, ${badWindows.length} with a window not 24 h after their last inbound (${badWindows
+        .slice(0, 3)
+        .map((w) => `${w.id}: ${w.off_s === null ? "none" : `${Math.round(w.off_s)} s off`}`)
+        .join(", ")})`,
+    },
+  ];
+}

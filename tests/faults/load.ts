@@ -12,7 +12,8 @@ import { LB_COOKIE } from "./lb";
 export type StatusName = "sent" | "delivered" | "read";
 /** What one acknowledged webhook carried: the ledger checks each item was applied. */
 export type AckedItem =
-  { kind: "message"; wamid: string } | { kind: "status"; wamid: string; status: StatusName };
+  | { kind: "message"; wamid: string; /** Meta's timestamp (unix s) when the harness made it. */ ts?: number }
+  | { kind: "status"; wamid: string; status: StatusName };
 
 export type WebhookLedger = {
   acked: AckedItem[];
@@ -26,13 +27,20 @@ export type WebhookLedger = {
 
 const biz = DEMO_NUMBER;
 
-/** Open loop at `rate` requests/s until `until()` says stop; each request retried until a 2xx or `giveUpMs`. */
+/**
+ * Open loop at `rate` requests/s until `until()` says stop; each request retried until a 2xx or `giveUpMs`.
+ * With `closedLoop: n` instead, n posters each send the next request as soon as the last was acknowledged
+ * (the throughput the processes behind the balancer sustain, for --scale).
+ */
 export async function runWebhookLoad(opts: {
   url: string;
   rate: number;
   people: number;
   until: () => boolean;
   giveUpMs?: number;
+  closedLoop?: number;
+  /** Distinct wamids across several runs in one harness run. */
+  tag?: string;
 }): Promise<WebhookLedger> {
   const ledger: WebhookLedger = {
     acked: [],
@@ -47,9 +55,10 @@ export async function runWebhookLoad(opts: {
     phone: `4477${String(i).padStart(8, "0")}`,
     bsuid: `GB.fault${i}`,
   }));
-  const runId = crypto.randomBytes(3).toString("hex");
+  const runId = `${crypto.randomBytes(3).toString("hex")}${opts.tag ?? ""}`;
   const inFlight = new Set<Promise<void>>();
-  const ts = () => String(Math.floor(Date.now() / 1000));
+  let stamp = 0;
+  const ts = () => String((stamp = Math.floor(Date.now() / 1000)));
 
   /** Request i: inbound, inbound, echo, then the echo before's statuses out of order (read first). */
   function makeRequest(i: number): { body: string; items: AckedItem[] } {
@@ -63,7 +72,7 @@ export async function runWebhookLoad(opts: {
         body: metaJson(
           messageEcho(biz, p, { id, timestamp: ts(), content: { type: "text", body: `Owner ${i}` } }),
         ),
-        items: [{ kind: "message", wamid: id }],
+        items: [{ kind: "message", wamid: id, ts: stamp }],
       };
     }
     if (slot >= 3) {
@@ -80,7 +89,7 @@ export async function runWebhookLoad(opts: {
       body: metaJson(
         inboundMessage(biz, p, { id, timestamp: ts(), content: { type: "text", body: `Question ${i}` } }),
       ),
-      items: [{ kind: "message", wamid: id }],
+      items: [{ kind: "message", wamid: id, ts: stamp }],
     };
   }
 
@@ -118,6 +127,18 @@ export async function runWebhookLoad(opts: {
     }
   }
 
+  if (opts.closedLoop) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: opts.closedLoop }, async () => {
+        while (!opts.until()) {
+          ledger.posted += 1;
+          await post(next++);
+        }
+      }),
+    );
+    return ledger;
+  }
   const started = performance.now();
   for (let i = 0; !opts.until(); i++) {
     const due = started + (i / opts.rate) * 1000;
@@ -269,14 +290,19 @@ export function startSocketClient(opts: {
     disconnectedAt = null;
     void (async () => {
       // The refetch may meet a process that just died: retried like a browser's query would be.
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const seqs = await opts.seqs();
+      // Postgres may be down (R4): the harness's own read is retried as well, never left unhandled.
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const seqs = await opts.seqs().catch(() => null);
+        if (!seqs) {
+          await sleep(250);
+          continue;
+        }
         const res = await fetch(`${opts.url}/api/v1/conversations?limit=100`, {
           headers: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
         }).catch(() => null);
         await res?.arrayBuffer();
         if (!res?.ok) {
-          await sleep(100);
+          await sleep(250);
           continue;
         }
         for (const [id, seq] of seqs) client.covered.set(id, Math.max(client.covered.get(id) ?? 0, seq));

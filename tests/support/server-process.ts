@@ -20,16 +20,25 @@ export async function startServerProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = options.logFile ? fs.createWriteStream(options.logFile) : undefined;
+  // The start-up output (banner, demo logins) is kept and returned; once the process is ready, later output
+  // (a request log line per request) only goes to the log file. Appending it all to one string and searching
+  // that string per chunk went quadratic under load and stalled the caller's event loop for seconds.
   let output = "";
+  let ready = false;
+  const tail = () => (output.length > 8_000 ? `…${output.slice(-8_000)}` : output);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${output}`)),
+      () => reject(new Error(`server did not start in time:\n${tail()}`)),
       options.timeoutMs ?? 90_000,
     );
     const onData = (chunk: Buffer) => {
       log?.write(chunk);
+      if (ready) return;
+      const before = output.length;
       output += chunk.toString();
-      if (output.includes(READY_LINE)) {
+      // Only the new text (and a line's worth before it, for a ready line split across chunks) is searched.
+      if (output.indexOf(READY_LINE, Math.max(0, before - READY_LINE.length)) !== -1) {
+        ready = true;
         clearTimeout(timer);
         resolve();
       }
@@ -38,7 +47,7 @@ export async function startServerProcess(
     child.stderr!.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${code}) during start-up:\n${output}`));
+      if (!ready) reject(new Error(`server exited (${code}) during start-up:\n${tail()}`));
     });
   });
   return { child, output };

@@ -1,6 +1,6 @@
 // Shared set-up for benchmarks: a real Postgres (embedded), the built server as a child process, and the
 // measurements of Postgres itself that each Tandem figure is compared with in the same run.
-import { spawnSync } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -43,12 +43,29 @@ export async function startBench(
     },
     options,
   );
+  // BENCH_WORKERS=n: n more processes with ROLE=worker on the same database, beside the first (run it
+  // with BENCH_ROLE=web for the production split: web processes store, worker processes apply).
+  const workers: ChildProcess[] = [];
+  for (let n = 0; n < Number(process.env.BENCH_WORKERS ?? 0); n++) {
+    const worker = await startServerProcess({
+      NODE_ENV: "production",
+      DATABASE_URL: pg.url,
+      PORT: String(await freePort()),
+      META_APP_SECRET: BENCH_SECRET,
+      META_VERIFY_TOKEN: "bench-verify-token",
+      AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijkl",
+      ROLE: "worker",
+      GRAPH_API_BASE: "http://127.0.0.1:9",
+    });
+    workers.push(worker.child);
+  }
   const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
   return {
     url: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,
     pgUrl: pg.url,
     sql,
     stop: async () => {
+      for (const worker of workers) await stopServerProcess(worker);
       await stopServerProcess(child);
       await sql.end();
       await pg.stop();

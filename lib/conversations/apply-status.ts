@@ -47,3 +47,116 @@ async function linkCallback(tx: Tx, event: StatusUpdated) {
     where id = ${id} and wamid is null and direction = 'outbound'
       and not exists (select 1 from messages other where other.wamid = ${event.wamid})`);
 }
+
+/**
+ * applyStatus for a whole batch of receipts in three statements instead of three per receipt (BENCHMARKS.md
+ * T3): each (wamid, status) is recorded once, callbacks are linked, and every message is raised to the
+ * highest of its new receipts, never lowered. Same end state as applying them one by one in rank order:
+ * a failure's error is kept when the message ranked below failed before. Receipts for messages not stored
+ * yet wait in message_statuses, as with applyStatus. Returns wamid → conversation of each message raised.
+ * Rows are written and locked in wamid order, so concurrent batches cannot deadlock on them.
+ */
+export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Map<string, string>> {
+  const raised = new Map<string, string>();
+  // One row per (wamid, status): the first wins, as when applied one by one.
+  const unique = new Map<string, StatusUpdated>();
+  const keyOf = (wamid: string, status: string) => `${wamid}\u0000${status}`;
+  for (const event of events) {
+    const key = keyOf(event.wamid, event.status);
+    if (!unique.has(key)) unique.set(key, event);
+  }
+  if (unique.size === 0) return raised;
+  const rows = [...unique.values()].map((event) => ({
+    wamid: event.wamid,
+    status: event.status,
+    timestamp: event.timestamp.toISOString(),
+    error: event.errors[0] ?? null,
+    pricing: event.pricing,
+  }));
+  const stored = await tx.execute<{ wamid: string; status: string; error: unknown }>(sql`
+    insert into message_statuses (wamid, status, timestamp, error, pricing)
+    select v.wamid, v.status::status_name, v.timestamp, v.error, v.pricing
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(wamid text, status text, timestamp timestamptz, error jsonb, pricing jsonb)
+    order by v.wamid collate "C", v.status collate "C"
+    on conflict (wamid, status) do nothing
+    returning wamid, status::text, error`);
+  if (stored.length === 0) return raised;
+  await linkCallbacks(
+    tx,
+    stored.map((row) => unique.get(keyOf(row.wamid, row.status))!),
+  );
+  const order = sql.raw(STATUS_ORDER_SQL);
+  const updated = await tx.execute<{ wamid: string; conversation_id: string }>(sql`
+    with new as (
+      select wamid, max(array_position(${order}, status)) as rank,
+             bool_or(status = 'failed') as failed,
+             (array_agg(error) filter (where status = 'failed'))[1] as failed_error
+      from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as n(wamid text, status text, error jsonb)
+      group by wamid
+    ), locked as materialized (
+      select m.id from messages m join new on new.wamid = m.wamid
+      order by m.wamid collate "C" for update of m
+    )
+    update messages m set
+      status = (${order})[new.rank]::message_status,
+      error = case when new.failed and (m.status is null
+                     or array_position(${order}, m.status::text) < array_position(${order}, 'failed'))
+                   then coalesce(new.failed_error, m.error) else m.error end
+    from new, locked
+    where locked.id = m.id and new.wamid = m.wamid
+      and (m.status is null or array_position(${order}, m.status::text) < new.rank)
+    returning m.wamid, m.conversation_id`);
+  for (const row of updated) raised.set(row.wamid, row.conversation_id);
+  return raised;
+}
+
+/** linkCallback for many receipts in one statement (only when some carry our callback data). */
+async function linkCallbacks(tx: Tx, events: StatusUpdated[]) {
+  const links = new Map<string, string>();
+  for (const event of events) {
+    const data = event.bizOpaqueCallbackData;
+    const id = data?.startsWith(CALLBACK_PREFIX) ? data.slice(CALLBACK_PREFIX.length) : null;
+    if (id && isUuid(id) && !links.has(event.wamid)) links.set(event.wamid, id);
+  }
+  if (links.size === 0) return;
+  const rows = [...links].map(([wamid, id]) => ({ wamid, id }));
+  await tx.execute(sql`
+    update messages m set wamid = v.wamid
+    from (select distinct on (id) id, wamid from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as r(wamid text, id uuid) order by id, wamid) v
+    where m.id = v.id and m.wamid is null and m.direction = 'outbound'
+      and not exists (select 1 from messages other where other.wamid = v.wamid)`);
+}
+
+/**
+ * touchConversation for several conversations in one statement, locking them in the given order (the
+ * caller's lock order for conversation rows, so concurrent batches do not deadlock).
+ */
+export async function touchConversationsInOrder(
+  tx: Tx,
+  conversationIds: string[],
+): Promise<ConversationTouch[]> {
+  if (conversationIds.length === 0) return [];
+  const rows = await tx.execute<{
+    id: string;
+    team_id: string | null;
+    assignee_id: string | null;
+    seq: string;
+  }>(sql`
+    with locked as materialized (
+      select c.id, u.n from unnest(${`{${conversationIds.join(",")}}`}::uuid[]) with ordinality as u(id, n)
+      join conversations c on c.id = u.id
+      order by u.n for update of c
+    )
+    update conversations c set seq = c.seq + 1, updated_at = now()
+    from locked where c.id = locked.id
+    returning c.id, c.team_id, c.assignee_id, c.seq`);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return conversationIds.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [{ conversationId: row.id, teamId: row.team_id, assigneeId: row.assignee_id, seq: Number(row.seq) }]
+      : [];
+  });
+}

@@ -1,6 +1,6 @@
 export { applyMessageChange } from "./apply-change";
 export { applyReaction } from "./apply-reaction";
-export { applyStatus, CALLBACK_PREFIX } from "./apply-status";
+export { applyStatus, applyStatuses, CALLBACK_PREFIX, touchConversationsInOrder } from "./apply-status";
 export { actOnConversation, type ActionOutcome, type LockedConversation } from "./act";
 export { addConversationNote } from "./add-note";
 export { assignConversation } from "./assign-conversation";

@@ -62,28 +62,42 @@ export async function recordMessage(
       : message.source === "customer"
         ? sql`case when exists (select 1 from bots where phone_number_id = ${input.numberId} and active) then 'bot' else 'open' end`
         : sql`'open'`;
-  const [conversation] = await tx.execute<{
+  const error = message.errors?.[0] ?? null;
+  // One round trip for the conversation upsert and the message insert; the flags say whether receipts or
+  // edits arrived before this message, so the common case skips looking for them.
+  const [row] = await tx.execute<{
     id: string;
     team_id: string | null;
     assignee_id: string | null;
     created: boolean;
+    message_id: string | null;
+    early_statuses: boolean;
+    early_changes: boolean;
   }>(sql`
-    insert into conversations (contact_id, phone_number_id, team_id, status)
-    values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, (${initialStatus})::conversation_status)
-    on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
-    returning id, team_id, assignee_id, (xmax = 0) as created`);
-  if (!conversation) throw new Error("conversation upsert returned no row");
-
-  const error = message.errors?.[0] ?? null;
-  const [inserted] = await tx.execute<{ id: string }>(sql`
-    insert into messages (conversation_id, wamid, direction, source, type, text, content, reply_to_wamid,
-                          timestamp, status, error)
-    values (${conversation.id}, ${message.wamid}, ${message.direction}::message_direction,
-            ${message.source}::message_source, ${message.type}, ${message.text},
-            ${JSON.stringify(message.content ?? null)}::jsonb, ${message.replyToWamid}, ${at}::timestamptz,
-            ${message.status ?? null}::message_status, ${error ? JSON.stringify(error) : null}::jsonb)
-    on conflict (wamid) do nothing
-    returning id`);
+    with conversation as (
+      insert into conversations (contact_id, phone_number_id, team_id, status)
+      values (${input.contactId}, ${input.numberId}, ${input.defaultTeamId}, (${initialStatus})::conversation_status)
+      on conflict (contact_id, phone_number_id) do update set updated_at = conversations.updated_at
+      returning id, team_id, assignee_id, (xmax = 0) as created
+    ), inserted as (
+      insert into messages (conversation_id, wamid, direction, source, type, text, content, reply_to_wamid,
+                            timestamp, status, error)
+      select conversation.id, ${message.wamid}, ${message.direction}::message_direction,
+             ${message.source}::message_source, ${message.type}, ${message.text},
+             ${JSON.stringify(message.content ?? null)}::jsonb, ${message.replyToWamid}, ${at}::timestamptz,
+             ${message.status ?? null}::message_status, ${error ? JSON.stringify(error) : null}::jsonb
+      from conversation
+      on conflict (wamid) do nothing
+      returning id
+    )
+    select conversation.*, (select id from inserted) as message_id,
+      exists (select 1 from message_statuses where wamid = ${message.wamid}) as early_statuses,
+      exists (select 1 from message_revisions where target_wamid = ${message.wamid} and applied_at is null)
+        as early_changes
+    from conversation`);
+  if (!row) throw new Error("conversation upsert returned no row");
+  const conversation = row;
+  const inserted = row.message_id ? { id: row.message_id } : undefined;
   const base = {
     conversationId: conversation.id,
     teamId: conversation.team_id,
@@ -103,8 +117,8 @@ export async function recordMessage(
     return { ...base, seq: Number(filled?.seq ?? 0), messageId: filled?.id ?? null, status: null };
   }
 
-  if (message.direction === "outbound") await applyEarlyStatuses(tx, message.wamid);
-  await applyPendingChanges(tx, message.wamid);
+  if (message.direction === "outbound" && row.early_statuses) await applyEarlyStatuses(tx, message.wamid);
+  if (row.early_changes) await applyPendingChanges(tx, message.wamid);
 
   const isCustomer = message.source === "customer";
   const isEcho = message.source === "business_app";
@@ -157,13 +171,20 @@ export async function recordMessage(
   return { ...base, seq: Number(updated?.seq ?? 0), messageId: inserted.id, status: updated?.status ?? null };
 }
 
-/** Receipts that arrived before their message (PROTOCOL.md §1.3): the highest one wins now. */
+/**
+ * Receipts that arrived before their message (PROTOCOL.md §1.3): the highest one wins now, and a failure's
+ * error is kept when the message ranked below failed, as if they had been applied in rank order.
+ */
 export async function applyEarlyStatuses(tx: Tx, wamid: string) {
   const order = sql.raw(STATUS_ORDER_SQL);
   await tx.execute(sql`
-    update messages m set status = best.status::text::message_status, error = coalesce(best.error, m.error)
+    update messages m set status = best.status::text::message_status,
+      error = coalesce(
+        case when m.status is null or array_position(${order}, m.status::text) < array_position(${order}, 'failed')
+             then (select error from message_statuses where wamid = ${wamid} and status = 'failed') end,
+        m.error)
     from (
-      select status, error from message_statuses where wamid = ${wamid}
+      select status from message_statuses where wamid = ${wamid}
       order by array_position(${order}, status::text) desc
       limit 1
     ) best

@@ -3,6 +3,7 @@ import { readBodyCapped } from "@/lib/http/read-body";
 import { verifyWebhookSignature } from "@/lib/whatsapp/signature";
 import { storeWebhookEvent } from "./receive";
 import { recordWebhookRejection } from "./rejections";
+import { nudgeIngestLanes } from "./wake";
 
 export type WebhookAck = { status: 200 | 401 | 413 | 503; message: string; eventId?: number };
 
@@ -36,6 +37,8 @@ export async function acceptWebhook(req: {
   }
   try {
     const eventId = await storeWebhookEvent(raw);
+    // After the commit (a lane must find the row): lanes in other processes start on it now.
+    nudgeIngestLanes();
     return { status: 200, message: "OK", eventId };
   } catch (error) {
     // Never 200 without a commit: Meta retries a non-200 for days (PROTOCOL.md §1.3).

@@ -8,9 +8,11 @@ import {
   applyMessageChange,
   applyReaction,
   applyStatus,
+  applyStatuses,
   importHistoryThread,
   recordMessage,
   touchConversation,
+  touchConversationsInOrder,
   type ConversationTouch,
 } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
@@ -32,7 +34,7 @@ import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
 import { csatAnswerKeepsResolved, csatReplyOf, recordCsatAnswer } from "@/lib/csat";
-import type { CustomerIdentity, DomainEvent, NormalizeFailure } from "@/lib/whatsapp/events";
+import type { CustomerIdentity, DomainEvent, NormalizeFailure, StatusUpdated } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 
 type Publication =
@@ -95,11 +97,17 @@ export async function applyNextWebhookBatch({
 }: {
   ctx: Ctx;
   input?: { limit?: number };
-}): Promise<{ applied: (ApplyOutcome & { eventId: number })[]; afterCommit: () => Promise<void> }> {
+}): Promise<{
+  applied: (ApplyOutcome & { eventId: number })[];
+  /** Webhooks claimed, including those deferred to a later batch (a full claim means a backlog). */
+  claimed: number;
+  afterCommit: () => Promise<void>;
+}> {
   assertCan(ctx.actor, "ingest:apply");
   const batch = await applyClaimed(ctx, Math.max(1, input.limit ?? DEFAULT_BATCH));
   return {
     applied: batch.results.map(({ eventId, outcome }) => ({ ...outcome, eventId })),
+    claimed: batch.claimed,
     afterCommit: batch.afterCommit,
   };
 }
@@ -149,6 +157,9 @@ type Result = { eventId: number; outcome: ApplyOutcome };
 /** An event failed for good in a pass without savepoints: the batch is redone with one per event. */
 class NeedsSavepoints extends Error {}
 
+/** Every claimed webhook waits for a lock held elsewhere: rolled back and claimed again, waiting this time. */
+class AllDeferred extends Error {}
+
 /**
  * Claims webhooks (by id, or the oldest pending ones), parses and normalizes them, then applies every
  * domain event in one transaction and records each webhook's outcome. The first pass runs without
@@ -159,11 +170,13 @@ class NeedsSavepoints extends Error {}
 async function applyClaimed(
   ctx: Ctx,
   target: number[] | number,
-): Promise<{ results: Result[]; afterCommit: () => Promise<void> }> {
+): Promise<{ results: Result[]; claimed: number; afterCommit: () => Promise<void> }> {
   // Inside a caller's transaction a failed statement would abort it: always use savepoints there.
   let careful = Boolean(ctx.db);
   let ids = Array.isArray(target) ? target : null;
   let conflicts = 0;
+  // Set once a claim found nothing it could lock without waiting: the retry waits for the oldest webhook.
+  let waitForOldest = false;
   for (;;) {
     const effects: Effects = {
       publications: [],
@@ -178,8 +191,11 @@ async function applyClaimed(
       results = await withTransaction(ctx, async (tx) => {
         const rows = await claim(tx, ids ?? (target as number));
         claimedIds = rows.map((row) => Number(row.id));
-        const parsed = rows.filter((row) => row.status === "pending").map(parseRow);
-        await lockWamids(tx, parsed);
+        const pending = rows.filter((row) => row.status === "pending").map(parseRow);
+        // Webhooks whose messages another batch is writing wait for a later batch (still pending).
+        const deferred = await lockWamids(tx, pending, waitForOldest);
+        const parsed = pending.filter((webhook) => !deferred.has(webhook.id));
+        if (parsed.length === 0 && deferred.size > 0) throw new AllDeferred();
         const done = await applyEvents(tx, parsed, effects, careful);
         for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
         for (const [numberId, at] of effects.contactSync) await recordContactSync(tx, numberId, at);
@@ -187,6 +203,11 @@ async function applyClaimed(
         return done;
       });
     } catch (error) {
+      if (error instanceof AllDeferred) {
+        waitForOldest = true;
+        ids = claimedIds;
+        continue;
+      }
       if (error instanceof NeedsSavepoints && !careful) {
         careful = true;
         ids = claimedIds;
@@ -201,9 +222,9 @@ async function applyClaimed(
       // A deadlock or lost connection is not the webhooks' fault: they are tried again after a backoff.
       await scheduleRetry(ctx, claimedIds, error as Error);
       const results = claimedIds.map((eventId) => ({ eventId, outcome: { state: "skipped" } as const }));
-      return { results, afterCommit: async () => {} };
+      return { results, claimed: claimedIds.length, afterCommit: async () => {} };
     }
-    return { results, afterCommit: () => afterCommit(effects) };
+    return { results, claimed: claimedIds.length, afterCommit: () => afterCommit(effects) };
   }
 }
 
@@ -233,26 +254,63 @@ function parseRow(row: ClaimedRow): Parsed {
 
 /**
  * Serializes a message's creation with concurrent batches that wait for that message (its statuses, edits,
- * reactions): the creator takes the wamid's lock exclusive, the others shared (so two statuses of one
- * message never wait for each other). Every lock is taken up front in one sorted order, so these locks
- * never deadlock. Without them a status and its message applied at the same time by two workers could
- * each miss the other's uncommitted row, and the early status would never be applied.
+ * reactions): the creator and its receipts take the wamid's lock exclusive, edits and reactions shared.
+ * Without them a status and its message applied at the same time by two workers could each miss the
+ * other's uncommitted row, and the early status would never be applied.
+ * Locks are only tried: a webhook with a lock held elsewhere is returned as deferred, left pending for a
+ * later batch, instead of making the whole batch wait for the other one's commit (receipts trailing their
+ * echo by a few ms made lanes queue behind each other, BENCHMARKS.md T3). When nothing could be locked, the
+ * caller retries with `waitForOldest`: the oldest webhook's locks are then waited for, in one sorted order,
+ * before any other is tried, so they never deadlock and every batch makes progress.
  */
-async function lockWamids(tx: Tx, webhooks: Parsed[]) {
-  const keys = new Map<bigint, boolean>();
-  for (const webhook of webhooks)
+async function lockWamids(tx: Tx, webhooks: Parsed[], waitForOldest: boolean): Promise<Set<number>> {
+  const deferred = new Set<number>();
+  const keysOf = (webhook: Parsed) => {
+    const keys = new Map<bigint, boolean>();
     for (const event of webhook.events) {
       const lock = lockedWamid(event);
       if (!lock) continue;
       const key = lockHash(`ingest:wamid:${lock.wamid}`);
       keys.set(key, lock.exclusive || (keys.get(key) ?? false));
     }
-  if (keys.size === 0) return;
-  const sorted = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await tx.execute(sql`
-    select count(case when e then pg_advisory_xact_lock(k) else pg_advisory_xact_lock_shared(k) end)
+    return keys;
+  };
+  const [oldest, ...others] = webhooks;
+  if (!oldest) return deferred;
+  const held = waitForOldest ? keysOf(oldest) : new Map<bigint, boolean>();
+  if (held.size > 0) {
+    const sorted = sortedKeys(held);
+    await tx.execute(sql`
+      select count(case when e then pg_advisory_xact_lock(k) else pg_advisory_xact_lock_shared(k) end)
+      from unnest(${`{${sorted.map(([k]) => k).join(",")}}`}::bigint[],
+                  ${`{${sorted.map(([, e]) => e).join(",")}}`}::boolean[]) as t(k, e)`);
+  }
+  const wanted = new Map<bigint, boolean>();
+  const keysByWebhook = (waitForOldest ? others : webhooks).map((webhook) => ({
+    webhook,
+    keys: keysOf(webhook),
+  }));
+  for (const { keys } of keysByWebhook)
+    for (const [key, exclusive] of keys) {
+      // Already held in a mode at least this strong (advisory locks are re-entrant in a session).
+      if (held.has(key) && (held.get(key) || !exclusive)) continue;
+      wanted.set(key, exclusive || (wanted.get(key) ?? false));
+    }
+  if (wanted.size === 0) return deferred;
+  const sorted = sortedKeys(wanted);
+  const tried = await tx.execute<{ k: string; ok: boolean }>(sql`
+    select k::text, case when e then pg_try_advisory_xact_lock(k) else pg_try_advisory_xact_lock_shared(k) end as ok
     from unnest(${`{${sorted.map(([k]) => k).join(",")}}`}::bigint[],
                 ${`{${sorted.map(([, e]) => e).join(",")}}`}::boolean[]) as t(k, e)`);
+  const busy = new Set(tried.filter((row) => !row.ok).map((row) => BigInt(row.k)));
+  if (busy.size === 0) return deferred;
+  for (const { webhook, keys } of keysByWebhook)
+    if ([...keys.keys()].some((key) => busy.has(key))) deferred.add(webhook.id);
+  return deferred;
+}
+
+function sortedKeys(keys: Map<bigint, boolean>): [bigint, boolean][] {
+  return [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The message an event creates (exclusive) or waits for (shared), if any. */
@@ -261,8 +319,9 @@ function lockedWamid(event: DomainEvent): { wamid: string; exclusive: boolean } 
     case "message.received":
     case "echo.received":
       return { wamid: event.wamid, exclusive: true };
+    // Exclusive too: two batches raising one message would queue on its message_statuses and messages rows.
     case "status.updated":
-      return { wamid: event.wamid, exclusive: false };
+      return { wamid: event.wamid, exclusive: true };
     case "message.edited":
     case "message.revoked":
       return { wamid: event.originalWamid, exclusive: false };
@@ -323,7 +382,10 @@ function lockHash(key: string): bigint {
 
 /**
  * Applies the batch's events (in applyOrder) and tallies each webhook's outcome. In careful mode each event
- * runs in its own savepoint, so one bad item fails alone with its reason and its siblings apply.
+ * runs in its own savepoint, so one bad item fails alone with its reason and its siblings apply. Otherwise
+ * the batch's receipts are applied together first (applyStatuses, a few statements for all of them), and
+ * the conversations they raised are bumped where each receipt stands in applyOrder, so conversation rows
+ * are still locked in the same order as by every other batch.
  */
 async function applyEvents(
   tx: Tx,
@@ -332,8 +394,45 @@ async function applyEvents(
   careful: boolean,
 ): Promise<Result[]> {
   const tally = new Map(webhooks.map((w) => [w.id, { applied: 0, failures: [...w.failures] }]));
-  for (const { webhook, index, event } of applyOrder(webhooks.filter((w) => w.parsed))) {
+  const ordered = applyOrder(webhooks.filter((w) => w.parsed));
+  const statuses = careful ? null : await applyStatusesAtOnce(tx, ordered, effects);
+  // Conversations raised by receipts, bumped in one statement per stretch of receipts in applyOrder.
+  let touches: string[] = [];
+  const touched = new Set<string>();
+  const flushTouches = async () => {
+    if (touches.length === 0) return;
+    const ids = touches;
+    touches = [];
+    for (const touch of await touchConversationsInOrder(tx, ids))
+      effects.publications.push({ type: "conversation", touch, reason: "status" });
+  };
+  for (const { webhook, index, event } of ordered) {
     const counts = tally.get(webhook.id)!;
+    if (statuses && event.kind === "status.updated") {
+      const unknown = statuses.unknown.get(event);
+      if (unknown) {
+        counts.failures.push({ path: `events[${index}] ${event.kind}`, reason: unknown });
+        continue;
+      }
+      const conversationId = statuses.raised.get(event.wamid);
+      if (conversationId && !touched.has(conversationId)) {
+        touched.add(conversationId);
+        touches.push(conversationId);
+      }
+      if (event.status === "failed") {
+        // It may write consent and timeline rows: conversations locked before it come first.
+        await flushTouches();
+        try {
+          await applyStatusConsent(tx, event);
+        } catch (error) {
+          if (isTransientDatabaseError(error)) throw error;
+          throw new NeedsSavepoints((error as Error).message, { cause: error });
+        }
+      }
+      counts.applied += 1;
+      continue;
+    }
+    await flushTouches();
     // The event's own effects count only if it applies (its savepoint may roll back).
     const own: EventEffects = { jobs: [], appActivity: [], contactSync: [] };
     try {
@@ -351,11 +450,43 @@ async function applyEvents(
       counts.failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
     }
   }
+  await flushTouches();
   return webhooks.map((webhook) => {
     const { applied, failures } = tally.get(webhook.id)!;
     const state = failures.length > 0 && applied === 0 ? "failed" : "processed";
     return { eventId: webhook.id, outcome: { state, applied, failures } };
   });
+}
+
+/**
+ * The set-based part of the fast pass: every receipt of the batch on a known number, applied at once.
+ * Receipts are keyed by wamid only, so applying them ahead of the batch's messages changes nothing: one
+ * whose message comes later in the batch waits in message_statuses and is applied when it is recorded.
+ * A statement error sends the batch to the careful pass, where each receipt runs alone (applyStatus).
+ */
+async function applyStatusesAtOnce(
+  tx: Tx,
+  ordered: { event: DomainEvent }[],
+  effects: Effects,
+): Promise<{ raised: Map<string, string>; unknown: Map<DomainEvent, string> }> {
+  const known: StatusUpdated[] = [];
+  const unknown = new Map<DomainEvent, string>();
+  try {
+    for (const { event } of ordered) {
+      if (event.kind !== "status.updated") continue;
+      try {
+        await routedNumberOf(tx, effects, event.phoneNumberId);
+        known.push(event);
+      } catch (error) {
+        if (!(error instanceof UnknownNumber)) throw error;
+        unknown.set(event, error.message);
+      }
+    }
+    return { raised: await applyStatuses(tx, known), unknown };
+  } catch (error) {
+    if (isTransientDatabaseError(error)) throw error;
+    throw new NeedsSavepoints((error as Error).message, { cause: error });
+  }
 }
 
 async function afterCommit(effects: Effects) {
@@ -565,9 +696,11 @@ async function routedNumberOf(tx: Tx, effects: Effects, phoneNumberId: string) {
     effects.numbers.set(phoneNumberId, found);
   }
   const number = await found;
-  if (!number) throw new Error(`unknown phone_number_id ${phoneNumberId || "(none)"}`);
+  if (!number) throw new UnknownNumber(`unknown phone_number_id ${phoneNumberId || "(none)"}`);
   return number;
 }
+
+class UnknownNumber extends Error {}
 
 async function touchContactConversations(
   tx: Tx,

@@ -9,3 +9,4 @@ export {
 export { replayWebhookEvents, type ReplayProgress } from "./replay";
 export { storeWebhookEvent } from "./receive";
 export { recordWebhookRejection, webhookRejectionCounts } from "./rejections";
+export { INGEST_CHANNEL, listenForIngestWakeUps, nudgeIngestLanes, setLocalIngestLanes } from "./wake";

@@ -14,6 +14,12 @@ import {
 import { renderTemplatePreview, templateVariables } from "@/lib/messaging/schemas";
 import type { NumberDto } from "@/lib/numbers/schemas";
 import type { TemplateDto } from "@/lib/templates/schemas";
+import {
+  AttributeConditions,
+  toConditions,
+  useActiveAttributes,
+  type ConditionDraft,
+} from "./attribute-conditions";
 import { EstimateCard } from "./estimate-card";
 import { badge } from "./labels";
 
@@ -46,6 +52,7 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
   const [contactIds, setContactIds] = useState("");
   const [withinDays, setWithinDays] = useState("");
   const [hasPhone, setHasPhone] = useState(false);
+  const [conditions, setConditions] = useState<ConditionDraft[]>([]);
   const [when, setWhen] = useState<"now" | "later">("now");
   const [scheduledAt, setScheduledAt] = useState("");
 
@@ -63,6 +70,8 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
     enabled: Boolean(number),
   });
   const template = templates.data?.data.find((t) => t.id === templateId);
+  const attributeDefinitions = useActiveAttributes();
+  const attributeConditions = toConditions(conditions, attributeDefinitions.data?.data);
   const audiences = useQuery({
     queryKey: [...queryKeys.campaigns.all, "audiences", numberId],
     queryFn: () => api<CampaignAudiences>(`/api/v1/campaigns/audiences?number_id=${numberId}`),
@@ -101,6 +110,7 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
     ...(withinDays ? { last_inbound_within_days: Number(withinDays) } : {}),
     ...(hasPhone ? { has_phone: true } : {}),
     ...(excludeLabelId ? { exclude_label_id: excludeLabelId } : {}),
+    ...(attributeConditions.length > 0 ? { attributes: attributeConditions } : {}),
   };
   const segmentReady =
     (source !== "team" || Boolean(teamId)) &&
@@ -490,6 +500,11 @@ export function CampaignWizard({ onDone, onCancel }: { onDone: (id: string) => v
               </select>
             </div>
           </div>
+          <AttributeConditions
+            drafts={conditions}
+            onChange={setConditions}
+            definitions={attributeDefinitions.data?.data ?? []}
+          />
         </section>
       )}
 

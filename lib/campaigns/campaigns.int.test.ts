@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordConsent } from "@/lib/consent";
+import { archiveAttribute, createAttribute, setContactAttributes } from "@/lib/contacts";
 import { addConversationLabel } from "@/lib/conversations";
 import { createLabel } from "@/lib/labels";
 import { getDb, getSql } from "@/lib/db/client";
@@ -538,5 +539,143 @@ describe("definitions and permissions", () => {
     });
     expect(team.segment_size).toBe(1);
     expect(everyoneOnB.segment_size).toBeGreaterThanOrEqual(team.segment_size);
+  });
+});
+
+describe("segments by custom contact attribute", () => {
+  /** The 422 a verb throws, with the field it names. */
+  async function rejectedField(promise: Promise<unknown>) {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    return { status: (error as ValidationError).status, field: (error as ValidationError).details?.field };
+  }
+
+  it("reaches exactly the opted-in contacts with plan = Pro and seats > 10; a label segment combines", async () => {
+    await createAttribute({
+      ctx: system,
+      input: { key: "plan", label: "Plan", type: "select", options: ["Pro", "Basic"] },
+    });
+    await createAttribute({ ctx: system, input: { key: "seats", label: "Seats", type: "number" } });
+    const people = {
+      big: await customer(),
+      bigNoConsent: await customer(),
+      small: await customer(),
+      basic: await customer(),
+      unset: await customer(),
+    };
+    const values: Record<keyof typeof people, Record<string, unknown>> = {
+      big: { plan: "Pro", seats: 25 },
+      bigNoConsent: { plan: "Pro", seats: 11 },
+      small: { plan: "Pro", seats: 10 },
+      basic: { plan: "Basic", seats: 50 },
+      unset: {},
+    };
+    for (const [name, person] of Object.entries(people)) {
+      await setContactAttributes({
+        ctx: system,
+        input: { id: person.contactId, attributes: values[name as keyof typeof people] },
+      });
+      if (name !== "bigNoConsent")
+        await recordConsent({ ctx: as(), input: { contactId: person.contactId, state: "opt_in" } });
+    }
+    const segment = {
+      source: "number" as const,
+      attributes: [
+        { key: "plan", op: "eq" as const, value: "Pro" },
+        { key: "seats", op: "gt" as const, value: 10 },
+      ],
+    };
+    const template_id = await templateId("spring_promo");
+    const estimate = await estimateCampaign({
+      ctx: as(),
+      input: { number_id: ws.ids.A, template_id, segment },
+    });
+    expect(estimate).toMatchObject({ segment_size: 2, recipients: 1, skipped_by_reason: { no_opt_in: 1 } });
+
+    const campaign = await promo([], { segment });
+    await startCampaign({ ctx: as(), input: { id: campaign.id } });
+    expect((await runToEnd(campaign.id)).state).toBe("completed");
+    const rows = await recipients(campaign.id);
+    expect(rows.filter((r) => r.message_id).map((r) => r.contact_id)).toEqual([people.big.contactId]);
+    expect(rows.map((r) => r.contact_id).sort()).toEqual(
+      [people.big.contactId, people.bigNoConsent.contactId].sort(),
+    );
+
+    // Combined with a label source and the other operators: Pro or Basic, seats < 30, plan set.
+    const vip = await createLabel({ ctx: system, input: { name: `VIP attr ${Date.now()}` } });
+    for (const person of [people.small, people.basic, people.unset])
+      await addConversationLabel({
+        ctx: system,
+        input: { conversationId: person.conversationId, label_id: vip.id },
+      });
+    const labelled = await estimateCampaign({
+      ctx: as(),
+      input: {
+        number_id: ws.ids.A,
+        template_id,
+        segment: {
+          source: "label",
+          label_id: vip.id,
+          attributes: [
+            { key: "plan", op: "in", value: ["Pro", "Basic"] },
+            { key: "seats", op: "lt", value: 30 },
+          ],
+        },
+      },
+    });
+    expect(labelled.segment_size).toBe(1);
+    const notSet = await estimateCampaign({
+      ctx: as(),
+      input: {
+        number_id: ws.ids.A,
+        template_id,
+        segment: { source: "label", label_id: vip.id, attributes: [{ key: "plan", op: "not_set" }] },
+      },
+    });
+    expect(notSet.segment_size).toBe(1);
+  });
+
+  it("refuses a value of the wrong type, an operator that does not fit, and an archived attribute (422 naming the field)", async () => {
+    const template_id = await templateId("spring_promo");
+    const estimate = (attributes: NonNullable<CreateCampaignInput["segment"]["attributes"]>) =>
+      estimateCampaign({
+        ctx: as(),
+        input: { number_id: ws.ids.A, template_id, segment: { source: "number", attributes } },
+      });
+    expect(
+      await rejectedField(
+        estimate([
+          { key: "plan", op: "eq", value: "Pro" },
+          { key: "seats", op: "gt", value: "lots" },
+        ]),
+      ),
+    ).toEqual({ status: 422, field: "segment.attributes.1.value" });
+    expect(await rejectedField(estimate([{ key: "plan", op: "eq", value: "Gold" }]))).toEqual({
+      status: 422,
+      field: "segment.attributes.0.value",
+    });
+    expect(await rejectedField(estimate([{ key: "plan", op: "gt", value: "Pro" }]))).toEqual({
+      status: 422,
+      field: "segment.attributes.0.op",
+    });
+    expect(await rejectedField(estimate([{ key: "nope", op: "is_set" }]))).toEqual({
+      status: 422,
+      field: "segment.attributes.0.key",
+    });
+    const tier = await createAttribute({
+      ctx: system,
+      input: { key: "old_tier", label: "Old tier", type: "text" },
+    });
+    await archiveAttribute({ ctx: system, input: { id: tier.id } });
+    expect(await rejectedField(estimate([{ key: "old_tier", op: "eq", value: "Gold" }]))).toEqual({
+      status: 422,
+      field: "segment.attributes.0.key",
+    });
+    await expect(
+      promo([], { segment: { source: "number", attributes: [{ key: "old_tier", op: "is_set" }] } }),
+    ).rejects.toMatchObject({ details: { field: "segment.attributes.0.key" } });
   });
 });

@@ -4,6 +4,7 @@ import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { publishCampaignChanged } from "@/lib/realtime/publish";
+import { checkSegmentAttributes } from "./audience";
 import { checkMessageDefinition, checkSegmentRefs, resolveNumberAndTemplate } from "./definition";
 import { emptyProgress, selectCampaignOrThrow, toCampaignDto } from "./queries";
 import { createCampaignInput, type CampaignDto, type CreateCampaignInput } from "./schemas";
@@ -25,6 +26,7 @@ export async function createCampaign({
     });
     checkMessageDefinition(template, data);
     await checkSegmentRefs(tx, data.segment);
+    await checkSegmentAttributes(tx, data.segment);
     const [created] = await tx.execute<{ id: string }>(sql`
       insert into campaigns (name, phone_number_id, template_id, variables, header, buttons, segment, scheduled_at,
                              created_by)

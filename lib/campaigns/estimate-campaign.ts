@@ -1,7 +1,7 @@
 import { assertCan } from "@/lib/auth/permissions";
 import type { DbOrTx } from "@/lib/db/client";
 import { dbOf, type Ctx } from "@/lib/db/context";
-import { classifySegment } from "./audience";
+import { checkSegmentAttributes, classifySegment } from "./audience";
 import { checkSegmentRefs, resolveNumberAndTemplate } from "./definition";
 import { estimateCost, type PricedCategory } from "./pricing";
 import { selectCampaignOrThrow } from "./queries";
@@ -30,6 +30,7 @@ export async function estimateCampaign({
     templateId: data.template_id,
   });
   await checkSegmentRefs(db, data.segment);
+  await checkSegmentAttributes(db, data.segment);
   return estimateFor(db, {
     numberId: number.id,
     wabaId: number.waba_id,

@@ -34,6 +34,33 @@ export const CONTACT_FIELDS = {
 } as const;
 export type ContactField = keyof typeof CONTACT_FIELDS;
 
+/** Operators of an attribute condition; which fit an attribute depends on its type (ATTRIBUTE_OPS). */
+export const ATTRIBUTE_OPS = ["eq", "neq", "in", "gt", "lt", "is_set", "not_set"] as const;
+export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+export const ATTRIBUTE_OPS_BY_TYPE: Record<
+  "text" | "number" | "date" | "boolean" | "select",
+  readonly AttributeOp[]
+> = {
+  text: ["eq", "neq", "in", "is_set", "not_set"],
+  number: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  date: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  boolean: ["eq", "neq", "is_set", "not_set"],
+  select: ["eq", "neq", "in", "is_set", "not_set"],
+};
+
+/**
+ * One condition on a custom contact attribute. The value's type is checked against the definition when the
+ * campaign is estimated or created (checkSegmentAttributes in audience.ts), not here: this file has no DB.
+ */
+export const attributeCondition = z.strictObject({
+  key: z.string().trim().min(1, "is empty").max(40),
+  op: z.enum(ATTRIBUTE_OPS),
+  value: z
+    .union([z.string().max(500), z.number(), z.boolean(), z.array(z.string().max(500)).min(1).max(100)])
+    .optional(),
+});
+export type AttributeCondition = z.output<typeof attributeCondition>;
+
 export const campaignSegment = z
   .strictObject({
     /**
@@ -49,6 +76,8 @@ export const campaignSegment = z
     has_phone: z.boolean().optional(),
     /** Leaves out contacts whose conversation carries this label (e.g. "do not contact"). */
     exclude_label_id: z.uuid().optional(),
+    /** Conditions on custom contact attributes, e.g. plan = Pro and seats > 10 (all must hold). */
+    attributes: z.array(attributeCondition).max(20).optional(),
   })
   .superRefine((segment, ctx) => {
     if (segment.source === "team" && !segment.team_id)

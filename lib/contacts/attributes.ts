@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
 import { assertCan, can } from "@/lib/auth/permissions";
@@ -248,6 +248,105 @@ function toDto(r: DefinitionRow): AttributeDefinitionDto {
     archived: r.archived,
     created_at: new Date(r.created_at).toISOString(),
   };
+}
+
+/** A condition on one attribute, as a segment or a list filter states it (values not yet checked). */
+export type AttributeFilterOp = "eq" | "neq" | "in" | "gt" | "lt" | "is_set" | "not_set";
+export type AttributeFilter = { key: string; op: AttributeFilterOp; value?: unknown };
+/** A checked condition: its value typed by the definition (number as number, date as YYYY-MM-DD). */
+export type TypedAttributeFilter = {
+  key: string;
+  type: AttributeDefinitionDto["type"];
+  op: AttributeFilterOp;
+  values: AttributeValue[];
+};
+
+// Ordering makes sense for numbers and dates only; "in" for the types whose values are words.
+const OPS_BY_TYPE: Record<AttributeDefinitionDto["type"], readonly AttributeFilterOp[]> = {
+  text: ["eq", "neq", "in", "is_set", "not_set"],
+  number: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  date: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  boolean: ["eq", "neq", "is_set", "not_set"],
+  select: ["eq", "neq", "in", "is_set", "not_set"],
+};
+
+/**
+ * Checks filters against the active definitions: the key names one, the operator fits its type and the value
+ * parses as that type (`text` converts query-string values). A failure is a 422 naming `field(i, part)`.
+ */
+export async function checkAttributeFilters(
+  db: DbOrTx,
+  filters: readonly AttributeFilter[],
+  options: {
+    from: "json" | "text";
+    field: (index: number, part: "key" | "op" | "value") => string;
+    // A running campaign keeps filtering on an attribute archived after it was created (values stay).
+    allowArchived?: boolean;
+  },
+): Promise<TypedAttributeFilter[]> {
+  const { from, field } = options;
+  if (filters.length === 0) return [];
+  const rows = await db.execute<DefinitionRow>(sql`
+    select ${COLUMNS} from contact_attribute_definitions
+    where key = any(${pgTextArray(filters.map((f) => f.key))}::text[])`);
+  const byKey = new Map(rows.map((r) => [r.key, toDto(r)]));
+  return filters.map((filter, i) => {
+    const fail = (part: "key" | "op" | "value", message: string) => {
+      const name = field(i, part);
+      return new ValidationError(`${name} ${message}`, { field: name });
+    };
+    const def = byKey.get(filter.key);
+    if (!def) throw fail("key", "is not a contact attribute");
+    if (def.archived && !options.allowArchived) throw fail("key", "is archived");
+    if (!OPS_BY_TYPE[def.type].includes(filter.op))
+      throw fail("op", `must be one of ${OPS_BY_TYPE[def.type].join(", ")} for a ${def.type} attribute`);
+    if (filter.op === "is_set" || filter.op === "not_set") {
+      if (filter.value !== undefined && filter.value !== null) throw fail("value", "must be left out");
+      return { key: def.key, type: def.type, op: filter.op, values: [] };
+    }
+    const raws = filter.op === "in" ? filter.value : [filter.value];
+    if (!Array.isArray(raws) || raws.length === 0) throw fail("value", "must be a list of values");
+    const values = raws.map((raw) => {
+      const parsed = parseAttributeValue(def, raw, from);
+      if (!parsed.ok) throw fail("value", parsed.message);
+      if (parsed.value === null) throw fail("value", "is required");
+      return parsed.value;
+    });
+    return { key: def.key, type: def.type, op: filter.op, values };
+  });
+}
+
+/**
+ * The SQL conditions for checked filters on `column` (a contacts.attributes reference). Equality is
+ * containment (`@>`, served by the jsonb_path_ops GIN index); neq also matches contacts without a value;
+ * gt/lt compare as numeric or date, never as text.
+ */
+export function attributeFilterSql(column: SQL, filters: readonly TypedAttributeFilter[]): SQL[] {
+  return filters.map((f) => {
+    const contains = (v: AttributeValue) => sql`${column} @> ${JSON.stringify({ [f.key]: v })}::jsonb`;
+    switch (f.op) {
+      case "eq":
+        return contains(f.values[0]!);
+      case "neq":
+        return sql`not (${contains(f.values[0]!)})`;
+      case "in":
+        return sql`(${sql.join(f.values.map(contains), sql` or `)})`;
+      case "is_set":
+        return sql`${column} ? ${f.key}::text`;
+      case "not_set":
+        return sql`not (${column} ? ${f.key}::text)`;
+      case "gt":
+      case "lt": {
+        const cmp = f.op === "gt" ? sql`>` : sql`<`;
+        // The case guards the cast: a stray value of another shape is no match rather than an error.
+        return f.type === "number"
+          ? sql`(case when jsonb_typeof(${column} -> ${f.key}::text) = 'number'
+                 then (${column} ->> ${f.key}::text)::numeric end) ${cmp} ${f.values[0]}::numeric`
+          : sql`(case when (${column} ->> ${f.key}::text) ~ '^\d{4}-\d{2}-\d{2}$'
+                 then (${column} ->> ${f.key}::text)::date end) ${cmp} ${f.values[0]}::date`;
+      }
+    }
+  });
 }
 
 /** A Postgres array literal; every element quoted so commas, quotes and braces in options survive. */

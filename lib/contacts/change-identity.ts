@@ -125,7 +125,10 @@ async function moveConversationState(tx: Tx, fromId: string, intoId: string) {
     where conversation_id = ${fromId} and not exists (select 1 from bot_sessions where conversation_id = ${intoId})`);
 }
 
-/** Moves everything of `from` into `into`, joining conversations on the same number, then deletes `from`. */
+/**
+ * Moves everything of `from` into `into` (conversations on the same number join, attribute values fill gaps),
+ * then deletes `from`. Used by the automatic identity merges and the manual one alike.
+ */
 export async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) {
   const theirs = await tx.execute<{ id: string; phone_number_id: string }>(
     sql`select id, phone_number_id from conversations where contact_id = ${from.id}`,
@@ -169,6 +172,10 @@ export async function mergeContacts(tx: Tx, into: ContactRow, from: ContactRow) 
   await tx.execute(sql`update contact_aliases set contact_id = ${into.id} where contact_id = ${from.id}`);
   await moveConsents(tx, from.id, into.id);
   await moveCampaignRecipients(tx, from.id, into.id);
+  // Custom attribute values: the kept contact's own win, the merged one's fill the gaps instead of being lost.
+  await tx.execute(sql`
+    update contacts k set attributes = m.attributes || k.attributes
+    from contacts m where k.id = ${into.id} and m.id = ${from.id}`);
   await tx.delete(contacts).where(eq(contacts.id, from.id));
   await tx
     .update(contacts)

@@ -9,6 +9,7 @@ import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { decodeCursor, encodeCursor } from "@/lib/utils/cursor";
+import { attributeFilterSql, checkAttributeFilters } from "./attributes";
 import { mergeContacts } from "./change-identity";
 import type { ContactRow } from "./resolve-contact";
 import { containsPattern, isUuid } from "@/lib/utils/ids";
@@ -48,10 +49,29 @@ export const listContactsInput = z
   })
   .strict();
 
-/** Contacts with at least one conversation the actor may see, newest first; `q` matches like search. */
-export async function listContacts({ ctx, input }: { ctx: Ctx; input: z.input<typeof listContactsInput> }) {
+/**
+ * Contacts with at least one conversation the actor may see, newest first; `q` matches like search;
+ * `attr.<key>=<value>` keeps those whose attribute equals the value (typed by its definition; all must hold).
+ */
+export async function listContacts({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof listContactsInput> & { [attr: `attr.${string}`]: string };
+}) {
   assertCan(ctx.actor, "conversations:read");
-  const params = listContactsInput.parse(input);
+  const rest: Record<string, unknown> = {};
+  const equals: { key: string; op: "eq"; value: string }[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    if (name.startsWith("attr.")) equals.push({ key: name.slice(5), op: "eq", value: String(value) });
+    else rest[name] = value;
+  }
+  const params = listContactsInput.parse(rest);
+  const filters = await checkAttributeFilters(dbOf(ctx), equals, {
+    from: "text",
+    field: (i) => `attr.${equals[i]!.key}`,
+  });
   const cursor = params.cursor ? decodeCursor(params.cursor) : undefined;
   if (params.cursor && !cursor?.at) throw new ValidationError("cursor is not valid", { field: "cursor" });
   const scope = conversationScope(ctx.actor);
@@ -60,6 +80,10 @@ export async function listContacts({ ctx, input }: { ctx: Ctx; input: z.input<ty
     select contacts.* from ${contacts}
     where exists (select 1 from ${conversationsTable} where ${conversationsTable.contactId} = contacts.id ${scope ? sql`and ${scope}` : sql``})
       ${like ? sql`and ${contactSearchText(contacts)} like ${like}` : sql``}
+      ${sql.join(
+        attributeFilterSql(sql`contacts.attributes`, filters).map((f) => sql`and ${f}`),
+        sql` `,
+      )}
       ${cursor?.at ? sql`and (contacts.created_at, contacts.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``}
     order by contacts.created_at desc, contacts.id desc
     limit ${params.limit + 1}`);
@@ -127,10 +151,7 @@ export async function mergeContactsByHand({
     if (!target) throw new ValidationError("into is not a contact", { field: "into" });
     if (from.waba_id !== target.waba_id)
       throw new ConflictError("Contacts of different WhatsApp Business accounts cannot be merged");
-    // The kept contact's own values win; the merged one's fill the gaps instead of being lost.
-    await tx.execute(
-      sql`update contacts set attributes = ${JSON.stringify(from.attributes ?? {})}::jsonb || attributes where id = ${into}`,
-    );
+    // Attribute values too: the kept contact's own win, the merged one's fill the gaps (in mergeContacts).
     await mergeContacts(tx, toRow(target), toRow(from));
     await emitAudit(tx, ctx.actor, {
       action: "contact.merged",

@@ -14,10 +14,14 @@ export {
 export { exportContacts, importContacts, parseCsv, type ImportResult } from "./csv-io";
 export {
   archiveAttribute,
+  attributeFilterSql,
+  checkAttributeFilters,
   createAttribute,
   listAttributes,
   setContactAttributes,
   updateAttribute,
+  type AttributeFilter,
+  type TypedAttributeFilter,
 } from "./attributes";
 export {
   createAttributeInput,

@@ -65,6 +65,25 @@ const campaignBody = {
           format: "uuid",
           description: "Leaves out contacts whose conversation on the number carries this label",
         },
+        attributes: {
+          type: "array",
+          maxItems: 20,
+          description:
+            "Conditions on custom contact attributes, all must hold, e.g. plan eq Pro and seats gt 10. Operators by type: text/select eq, neq, in; number/date eq, neq, gt, lt; boolean eq, neq; all is_set, not_set. neq also matches contacts without a value. An unknown or archived attribute, an operator that does not fit or a value of the wrong type is a 422 naming segment.attributes.<i>.key|op|value",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["key", "op"],
+            properties: {
+              key: { type: "string", description: "An active attribute's key" },
+              op: { enum: ["eq", "neq", "in", "gt", "lt", "is_set", "not_set"] },
+              value: {
+                description:
+                  "Typed as the attribute: a number, a YYYY-MM-DD date, true/false, an option; a list for in; none for is_set/not_set",
+              },
+            },
+          },
+        },
       },
     },
     scheduled_at: { type: ["string", "null"], format: "date-time" },

@@ -77,6 +77,13 @@ export const slaPaths = {
         { name: "q", in: "query", schema: { type: "string" } },
         { name: "cursor", in: "query", schema: { type: "string" } },
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+        {
+          name: "attr.{key}",
+          in: "query",
+          schema: { type: "string" },
+          description:
+            "attr.<key>=<value>: only contacts whose custom attribute equals the value, read as the attribute's type (25 for a number, 2026-01-31 for a date, yes/no, an option); repeat for several, all must hold. An unknown or archived attribute or a bad value is a 422 naming attr.<key>",
+        },
       ],
       responses: { "200": json("{ data: Contact[], next_cursor }"), ...errors },
     },

@@ -502,6 +502,33 @@ describe("identity (PROTOCOL.md §4)", () => {
     ).toHaveLength(1);
   });
 
+  it("keeps both contacts' attribute values when a changed number merges them (the kept contact's win)", async () => {
+    const old = person(602);
+    const fresh = { ...old, phone: "447700966602", bsuid: "GB.602999888777" };
+    await ingest(meta.inboundMessage(biz, old, { id: wamid(), timestamp: ts(600), content: text("old") }));
+    await ingest(meta.inboundMessage(biz, fresh, { id: wamid(), timestamp: ts(300), content: text("new") }));
+    await getDb().execute(sql`
+      update contacts set attributes = case when bsuid = ${old.bsuid}
+        then '{"plan":"Pro","seats":5}'::jsonb else '{"plan":"Basic","region":"EU"}'::jsonb end
+      where bsuid in (${old.bsuid}, ${fresh.bsuid})`);
+    await ingest(
+      meta.userChangedNumber(biz, {
+        id: wamid(),
+        timestamp: ts(200),
+        oldPhone: old.phone!,
+        newPhone: fresh.phone,
+        newBsuid: fresh.bsuid,
+        previousBsuid: old.bsuid,
+      }),
+    );
+    const people = await getDb()
+      .select()
+      .from(contacts)
+      .where(sql`${contacts.bsuid} in (${old.bsuid}, ${fresh.bsuid})`);
+    expect(people).toHaveLength(1);
+    expect(people[0]!.attributes).toEqual({ plan: "Pro", seats: 5, region: "EU" });
+  });
+
   it("moves a username-only customer to a new BSUID (user_changed_user_id) without a second thread", async () => {
     const p = person(601, { phone: undefined, username: "ana.b" });
     await ingest(meta.inboundMessage(biz, p, { id: wamid(), timestamp: ts(500), content: text("oi") }));

@@ -31,7 +31,7 @@ export const contacts = pgTable(
     // Legal hold: nothing of this contact's is purged by retention while set.
     legalHoldAt: timestamp("legal_hold_at", { withTimezone: true }),
     // Custom attribute values keyed by contact_attribute_definitions.key: one column keeps CSV export a
-    // plain select and filtering a `attributes @> '{"plan":"pro"}'` (add a GIN index when a filter ships).
+    // plain select and filtering a `attributes @> '{"plan":"pro"}'` (contacts_attributes_gin_idx below).
     // Archiving a definition leaves its values here; keys never change, so values never need rewriting.
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -47,6 +47,8 @@ export const contacts = pgTable(
       .where(sql`${t.phone} is not null`),
     // Search by any part of a name, phone, username or BSUID (ILIKE '%q%' through trigrams).
     index("contacts_search_trgm_idx").using("gin", sql`(${contactSearchText(t)}) gin_trgm_ops`),
+    // Attribute equality filters (campaign segments, the contacts list) are `attributes @> {...}`.
+    index("contacts_attributes_gin_idx").using("gin", t.attributes.op("jsonb_path_ops")),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "contacts_attributes_gin_idx" ON "contacts" USING gin ("attributes" jsonb_path_ops);

@@ -6,6 +6,7 @@ import next from "next";
 import { getEnv } from "./lib/env.js";
 import { log, requestIdFrom } from "./lib/log";
 import { getMetrics } from "./lib/metrics";
+import { isDatabaseConnectionError } from "./lib/runtime/db-errors";
 import { StartupError } from "./lib/runtime/secrets";
 import { startTandem } from "./lib/runtime/start";
 
@@ -13,6 +14,18 @@ const SHUTDOWN_BUDGET_MS = 9_500;
 const env = getEnv();
 const metrics = getMetrics();
 const httpLog = log.child({ component: "http", role: env.ROLE });
+
+// pg-boss 10 does not await complete/fail (timgit/pg-boss#577): during a Postgres restart a lost connection
+// rejects with no handler. The pools reconnect, so survive those; anything else is a bug, so log and exit.
+process.on("unhandledRejection", (reason) => {
+  const err = reason instanceof Error ? reason : new Error(String(reason));
+  if (isDatabaseConnectionError(reason)) {
+    log.warn({ role: env.ROLE, err }, "unhandled rejection: database connection lost; continuing");
+    return;
+  }
+  log.fatal({ role: env.ROLE, err }, "unhandled rejection; exiting");
+  process.exit(1);
+});
 
 /**
  * One id per request: the caller's x-request-id when log-safe, else a new one; route handlers read it from the

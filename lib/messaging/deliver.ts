@@ -24,7 +24,7 @@ import {
 import { scheduleSend } from "./schedule";
 import { backoffMs, describeSendError, type SendErrorInfo } from "@/lib/whatsapp/send-errors";
 import { buildSendBody, type OutboundMessageInput, type ResolvedOutbound } from "./send-payload";
-import { toTemplateSendInput, windowOpen } from "./send-message";
+import { toTemplateSendInput } from "./send-message";
 import { buildTemplateComponents, checkTemplateSendable } from "./template-params";
 
 /** A claimed send is the worker's for this long; longer than a Graph call may take (GRAPH_SEND_TIMEOUT_MS). */
@@ -77,6 +77,8 @@ type Claimed = {
   idempotency_key: string | null;
   reply_to_wamid: string | null;
   window_expires_at: string | null;
+  /** Compared on Postgres' clock, not this process' (R18). */
+  window_open: boolean;
   /** A bot message queued just after a customer message in its conversation: a reply, not an outreach. */
   answers_customer: boolean;
 };
@@ -105,8 +107,7 @@ export async function deliverMessage({
     await hold(ctx, send.message_id);
     return "held";
   }
-  if (send.input.type !== "template" && !windowOpen(send.window_expires_at))
-    return fail(ctx, send, describeSendError(131047));
+  if (send.input.type !== "template" && !send.window_open) return fail(ctx, send, describeSendError(131047));
   // A bot's reply still queued when a person took over is dropped, not sent after the human's answer.
   if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send)))
     return fail(ctx, send, BOT_REPLY_DROPPED);
@@ -280,6 +281,7 @@ async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> 
     select s.message_id, m.conversation_id, n.id as number_id, n.phone_number_id as pnid, n.access_token_sealed, n.waba_id, n.coexistence,
            n.send_rate_limit, n.sending_paused_at is not null as sending_paused, s.input, s.recipient_phone,
            s.recipient_bsuid, s.priority, s.attempts, m.idempotency_key, m.reply_to_wamid, c.window_expires_at,
+           coalesce(c.window_expires_at > clock_timestamp(), false) as window_open,
            s.priority = ${BOT_PRIORITY} and exists (
              select 1 from messages i
              where i.conversation_id = m.conversation_id and i.direction = 'inbound' and i.source = 'customer'

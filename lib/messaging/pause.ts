@@ -4,6 +4,7 @@ import { systemActor } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
+import { openNumberToken } from "@/lib/numbers/token";
 import { publishNumberChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
 import { scheduleSend } from "./schedule";
@@ -94,13 +95,16 @@ export async function probePausedNumbers({
 }): Promise<string[]> {
   // Give an admin's fix (or Meta) a moment: probing right after the pause would only fail again.
   const pausedFor = `${input.pausedForMs ?? 20_000} milliseconds`;
-  const paused = await dbOf(ctx).execute<{ id: string; pnid: string }>(sql`
-    select id, phone_number_id as pnid from phone_numbers
+  const paused = await dbOf(ctx).execute<{ id: string; pnid: string; sealed: string | null }>(sql`
+    select id, phone_number_id as pnid, access_token_sealed as sealed from phone_numbers
     where sending_paused_at is not null and sending_paused_at < now() - ${pausedFor}::interval`);
   const resumed: string[] = [];
   for (const number of paused) {
     try {
-      await graphJson(`${number.pnid}`, { query: { fields: "id" }, timeoutMs: 10_000 });
+      // Probe with the token this number's sends use (deliver.ts), else a working environment token would
+      // resume a number whose own token is still refused, and it would pause again at once.
+      const accessToken = openNumberToken(number.sealed) ?? undefined;
+      await graphJson(`${number.pnid}`, { query: { fields: "id" }, timeoutMs: 10_000, accessToken });
     } catch {
       continue;
     }

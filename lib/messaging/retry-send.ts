@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
 import { scheduleSend } from "./schedule";
-import { SendRefusedError, windowOpen } from "./send-message";
+import { SendRefusedError } from "./send-message";
 import { isUuid } from "@/lib/utils/ids";
 
 /**
@@ -28,8 +28,11 @@ export async function retrySend({
     conversation_id: string;
     error: { code?: unknown } | null;
     wamid: string | null;
+    window_open: boolean;
   }>(
-    sql`select m.conversation_id, m.error, m.wamid from messages m join outbound_sends s on s.message_id = m.id
+    // The window is compared on Postgres' clock, not this process' (R18).
+    sql`select m.conversation_id, m.error, m.wamid, coalesce(c.window_expires_at > now(), false) as window_open
+        from messages m join outbound_sends s on s.message_id = m.id join conversations c on c.id = m.conversation_id
         where m.id = ${input.messageId}`,
   );
   if (!row) throw new NotFoundError("Message");
@@ -42,7 +45,7 @@ export async function retrySend({
   if (row.wamid) throw new ConflictError("WhatsApp accepted this message; it cannot be sent again");
   if (info.action !== "retry")
     throw new SendRefusedError("not_retryable", `${info.title}. ${info.hint}`, { send_error: info });
-  if (info.class === "window" || !windowOpen(conversation.window_expires_at)) {
+  if (info.class === "window" || !row.window_open) {
     const closed = describeSendError(131047);
     const [send] = await dbOf(ctx).execute<{ type: string }>(
       sql`select input->>'type' as type from outbound_sends where message_id = ${input.messageId}`,

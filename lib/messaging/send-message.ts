@@ -385,6 +385,8 @@ type Target = {
   number_id: string;
   waba_id: string;
   window_expires_at: string | null;
+  /** Compared on Postgres' clock: a process whose clock is off must not open or close windows (R18). */
+  window_open: boolean;
   phone: string | null;
   bsuid: string | null;
   marketing_preference: string | null;
@@ -395,7 +397,8 @@ type Target = {
 
 async function loadTarget(tx: Tx, conversationId: string): Promise<Target> {
   const [row] = await tx.execute<Target>(sql`
-    select c.id as conversation_id, n.id as number_id, n.waba_id, c.window_expires_at, ct.phone, coalesce(ct.bsuid, ct.parent_bsuid) as bsuid,
+    select c.id as conversation_id, n.id as number_id, n.waba_id, c.window_expires_at,
+           coalesce(c.window_expires_at > now(), false) as window_open, ct.phone, coalesce(ct.bsuid, ct.parent_bsuid) as bsuid,
            ct.marketing_preference, n.sending_paused_at is not null as sending_paused, c.team_id, c.assignee_id
     from conversations c
     join phone_numbers n on n.id = c.phone_number_id
@@ -431,7 +434,7 @@ async function checkSendable(
 ): Promise<Checked | Refusal> {
   if (!target.phone && !target.bsuid)
     return refusal("no_recipient", "This contact has neither a phone number nor a WhatsApp user id", {});
-  if (message.type !== "template" && !windowOpen(target.window_expires_at)) {
+  if (message.type !== "template" && !target.window_open) {
     const info = describeSendError(131047);
     return refusal("window_closed", `${info.title}. ${info.hint}`, { send_error: info, field: "type" });
   }
@@ -520,10 +523,6 @@ export function toTemplateSendInput(
 
 function refusal(code: string, message: string, details: Record<string, unknown>): Refusal {
   return { refused: true, code, message, details };
-}
-
-export function windowOpen(expiresAt: string | Date | null): boolean {
-  return expiresAt !== null && new Date(expiresAt).getTime() > Date.now();
 }
 
 /** The thread shows outbound media from our own copy; `upload:` marks a file Meta has no id for yet. */

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { systemActor, type Actor } from "@/lib/auth/actor";
 import { listMessages, selectMessageDto } from "@/lib/conversations";
 import { getDb } from "@/lib/db/client";
@@ -259,6 +259,59 @@ describe("sending a message", () => {
       sql`select count(*)::int as n from messages where idempotency_key = 'key-window'`,
     );
     expect(count?.n).toBe(0);
+  });
+
+  it("judges the 24 h window on Postgres' clock, not this process' (R18)", async () => {
+    const open = await customerConversation();
+    const closed = await customerConversation({ ageMs: 25 * 60 * 60 * 1000 });
+    const closing = await customerConversation();
+    await sendMessage({
+      ctx: { actor: agent },
+      input: {
+        conversationId: closing.conversationId,
+        idempotencyKey: "key-skew-closing",
+        message: { type: "text", text: "late" },
+      },
+    });
+    await getDb().execute(sql`
+      update conversations set window_expires_at = now() - interval '1 minute' where id = ${closing.conversationId}`);
+    // Only Date moves, as in the fault harness' skewed processes (tests/faults/skew-clock.mjs). The in-process
+    // simulator keeps its rate buckets on Date too, so nothing here reaches it while the clock is moved.
+    let ahead: Awaited<ReturnType<typeof sendMessage>> | undefined;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 48 * 60 * 60 * 1000);
+      ahead = await sendMessage({
+        ctx: { actor: agent },
+        input: {
+          conversationId: open.conversationId,
+          idempotencyKey: "key-skew-ahead",
+          message: { type: "text", text: "open" },
+        },
+      });
+      vi.setSystemTime(Date.now() - 96 * 60 * 60 * 1000);
+      await expect(
+        sendMessage({
+          ctx: { actor: agent },
+          input: {
+            conversationId: closed.conversationId,
+            idempotencyKey: "key-skew-behind",
+            message: { type: "text", text: "closed" },
+          },
+        }),
+      ).rejects.toMatchObject({ code: "window_closed" });
+      await getDb().execute(sql`
+        update outbound_sends set next_attempt_at = 'infinity' where message_id = ${ahead.message.id}`);
+      expect(await drain()).toEqual(["failed"]);
+    } finally {
+      vi.useRealTimers();
+    }
+    await getDb().execute(
+      sql`update outbound_sends set next_attempt_at = now() where message_id = ${ahead!.message.id}`,
+    );
+    expect(await drain()).toEqual(["accepted"]);
+    expect(sendsFor("key-skew-ahead")).toBe(1);
+    expect(sendsFor("key-skew-closing")).toBe(0);
   });
 });
 
@@ -718,6 +771,13 @@ describe("Meta's errors", () => {
       });
       expect(await drain()).toEqual(["held"]);
       expect((await sendState(sent.message.id)).state).toBe("held");
+      // The environment token works, but B's own token is still refused: the probe must keep B paused.
+      expect(await probePausedNumbers({ ctx: system, input: { pausedForMs: 0 } })).toEqual([]);
+      expect((await sendState(sent.message.id)).state).toBe("held");
+      const [stillPaused] = await getDb().execute<{ paused: boolean }>(
+        sql`select sending_paused_at is not null as paused from phone_numbers where id = ${ids.B}`,
+      );
+      expect(stillPaused?.paused).toBe(true);
       // With the working token stored instead, the probe resumes the number and the message goes out once.
       await getDb().execute(
         sql`update phone_numbers set access_token_sealed = ${sealNumberToken("simulator-token")} where id = ${ids.B}`,

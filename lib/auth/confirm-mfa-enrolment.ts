@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
+import { databaseNow } from "@/lib/db/clock";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { userSessions, users } from "@/lib/db/schema";
 import { UnauthenticatedError, ValidationError } from "@/lib/errors";
@@ -43,7 +44,12 @@ export async function confirmMfaEnrolment({
     throw new ValidationError("Enter your current password to replace your authenticator", {
       field: "password",
     });
-  const check = await verifyTotp({ secret: pending.secret, lastStep: null }, data.code, now);
+  // Postgres' clock, not this instance's: a drifted instance still accepts a valid code (R18).
+  const check = await verifyTotp(
+    { secret: pending.secret, lastStep: null },
+    data.code,
+    await databaseNow(dbOf(ctx)),
+  );
   if (!check.ok)
     throw new ValidationError("That code did not match; check the app's clock and try the next code", {
       field: "code",

@@ -3,9 +3,11 @@ import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { createApiKey } from "@/lib/api-keys";
-import { verifyAuditChain } from "@/lib/audit";
+import { emitAudit, verifyAuditChain } from "@/lib/audit";
 import { systemActor } from "@/lib/auth/actor";
+import { backupDatabase, restoreDatabase, settleSendsLinkedByReplay } from "@/lib/db/backup";
 import { closeDb, getDb } from "@/lib/db/client";
+import { withTransaction } from "@/lib/db/context";
 import { getEnv, setRuntimeEnv } from "@/lib/env.js";
 import { AppError } from "@/lib/errors";
 import { replayWebhookEvents } from "@/lib/ingest";
@@ -23,6 +25,8 @@ const usage = `Usage: npm run tandem -- <command> [options]
   api-keys:create --name <name> (--role <admin|supervisor|agent> | --custom-role-id <uuid>) [--expires-days <n>]
   audit:verify [--batch-size <rows>]
   retention:purge   (runs the hourly retention purge now)
+  db:backup --out <file>   (consistent logical dump of one snapshot, gzip'd; see docs/operations.md)
+  db:restore --in <file>   (into a fresh, empty database; then run ingest:replay --since as printed)
 
 Without --password a strong password is generated and printed once.`;
 
@@ -97,6 +101,9 @@ commands["ingest:replay"] = async (args) => {
   console.log(
     `Replayed ${result.total} stored webhooks${since ? ` since ${since.toISOString()}` : ""}; ${result.failed} failed.`,
   );
+  // After a restore (db:restore): sends the replayed statuses show went out are not sent again.
+  const settled = await settleSendsLinkedByReplay(getEnv().DATABASE_URL ?? "");
+  if (settled) console.log(`Settled ${settled} queued sends that the replayed statuses show Meta accepted.`);
 };
 
 commands["audit:verify"] = async (args) => {
@@ -156,6 +163,41 @@ commands["retention:purge"] = async () => {
     console.log(
       `number ${r.number_id}: purged ${r.messages} messages, ${r.files} files, ${r.notes} notes older than ${r.cutoff}`,
     );
+};
+
+// R20: backup/restore without a pg_dump matching the server (lib/db/backup.ts says why).
+commands["db:backup"] = async (args) => {
+  const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+  if (!values.out)
+    throw new AppError("validation_failed", "--out is required (the backup file to write)", 422);
+  const result = await backupDatabase(getEnv().DATABASE_URL ?? "", values.out);
+  console.log(
+    `Backup written to ${values.out}: ${result.header.tables.length} tables, ${result.rows} rows, ${(result.bytes / 1024).toFixed(0)} KiB in ${(result.ms / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `Snapshot taken at ${result.header.taken_at}; after a restore replay from ${result.header.replay_since}`,
+  );
+};
+
+commands["db:restore"] = async (args) => {
+  const { values } = parseArgs({ args, options: { in: { type: "string" } } });
+  if (!values.in) throw new AppError("validation_failed", "--in is required (the backup file to read)", 422);
+  const result = await restoreDatabase(getEnv().DATABASE_URL ?? "", values.in);
+  const actor = systemActor("cli");
+  // The chain continues from the backup's head: the restore itself is the next recorded event.
+  await withTransaction({ actor }, (tx) =>
+    emitAudit(tx, actor, {
+      action: "database.restored",
+      entityType: "database",
+      data: { taken_at: result.header.taken_at, rows: result.rows, tables: result.tables },
+    }),
+  );
+  console.log(
+    `Restored ${result.rows} rows into ${result.tables} tables in ${(result.ms / 1000).toFixed(1)} s (snapshot of ${result.header.taken_at}).`,
+  );
+  console.log(
+    `Next: bring back webhooks received since the snapshot, then: npm run tandem -- ingest:replay --since ${result.header.replay_since}`,
+  );
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -276,6 +276,8 @@ async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> 
       update outbound_sends s set state = 'sending', attempts = attempts + 1,
         lease_until = clock_timestamp() + ${leaseMs}::interval, call_started_at = clock_timestamp()
       where message_id = ${messageId} and state = 'queued' and next_attempt_at <= clock_timestamp() + interval '50 milliseconds'
+        -- Meta already took it (its status linked the wamid, e.g. replayed after a restore): the sweep settles it.
+        and not exists (select 1 from messages w where w.id = s.message_id and w.wamid is not null)
       returning s.*
     )
     select s.message_id, m.conversation_id, n.id as number_id, n.phone_number_id as pnid, n.access_token_sealed, n.waba_id, n.coexistence,

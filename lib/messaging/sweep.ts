@@ -21,11 +21,13 @@ export async function sweepSends({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
   const db = dbOf(ctx);
   const grace = `${LAPSED_GRACE_MS} milliseconds`;
   const overdue = `${OVERDUE_MS} milliseconds`;
-  // Lapsed claims where Meta's status already linked the wamid: the send happened, record it.
+  // Lapsed claims, or queued rows (a restore from a backup), where Meta's status already linked the wamid:
+  // the send happened, record it instead of sending it again.
   const relinked = await db.execute<{ message_id: string }>(sql`
     update outbound_sends s set state = 'accepted', lease_until = null, settled_at = now()
     from messages m
-    where m.id = s.message_id and s.state = 'sending' and s.lease_until < clock_timestamp() and m.wamid is not null
+    where m.id = s.message_id and m.wamid is not null
+      and (s.state = 'queued' or (s.state = 'sending' and s.lease_until < clock_timestamp()))
     returning s.message_id`);
   const lapsed = await db.execute<{ message_id: string }>(sql`
     update outbound_sends s set state = 'queued', lease_until = null, next_attempt_at = clock_timestamp()

@@ -7,6 +7,7 @@ import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { UpstreamError } from "@/lib/errors";
 import { getMediaStorage } from "@/lib/media/storage";
 import { publishConversationChanged } from "@/lib/realtime/publish";
+import { isDatabaseConnectionError } from "@/lib/runtime/db-errors";
 import { openNumberToken } from "@/lib/numbers/token";
 import { graphJson } from "@/lib/whatsapp/client";
 import { pauseNumberSending } from "./pause";
@@ -162,7 +163,7 @@ export async function deliverMessage({
     const response = await started.call;
     const wamid = response?.messages?.[0]?.id;
     if (!wamid) throw new UpstreamError("Graph API accepted the message without an id", false);
-    await accept(ctx, send, wamid);
+    await recordAccepted(ctx, send, wamid);
     return "accepted";
   } catch (error) {
     return onGraphError(ctx, send, error);
@@ -369,6 +370,23 @@ async function graphMediaId(ctx: Ctx, send: Claimed): Promise<string> {
   if (!uploaded?.id) throw new UpstreamError("Graph API returned no media id", true);
   await dbOf(ctx).execute(sql`update media set meta_media_id = ${uploaded.id} where id = ${row.id}`);
   return uploaded.id;
+}
+
+// Meta took the message, so its wamid must be recorded even while Postgres restarts: otherwise the sweep
+// takes the lapsed claim for a send that never happened and sends it again (R4, R5).
+const ACCEPT_RETRY_MS = 60_000;
+
+async function recordAccepted(ctx: Ctx, send: Claimed, wamid: string) {
+  const deadline = performance.now() + ACCEPT_RETRY_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await accept(ctx, send, wamid);
+    } catch (error) {
+      if (!isDatabaseConnectionError(error) || performance.now() + delay > deadline) throw error;
+      console.warn(`[messaging] recording Meta's accept of ${send.message_id} waits for the database`);
+      await sleep(delay);
+    }
+  }
 }
 
 async function accept(ctx: Ctx, send: Claimed, wamid: string) {

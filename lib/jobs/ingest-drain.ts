@@ -113,6 +113,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 function idle(drain: Drain, ms: number): Promise<void> {
+  // A stop that came while the lane was applying a batch found no waiter to wake: don't sleep through it.
+  if (drain.stopping) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -28,13 +28,58 @@ export async function findContact(
   return undefined;
 }
 
+/**
+ * Contacts read ahead for a batch of messages, by (WABA, BSUID), in one query (most messages come from a
+ * known contact found by its BSUID): resolveContact then skips its own look-up for them. Only a hit is
+ * trusted; a miss takes the usual path. The caller forgets everything when an event that may change
+ * contacts some other way (identity change, address-book sync) applies, or when an event rolls back.
+ */
+export class ContactLookahead {
+  private rows = new Map<string, ContactRow>();
+
+  async prefetch(tx: Tx, wanted: { wabaId: string; bsuid: string }[]): Promise<void> {
+    // NUL cannot be in a Postgres text (such an id matches no contact; its own look-up reports it).
+    const fresh = wanted.filter(
+      ({ wabaId, bsuid }) => !this.rows.has(key(wabaId, bsuid)) && !`${wabaId}${bsuid}`.includes("\u0000"),
+    );
+    if (fresh.length === 0) return;
+    const found = await tx
+      .select()
+      .from(contacts)
+      .where(
+        sql`(${contacts.wabaId}, ${contacts.bsuid}) in (select * from unnest(${`{${fresh.map((w) => quoted(w.wabaId)).join(",")}}`}::text[], ${`{${fresh.map((w) => quoted(w.bsuid)).join(",")}}`}::text[]))`,
+      );
+    for (const row of found) if (row.bsuid) this.rows.set(key(row.wabaId, row.bsuid), row);
+  }
+
+  get(wabaId: string, bsuid: string | undefined): ContactRow | undefined {
+    return bsuid ? this.rows.get(key(wabaId, bsuid)) : undefined;
+  }
+
+  /** The contact as this batch just wrote it (its BSUID never changes once set). */
+  update(row: ContactRow): void {
+    if (row.bsuid && this.rows.has(key(row.wabaId, row.bsuid)))
+      this.rows.set(key(row.wabaId, row.bsuid), row);
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+}
+
+const key = (wabaId: string, bsuid: string) => `${wabaId}\u0000${bsuid}`;
+// A Postgres array literal element: quoted, with backslashes and quotes escaped.
+const quoted = (value: string) => `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+
 /** Finds or creates the contact, linking whatever half of the identity it did not have yet. */
 export async function resolveContact(
   tx: Tx,
   wabaId: string,
   who: CustomerIdentity,
+  lookahead?: ContactLookahead,
 ): Promise<ResolvedContact> {
-  const existing = await findContact(tx, wabaId, who);
+  // A read-ahead hit is what findContact's first look-up (by BSUID) would have returned.
+  const existing = lookahead?.get(wabaId, who.bsuid) ?? (await findContact(tx, wabaId, who));
   if (existing) {
     const next = {
       bsuid: existing.bsuid ?? (await freeValue(tx, wabaId, "bsuid", who.bsuid)),
@@ -45,11 +90,14 @@ export async function resolveContact(
     };
     // Most messages come from a known, unchanged contact: skip the write (and its row lock) then.
     const changed = (Object.keys(next) as (keyof typeof next)[]).some((key) => next[key] !== existing[key]);
-    if (changed)
+    if (changed) {
+      const updatedAt = new Date();
       await tx
         .update(contacts)
-        .set({ ...next, updatedAt: new Date() })
+        .set({ ...next, updatedAt })
         .where(eq(contacts.id, existing.id));
+      lookahead?.update({ ...existing, ...next, updatedAt });
+    }
     return { id: existing.id, created: false };
   }
   const phone = await freeValue(tx, wabaId, "phone", who.phone);

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
-import { stopResponseClocks } from "@/lib/sla";
 
 /** Opens a work cycle unless one is open already (the partial unique index makes this race-safe). */
 export async function startCycle(tx: Tx, conversationId: string, at: Date, reopened: boolean): Promise<void> {
@@ -39,12 +38,19 @@ export async function recordFirstResponse(
   at: Date,
   human: boolean,
 ): Promise<void> {
-  await tx.execute(sql`
-    update conversations set waiting_since = null where id = ${conversationId} and waiting_since is not null`);
-  // Echoes from the owner count as a response too (issue "routing": SLA).
-  if (human) await stopResponseClocks(tx, conversationId);
-  if (human)
+  if (!human) {
     await tx.execute(sql`
-      update conversation_cycles set first_response_at = ${at.toISOString()}::timestamptz
-      where conversation_id = ${conversationId} and resolved_at is null and first_response_at is null`);
+      update conversations set waiting_since = null where id = ${conversationId} and waiting_since is not null`);
+    return;
+  }
+  // Echoes from the owner count as a response too (issue "routing": SLA): the wait ends, the response
+  // clocks stop (as stopResponseClocks) and the cycle's first response is set, in one round trip.
+  await tx.execute(sql`
+    with answered as (
+      update conversations set waiting_since = null, first_response_due_at = null, next_response_due_at = null
+      where id = ${conversationId}
+        and (waiting_since is not null or first_response_due_at is not null or next_response_due_at is not null)
+    )
+    update conversation_cycles set first_response_at = ${at.toISOString()}::timestamptz
+    where conversation_id = ${conversationId} and resolved_at is null and first_response_at is null`);
 }

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
 import { applyConsentKeyword, applyMetaPreference, applyStatusConsent } from "@/lib/consent";
-import { changeIdentity, resolveContact, setMarketingPreference, syncAddressBookEntry } from "@/lib/contacts";
+import {
+  ContactLookahead,
+  changeIdentity,
+  resolveContact,
+  setMarketingPreference,
+  syncAddressBookEntry,
+} from "@/lib/contacts";
 import {
   addTimelineEvent,
   applyMessageChange,
@@ -27,9 +33,9 @@ import {
   recordHistoryProgress,
   type PhoneNumber,
 } from "@/lib/numbers";
-import type { ConversationChanged, NumberChanged } from "@/lib/realtime/events";
-import { publishConversationChanged, publishNumberChanged } from "@/lib/realtime/publish";
-import { emitIntegrationEvent } from "@/lib/integrations";
+import type { ConversationChanged, NumberChanged, RealtimeEnvelope } from "@/lib/realtime/events";
+import { conversationEnvelope, numberEnvelope, publishMany } from "@/lib/realtime/publish";
+import { emitIntegrationEvents, integrationEvent, type PendingIntegrationEvent } from "@/lib/integrations";
 import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
@@ -143,10 +149,15 @@ type Effects = {
   contactSync: Map<string, Date>;
   /** phone_number_id → number, looked up once per batch. */
   numbers: Map<string, Promise<PhoneNumber | undefined>>;
+  /** Integration events (an outbox), queued in one statement before the batch commits. */
+  integrationEvents: PendingIntegrationEvent[];
+  /** The batch's senders, read ahead in one query instead of one look-up per message. */
+  contacts: ContactLookahead;
 };
 
 type EventEffects = {
   jobs: AfterCommitJob[];
+  integrationEvents: PendingIntegrationEvent[];
   appActivity: [numberId: string, at: Date][];
   contactSync: [numberId: string, at: Date][];
 };
@@ -184,6 +195,8 @@ async function applyClaimed(
       appActivity: new Map(),
       contactSync: new Map(),
       numbers: new Map(),
+      integrationEvents: [],
+      contacts: new ContactLookahead(),
     };
     let claimedIds: number[] = [];
     let results: Result[];
@@ -199,6 +212,7 @@ async function applyClaimed(
         const done = await applyEvents(tx, parsed, effects, careful);
         for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
         for (const [numberId, at] of effects.contactSync) await recordContactSync(tx, numberId, at);
+        await emitBatchIntegrationEvents(tx, effects);
         await finish(tx, done);
         return done;
       });
@@ -406,8 +420,11 @@ async function applyEvents(
     for (const touch of await touchConversationsInOrder(tx, ids))
       effects.publications.push({ type: "conversation", touch, reason: "status" });
   };
+  await readContactsAhead(tx, ordered, effects);
   for (const { webhook, index, event } of ordered) {
     const counts = tally.get(webhook.id)!;
+    // The read-ahead contacts stay current only while nothing but messages and receipts applies.
+    if (customerKey(event) === null) effects.contacts.clear();
     if (statuses && event.kind === "status.updated") {
       const unknown = statuses.unknown.get(event);
       if (unknown) {
@@ -434,19 +451,27 @@ async function applyEvents(
     }
     await flushTouches();
     // The event's own effects count only if it applies (its savepoint may roll back).
-    const own: EventEffects = { jobs: [], appActivity: [], contactSync: [] };
+    const own: EventEffects = { jobs: [], integrationEvents: [], appActivity: [], contactSync: [] };
     try {
       const published = careful
-        ? await tx.transaction((savepoint) => applyEvent(savepoint, event, own, effects))
+        ? await tx.transaction(async (savepoint) => {
+            const out = await applyEvent(savepoint, event, own, effects);
+            // In its own savepoint here, so an event whose integration event cannot be queued fails alone.
+            await emitIntegrationEvents(savepoint, own.integrationEvents.splice(0));
+            return out;
+          })
         : await applyEvent(tx, event, own, effects);
       effects.publications.push(...published);
       effects.jobs.push(...own.jobs);
+      effects.integrationEvents.push(...own.integrationEvents);
       keepLatest(effects.appActivity, own.appActivity);
       keepLatest(effects.contactSync, own.contactSync);
       counts.applied += 1;
     } catch (error) {
       if (isTransientDatabaseError(error)) throw error;
       if (!careful) throw new NeedsSavepoints((error as Error).message, { cause: error });
+      // Its savepoint rolled back whatever it wrote to a contact.
+      effects.contacts.clear();
       counts.failures.push({ path: `events[${index}] ${event.kind}`, reason: (error as Error).message });
     }
   }
@@ -456,6 +481,33 @@ async function applyEvents(
     const state = failures.length > 0 && applied === 0 ? "failed" : "processed";
     return { eventId: webhook.id, outcome: { state, applied, failures } };
   });
+}
+
+/** The fast pass's integration events, in one statement; if it fails, the careful pass queues each alone. */
+async function emitBatchIntegrationEvents(tx: Tx, effects: Effects) {
+  try {
+    await emitIntegrationEvents(tx, effects.integrationEvents);
+  } catch (error) {
+    if (isTransientDatabaseError(error)) throw error;
+    throw new NeedsSavepoints((error as Error).message, { cause: error });
+  }
+}
+
+/** Reads the contacts of the batch's live and history messages by BSUID in one query (ContactLookahead). */
+async function readContactsAhead(tx: Tx, ordered: { event: DomainEvent }[], effects: Effects) {
+  const wanted: { wabaId: string; bsuid: string }[] = [];
+  for (const { event } of ordered) {
+    if ((event.kind !== "message.received" && event.kind !== "echo.received") || !event.customer.bsuid)
+      continue;
+    try {
+      const number = await routedNumberOf(tx, effects, event.phoneNumberId);
+      wanted.push({ wabaId: number.wabaId, bsuid: event.customer.bsuid });
+    } catch (error) {
+      // Flagged when the event itself applies.
+      if (!(error instanceof UnknownNumber)) throw error;
+    }
+  }
+  await effects.contacts.prefetch(tx, wanted);
 }
 
 /**
@@ -490,7 +542,8 @@ async function applyStatusesAtOnce(
 }
 
 async function afterCommit(effects: Effects) {
-  for (const publication of effects.publications) await publish(publication);
+  // One NOTIFY statement for the whole batch, not an autocommit NOTIFY per change (BENCHMARKS.md T3).
+  await publishMany(effects.publications.map(envelopeOf));
   for (const job of effects.jobs)
     if (job.type === "media.download") await scheduleMediaDownload(job.mediaId);
     else await scheduleBotRun(job.conversationId);
@@ -533,7 +586,7 @@ async function applyEvent(
     case "message.received":
     case "echo.received": {
       const number = await routedNumber(event.phoneNumberId);
-      const contact = await resolveContact(tx, number.wabaId, event.customer);
+      const contact = await resolveContact(tx, number.wabaId, event.customer, effects.contacts);
       const isEcho = event.kind === "echo.received";
       // A tap on a CSAT survey button scores the cycle and leaves a resolved conversation resolved.
       const csat = !isEcho && event.origin === "live" ? csatReplyOf(event.type, event.content) : null;
@@ -573,15 +626,18 @@ async function applyEvent(
           at: event.timestamp,
         });
       if (event.origin === "live")
-        await emitIntegrationEvent(tx, isEcho ? "message.echo" : "message.received", {
-          message_id: recorded.messageId,
-          conversation_id: recorded.conversationId,
-          contact_id: contact.id,
-          wamid: event.wamid,
-          type: event.type,
-          text: event.text,
-          timestamp: event.timestamp.toISOString(),
-        });
+        // Queued with the batch's others before commit (emitIntegrationEvents): only if this event applies.
+        own.integrationEvents.push(
+          integrationEvent(isEcho ? "message.echo" : "message.received", {
+            message_id: recorded.messageId,
+            conversation_id: recorded.conversationId,
+            contact_id: contact.id,
+            wamid: event.wamid,
+            type: event.type,
+            text: event.text,
+            timestamp: event.timestamp.toISOString(),
+          }),
+        );
       // Only live customer messages reach a bot: never echoes, history or system rows.
       if (!isEcho && event.origin === "live" && recorded.status === "bot")
         jobs.push({ type: "bot.run", conversationId: recorded.conversationId });
@@ -718,12 +774,10 @@ async function touchContactConversations(
   return publications;
 }
 
-async function publish(publication: Publication) {
-  if (publication.type === "number") {
-    await publishNumberChanged({ number_id: publication.numberId, reason: publication.reason });
-    return;
-  }
-  await publishConversationChanged({
+function envelopeOf(publication: Publication): RealtimeEnvelope {
+  if (publication.type === "number")
+    return numberEnvelope({ number_id: publication.numberId, reason: publication.reason });
+  return conversationEnvelope({
     ...publication.touch,
     messageId: publication.messageId,
     reason: publication.reason,

@@ -1,9 +1,12 @@
 export { deliverDueWebhooks, signWebhook, startWebhookDispatcher } from "./dispatch";
 export {
   emitIntegrationEvent,
+  emitIntegrationEvents,
+  integrationEvent,
   INTEGRATION_EVENTS,
   isIntegrationEvent,
   type IntegrationEvent,
+  type PendingIntegrationEvent,
 } from "./events";
 export {
   createEndpoint,

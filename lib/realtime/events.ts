@@ -83,3 +83,6 @@ export type RealtimeEnvelope =
   | { rooms: string[]; event: "campaign.changed"; data: CampaignChanged }
   | { rooms: string[]; event: "notification.created"; data: NotificationCreated }
   | { rooms: string[]; event: "board.changed"; data: BoardChanged };
+
+/** Several envelopes in one NOTIFY (an ingest batch's changes); receivers relay each as if sent alone. */
+export type RealtimeBatch = { batch: RealtimeEnvelope[] };

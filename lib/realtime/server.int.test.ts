@@ -8,7 +8,8 @@ import { endSession } from "@/lib/auth/sign-out";
 import { createUser, disableUser, updateUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
 import { sessionFor } from "@/tests/int/session-cookie";
-import { SOCKET_PATH } from "./events";
+import { SOCKET_PATH, type ConversationChanged } from "./events";
+import { conversationEnvelope, numberEnvelope, publishMany } from "./publish";
 import { attachRealtime } from "./server";
 
 // Issue 7: disabling a user, a role change or an ended session drops that user's sockets within 5 s.
@@ -109,5 +110,48 @@ describe("socket revalidation", () => {
     expect(c.ended.reason).toBe("revoked");
     expect(b.ended.reason).not.toBeNull();
     expect(d.socket.connected).toBe(true);
+  });
+});
+
+describe("batched publications", () => {
+  it("relays every envelope of an ingest batch's NOTIFYs to its rooms, in order, as if each came alone", async () => {
+    const admin = await newUser("admin");
+    const agent = await newUser();
+    const watcher = await connected((await sessionFor(admin.id)).cookie);
+    const assignee = await connected((await sessionFor(agent.id)).cookie);
+    const seen: ConversationChanged[] = [];
+    const numbers: string[] = [];
+    const mine: ConversationChanged[] = [];
+    watcher.socket.on("conversation.changed", (e) => seen.push(e));
+    watcher.socket.on("number.changed", (e) => numbers.push(e.number_id));
+    assignee.socket.on("conversation.changed", (e) => mine.push(e));
+
+    // Enough changes for several NOTIFY payloads (each under Postgres' 8000-byte cap).
+    const changes = Array.from({ length: 200 }, (_, i) => ({
+      conversationId: crypto.randomUUID(),
+      teamId: null,
+      assigneeId: i === 150 ? agent.id : null,
+      seq: i + 1,
+      messageId: crypto.randomUUID(),
+      reason: "message" as const,
+    }));
+    const numberId = crypto.randomUUID();
+    await publishMany([
+      ...changes.map(conversationEnvelope),
+      numberEnvelope({ number_id: numberId, reason: "history" }),
+    ]);
+
+    expect(await waitFor(() => seen.length === 200 && numbers.length === 1 && mine.length === 1, 5_000)).toBe(
+      true,
+    );
+    expect(seen.map((e) => e.seq)).toEqual(changes.map((c) => c.seq));
+    expect(seen[0]).toEqual({
+      conversation_id: changes[0]!.conversationId,
+      seq: 1,
+      message_id: changes[0]!.messageId,
+      reason: "message",
+    });
+    expect(numbers).toEqual([numberId]);
+    expect(mine[0]?.conversation_id).toBe(changes[150]!.conversationId);
   });
 });

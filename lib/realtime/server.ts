@@ -19,6 +19,7 @@ import {
 import { rooms } from "./rooms";
 import { boardRoomsFor, boardRoomsOf, createBoardNudger } from "./board";
 import { attachPresence } from "./presence";
+import { unpackPayload } from "./publish";
 
 type SocketData = {
   actor: Actor;
@@ -125,19 +126,22 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   });
   const board = createBoardNudger((room, event) => io.local.to(room).emit("board.changed", event));
 
+  const relay = (envelope: RealtimeEnvelope) => {
+    if (envelope.event === "board.changed") return board.nudge(envelope.rooms, envelope.data);
+    if (envelope.event === "conversation.changed")
+      board.nudge(boardRoomsOf(envelope.rooms), { reason: "conversation" });
+    const local = io.local.to(envelope.rooms);
+    if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
+    else if (envelope.event === "campaign.changed") local.emit("campaign.changed", envelope.data);
+    else if (envelope.event === "notification.created") local.emit("notification.created", envelope.data);
+    else local.emit("conversation.changed", envelope.data);
+  };
   // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
   // event reaches each socket once however many instances run.
   const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
     try {
-      const envelope = JSON.parse(payload) as RealtimeEnvelope;
-      if (envelope.event === "board.changed") return board.nudge(envelope.rooms, envelope.data);
-      if (envelope.event === "conversation.changed")
-        board.nudge(boardRoomsOf(envelope.rooms), { reason: "conversation" });
-      const local = io.local.to(envelope.rooms);
-      if (envelope.event === "number.changed") local.emit("number.changed", envelope.data);
-      else if (envelope.event === "campaign.changed") local.emit("campaign.changed", envelope.data);
-      else if (envelope.event === "notification.created") local.emit("notification.created", envelope.data);
-      else local.emit("conversation.changed", envelope.data);
+      // An ingest batch sends its changes in one NOTIFY (publishMany): each goes out as if sent alone.
+      for (const envelope of unpackPayload(payload)) relay(envelope);
     } catch (error) {
       console.error(`[realtime] bad notification: ${(error as Error).message}`);
     }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { RealtimeEnvelope } from "./events";
+import { conversationEnvelope, packEnvelopes, unpackPayload } from "./publish";
+
+const envelopes = (n: number): RealtimeEnvelope[] =>
+  Array.from({ length: n }, (_, i) =>
+    conversationEnvelope({
+      conversationId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      teamId: i % 2 ? `10000000-0000-4000-8000-${String(i).padStart(12, "0")}` : null,
+      assigneeId: i % 3 ? null : `20000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      seq: i + 1,
+      messageId: i % 4 ? `30000000-0000-4000-8000-${String(i).padStart(12, "0")}` : null,
+      reason: "message",
+    }),
+  );
+
+describe("packEnvelopes", () => {
+  it("keeps a lone envelope a plain envelope (the form every receiver already reads)", () => {
+    const [one] = envelopes(1);
+    expect(packEnvelopes([one!])).toEqual([JSON.stringify(one)]);
+    expect(packEnvelopes([])).toEqual([]);
+  });
+
+  it("splits a large batch into payloads under Postgres' 8000-byte NOTIFY cap, in order, losing none", () => {
+    const all = envelopes(500);
+    const payloads = packEnvelopes(all);
+    expect(payloads.length).toBeGreaterThan(1);
+    for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
+    expect(payloads.flatMap(unpackPayload)).toEqual(all);
+  });
+
+  it("counts bytes, not characters", () => {
+    const wide: RealtimeEnvelope[] = Array.from({ length: 40 }, (_, i) => ({
+      rooms: [`team:${"é".repeat(60)}${i}`],
+      event: "board.changed",
+      data: { reason: "conversation" },
+    }));
+    const payloads = packEnvelopes(wide, 1_000);
+    for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(1_000);
+    expect(payloads.flatMap(unpackPayload)).toEqual(wide);
+  });
+});

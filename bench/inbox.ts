@@ -9,7 +9,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { messagePageQuery } from "@/lib/conversations/queries";
 import { encodeCursor } from "@/lib/utils/cursor";
-import { fmt, percentile, startBench } from "./support";
+import { fmt, percentile, seedInbox, startBench } from "./support";
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const THREAD_MESSAGES = Number(process.env.BENCH_THREAD_MESSAGES ?? 50_000);
@@ -26,43 +26,22 @@ const { key } = await createApiKey({
 const auth = { authorization: `Bearer ${key}` };
 
 // Seed: contacts + open conversations with denormalized activity, then one long thread.
-const [number] = await bench.sql<{ id: string; waba_id: string }[]>`
-  select id, waba_id from phone_numbers order by created_at limit 1`;
-if (!number) throw new Error("the demo seed made no phone number");
-const [team] = await bench.sql<{ id: string }[]>`select id from teams order by created_at limit 1`;
-const seedStarted = performance.now();
-await bench.sql`
-  with c as (
-    insert into contacts (waba_id, bsuid, phone, profile_name)
-    select ${number.waba_id}, 'US.inboxbench' || g, '1999' || lpad(g::text, 7, '0'), 'Bench Customer ' || g
-    from generate_series(1, ${CONVERSATIONS}) g
-    returning id, phone)
-  insert into conversations (contact_id, phone_number_id, team_id, status, last_message_at, last_message_preview,
-    last_inbound_at, waiting_since, unread_count)
-  select c.id, ${number.id}, ${team?.id ?? null}, 'open', t, 'Where is my order?', t, t, 1
-  from (select id, now() - (random() * interval '30 days') as t from c) c`;
-const [big] = await bench.sql<{ id: string }[]>`
-  select id from conversations where phone_number_id = ${number.id} order by last_message_at desc limit 1`;
-await bench.sql`
-  insert into messages (conversation_id, wamid, direction, source, type, text, timestamp)
-  select ${big!.id}, 'wamid.inboxbench.' || g, case when g % 2 = 0 then 'inbound' else 'outbound' end::message_direction,
-    case when g % 2 = 0 then 'customer' else 'agent' end::message_source, 'text',
-    'Message number ' || g || ' of the long thread',
-    date_trunc('second', now()) - interval '200 days' + g * interval '5 minutes'
-  from generate_series(1, ${THREAD_MESSAGES}) g`;
-await bench.sql`analyze`;
-const seedMs = performance.now() - seedStarted;
+const { bigId, seedMs } = await seedInbox(bench.sql, {
+  conversations: CONVERSATIONS,
+  threadMessages: THREAD_MESSAGES,
+});
+const big = { id: bigId };
 
 // Deep cursors spread through the thread, so pages are not all the newest one.
 const cursorRows = await bench.sql<{ id: string; timestamp: Date }[]>`
-  select id, timestamp from messages where conversation_id = ${big!.id}
+  select id, timestamp from messages where conversation_id = ${big.id}
   order by timestamp desc, id offset ${Math.floor(THREAD_MESSAGES / 2)} limit 1`;
 const deep = encodeCursor({ at: cursorRows[0]!.timestamp.toISOString(), id: cursorRows[0]!.id });
 
 const listPath = "/api/v1/conversations?view=all&status=open&limit=50";
 const threadPaths = [
-  `/api/v1/conversations/${big!.id}/messages?limit=50`,
-  `/api/v1/conversations/${big!.id}/messages?limit=50&cursor=${deep}`,
+  `/api/v1/conversations/${big.id}/messages?limit=50`,
+  `/api/v1/conversations/${big.id}/messages?limit=50&cursor=${deep}`,
 ];
 
 // The floors: what the endpoints run (list: page + labels; thread: page + media), straight to Postgres.
@@ -78,7 +57,7 @@ const listSql = async () => {
     where cl.conversation_id = any(${ids}::uuid[])`;
 };
 const pages = [undefined, deep].map((cursor) =>
-  messagePageQuery(getDb(), { conversationId: big!.id, cursor, limit: 50 }).toSQL(),
+  messagePageQuery(getDb(), { conversationId: big.id, cursor, limit: 50 }).toSQL(),
 );
 let turn = 0;
 const threadSql = async () => {

@@ -101,3 +101,39 @@ export function percentile(sorted: number[], p: number): number {
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * The inbox benchmarks' data (BENCHMARKS.md T7, T7b, T9): `conversations` open conversations with denormalized
+ * activity on the demo seed's first number, and the newest of them given a `threadMessages`-message thread.
+ */
+export async function seedInbox(
+  sql: postgres.Sql,
+  options: { conversations: number; threadMessages: number },
+): Promise<{ numberId: string; bigId: string; seedMs: number }> {
+  const [number] = await sql<{ id: string; waba_id: string }[]>`
+    select id, waba_id from phone_numbers order by created_at limit 1`;
+  if (!number) throw new Error("the demo seed made no phone number");
+  const [team] = await sql<{ id: string }[]>`select id from teams order by created_at limit 1`;
+  const started = performance.now();
+  await sql`
+    with c as (
+      insert into contacts (waba_id, bsuid, phone, profile_name)
+      select ${number.waba_id}, 'US.inboxbench' || g, '1999' || lpad(g::text, 7, '0'), 'Bench Customer ' || g
+      from generate_series(1, ${options.conversations}) g
+      returning id, phone)
+    insert into conversations (contact_id, phone_number_id, team_id, status, last_message_at, last_message_preview,
+      last_inbound_at, waiting_since, unread_count)
+    select c.id, ${number.id}, ${team?.id ?? null}, 'open', t, 'Where is my order?', t, t, 1
+    from (select id, now() - (random() * interval '30 days') as t from c) c`;
+  const [big] = await sql<{ id: string }[]>`
+    select id from conversations where phone_number_id = ${number.id} order by last_message_at desc limit 1`;
+  await sql`
+    insert into messages (conversation_id, wamid, direction, source, type, text, timestamp)
+    select ${big!.id}, 'wamid.inboxbench.' || g, case when g % 2 = 0 then 'inbound' else 'outbound' end::message_direction,
+      case when g % 2 = 0 then 'customer' else 'agent' end::message_source, 'text',
+      'Message number ' || g || ' of the long thread',
+      date_trunc('second', now()) - interval '200 days' + g * interval '5 minutes'
+    from generate_series(1, ${options.threadMessages}) g`;
+  await sql`analyze`;
+  return { numberId: number.id, bigId: big!.id, seedMs: performance.now() - started };
+}

@@ -194,7 +194,8 @@ describe("TOTP", () => {
 
   it("allows 5 wrong codes per window, then makes the next attempt wait", async () => {
     const { user, secret } = await enrolled();
-    const now = new Date(Date.now() + 20 * 60 * 1000);
+    // 1 s into a 30 s step, so now + 31 s is exactly the next step (±1 allowed), never two steps on.
+    const now = new Date(Math.floor((Date.now() + 20 * 60 * 1000) / 30_000) * 30_000 + 1_000);
     for (let i = 0; i < 5; i++)
       expect(await attempt(user.email, String(100000 + i), now)).toEqual({ ok: false, reason: "mfa_failed" });
     const right = await totpCode(secret, now);

@@ -131,14 +131,14 @@ export const limiterKeys = {
  * a second on (extendSlot), or else leaves its slot unused and takes a fresh one (deliver.ts), so `limit + 1`
  * starts always span `limit` intervals minus this, or more.
  */
-export const SLOT_START_WINDOW_MS = 20;
+export const SLOT_START_WINDOW_MS = 10;
 // What the sender cannot pace: network and the receiver's own delay in stamping two requests differently.
-const RECEIVE_JITTER_MS = 20;
+const RECEIVE_JITTER_MS = 10;
 
 /**
  * Spacing between sends for a number allowed `perSecond` messages per second: any `perSecond + 1` sends
  * then start at least 1 s + RECEIVE_JITTER_MS apart even if each started SLOT_START_WINDOW_MS late
- * (T5: "never > limit in any 1 s window"); the sustained rate stays at 96.2 % of the limit.
+ * (T5: "never > limit in any 1 s window"); the sustained rate stays at 98 % of the limit.
  */
 export function numberIntervalMs(perSecond: number): number {
   return (1000 + SLOT_START_WINDOW_MS + RECEIVE_JITTER_MS) / perSecond;

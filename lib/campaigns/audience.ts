@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { selectEffectiveConsents } from "@/lib/consent";
-import { attributeFilterSql, checkAttributeFilters, type TypedAttributeFilter } from "@/lib/contacts";
+import { checkAttributeFilters } from "@/lib/contacts";
 import { personalizeAll, skipReasonFor, consentCategoryOf } from "./personalize";
 import { countryOf } from "./pricing";
 import { selectSegmentPage, type Candidate } from "./queries";
@@ -17,21 +16,6 @@ export async function checkSegmentAttributes(db: DbOrTx, segment: CampaignSegmen
     from: "json",
     field: (i, part) => `segment.attributes.${i}.${part}`,
   });
-}
-
-/** Keeps the page's contacts that meet every attribute condition (one query per page). */
-async function filterByAttributes(
-  db: DbOrTx,
-  page: Candidate[],
-  filters: TypedAttributeFilter[],
-): Promise<Candidate[]> {
-  if (filters.length === 0 || page.length === 0) return page;
-  const ids = `{${page.map((c) => c.contact_id).join(",")}}`;
-  const rows = await db.execute<{ id: string }>(sql`
-    select ct.id from contacts ct
-    where ct.id = any(${ids}::uuid[]) and ${sql.join(attributeFilterSql(sql`ct.attributes`, filters), sql` and `)}`);
-  const keep = new Set(rows.map((r) => r.id));
-  return page.filter((c) => keep.has(c.contact_id));
 }
 
 /**
@@ -50,20 +34,18 @@ export async function classifySegment(
   onPage: (rows: Classified[]) => Promise<void>,
 ): Promise<void> {
   const category = consentCategoryOf(input.templateCategory);
-  const filters = await checkAttributeFilters(db, input.segment.attributes ?? [], {
+  const attributes = await checkAttributeFilters(db, input.segment.attributes ?? [], {
     from: "json",
     field: (i, part) => `segment.attributes.${i}.${part}`,
     allowArchived: true,
   });
   let after: string | undefined;
   for (;;) {
-    // Pages are cut before the attribute filter, so the cursor and the end test use the unfiltered page.
-    const unfiltered = await selectSegmentPage(db, { ...input, after, limit: PAGE });
-    if (unfiltered.length === 0) return;
-    const page = await filterByAttributes(db, unfiltered, filters);
-    if (page.length > 0) await onPage(await classifyPage(db, page, input, category));
-    if (unfiltered.length < PAGE) return;
-    after = unfiltered[unfiltered.length - 1]!.contact_id;
+    const page = await selectSegmentPage(db, { ...input, attributes, after, limit: PAGE });
+    if (page.length === 0) return;
+    await onPage(await classifyPage(db, page, input, category));
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]!.contact_id;
   }
 }
 

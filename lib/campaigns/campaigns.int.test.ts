@@ -678,4 +678,60 @@ describe("segments by custom contact attribute", () => {
       promo([], { segment: { source: "number", attributes: [{ key: "old_tier", op: "is_set" }] } }),
     ).rejects.toMatchObject({ details: { field: "segment.attributes.0.key" } });
   });
+
+  it("pages through a segment larger than a page whose filter leaves out long runs of contacts", async () => {
+    await createAttribute({
+      ctx: system,
+      input: { key: "bulk_group", label: "Bulk group", type: "select", options: ["keep", "drop"] },
+    });
+    await createAttribute({ ctx: system, input: { key: "bulk_rank", label: "Bulk rank", type: "number" } });
+    // Ids in the contacts' order (the segment's keyset): the first 1,200 fail the group, then every fourth
+    // fails the rank, then 399 have no values, and the last one matches: 1,201 matches, more than a page (1,000).
+    const N = 3_200;
+    const idOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    const attributesOf = (i: number) =>
+      i <= 1_200
+        ? { bulk_group: "drop", bulk_rank: 50 }
+        : i <= 2_800
+          ? { bulk_group: "keep", bulk_rank: i % 4 === 0 ? 5 : 20 }
+          : i < N
+            ? {}
+            : { bulk_group: "keep", bulk_rank: 11 };
+    const rows = Array.from({ length: N }, (_, k) => ({
+      id: idOf(k + 1),
+      phone: `1555${String(k + 1).padStart(7, "0")}`,
+      attributes: attributesOf(k + 1),
+    }));
+    await getDb().execute(sql`
+      with x as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, phone text, attributes jsonb)
+      ), ct as (
+        insert into contacts (id, waba_id, phone, attributes)
+        select id, ${ws.numberA.wabaId}, phone, attributes from x returning id
+      )
+      insert into conversations (contact_id, phone_number_id) select id, ${ws.ids.A} from ct`);
+    const expected = rows
+      .filter((r) => r.attributes.bulk_group === "keep" && (r.attributes.bulk_rank ?? 0) > 10)
+      .map((r) => r.id);
+    expect(expected).toHaveLength(1_201);
+    const segment = {
+      source: "number" as const,
+      attributes: [
+        { key: "bulk_group", op: "eq" as const, value: "keep" },
+        { key: "bulk_rank", op: "gt" as const, value: 10 },
+      ],
+    };
+
+    const estimate = await estimateCampaign({
+      ctx: as(),
+      input: { number_id: ws.ids.A, template_id: await templateId("spring_promo"), segment },
+    });
+    expect(estimate.segment_size).toBe(1_201);
+    // Nobody opted in, so expansion records every match as skipped and nothing is sent.
+    const campaign = await promo([], { segment });
+    await startCampaign({ ctx: as(), input: { id: campaign.id } });
+    expect((await runToEnd(campaign.id)).state).toBe("completed");
+    const reached = (await recipients(campaign.id)).map((r) => r.contact_id).sort();
+    expect(reached).toEqual(expected);
+  });
 });

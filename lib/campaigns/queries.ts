@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { attributeFilterSql, type TypedAttributeFilter } from "@/lib/contacts";
 import type { DbOrTx } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 import type {
@@ -88,10 +89,19 @@ export type Candidate = {
 /**
  * One page of the segment's contacts (keyset on contact id), with their conversation on the campaign's
  * number if they have one. Contacts belong to the number's WABA: BSUIDs are scoped to it (PROTOCOL.md §4.1).
+ * The attribute conditions (checked by checkAttributeFilters) are part of the WHERE, so a page holds only
+ * matching contacts and a short page is the end of the segment.
  */
 export async function selectSegmentPage(
   db: DbOrTx,
-  params: { numberId: string; wabaId: string; segment: CampaignSegment; after?: string; limit: number },
+  params: {
+    numberId: string;
+    wabaId: string;
+    segment: CampaignSegment;
+    attributes: readonly TypedAttributeFilter[];
+    after?: string;
+    limit: number;
+  },
 ): Promise<Candidate[]> {
   const { segment } = params;
   const filters: SQL[] = [sql`ct.waba_id = ${params.wabaId}`];
@@ -109,6 +119,7 @@ export async function selectSegmentPage(
       sql`c.last_inbound_at >= now() - make_interval(days => ${segment.last_inbound_within_days})`,
     );
   if (segment.has_phone) filters.push(sql`ct.phone is not null`);
+  filters.push(...attributeFilterSql(sql`ct.attributes`, params.attributes));
   if (params.after) filters.push(sql`ct.id > ${params.after}`);
   // Listed contacts may have no conversation on this number yet (the campaign creates it).
   const join = segment.source === "contacts" ? sql`left join` : sql`join`;

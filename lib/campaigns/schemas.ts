@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ATTRIBUTE_OPS } from "@/lib/contacts/attribute-schemas";
 
 // Client-safe: campaign inputs and DTOs shared by the API, the UI and tests.
 
@@ -34,19 +35,9 @@ export const CONTACT_FIELDS = {
 } as const;
 export type ContactField = keyof typeof CONTACT_FIELDS;
 
-/** Operators of an attribute condition; which fit an attribute depends on its type (ATTRIBUTE_OPS). */
-export const ATTRIBUTE_OPS = ["eq", "neq", "in", "gt", "lt", "is_set", "not_set"] as const;
-export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
-export const ATTRIBUTE_OPS_BY_TYPE: Record<
-  "text" | "number" | "date" | "boolean" | "select",
-  readonly AttributeOp[]
-> = {
-  text: ["eq", "neq", "in", "is_set", "not_set"],
-  number: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
-  date: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
-  boolean: ["eq", "neq", "is_set", "not_set"],
-  select: ["eq", "neq", "in", "is_set", "not_set"],
-};
+// The operator table is the contacts domain's (the same one checks the contacts list's filters); re-exported
+// because components may import a domain's schemas.ts but not lib/contacts/attribute-schemas.ts.
+export { ATTRIBUTE_OPS, ATTRIBUTE_OPS_BY_TYPE, type AttributeOp } from "@/lib/contacts/attribute-schemas";
 
 /**
  * One condition on a custom contact attribute. The value's type is checked against the definition when the

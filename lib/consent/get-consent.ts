@@ -1,6 +1,6 @@
 import { assertCan } from "@/lib/auth/permissions";
+import { assertContactAccess } from "@/lib/contacts";
 import { dbOf, type Ctx } from "@/lib/db/context";
-import { assertContactAccess } from "./contact-access";
 import { selectConsentRecords } from "./queries";
 import type { ContactConsentDto } from "./schemas";
 

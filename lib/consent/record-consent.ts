@@ -1,8 +1,8 @@
 import { assertCan } from "@/lib/auth/permissions";
+import { assertContactAccess } from "@/lib/contacts";
 import { withTransaction, type Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
-import { assertContactAccess } from "./contact-access";
 import { getContactConsent } from "./get-consent";
 import { recordConsentInput, type ContactConsentDto, type RecordConsentInput } from "./schemas";
 import { writeConsent } from "./write-consent";

@@ -8,6 +8,18 @@ export const attributeTypes = ["text", "number", "date", "boolean", "select"] as
 export type AttributeType = (typeof attributeTypes)[number];
 export type AttributeValue = string | number | boolean;
 
+/** Operators of a condition on an attribute (campaign segments, the contacts list); which fit depends on its type. */
+export const ATTRIBUTE_OPS = ["eq", "neq", "in", "gt", "lt", "is_set", "not_set"] as const;
+export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+// Ordering makes sense for numbers and dates only; "in" for the types whose values are words.
+export const ATTRIBUTE_OPS_BY_TYPE: Record<AttributeType, readonly AttributeOp[]> = {
+  text: ["eq", "neq", "in", "is_set", "not_set"],
+  number: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  date: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
+  boolean: ["eq", "neq", "is_set", "not_set"],
+  select: ["eq", "neq", "in", "is_set", "not_set"],
+};
+
 export type AttributeDefinitionDto = {
   id: string;
   key: string;

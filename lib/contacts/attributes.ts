@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { emitAudit } from "@/lib/audit/emit-audit";
-import { assertCan, can } from "@/lib/auth/permissions";
+import { assertCan } from "@/lib/auth/permissions";
 import { touchConversation, type ConversationTouch } from "@/lib/conversations";
 import type { DbOrTx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { isUuid } from "@/lib/utils/ids";
 import {
+  ATTRIBUTE_OPS_BY_TYPE,
   createAttributeInput,
   listAttributesInput,
   parseAttributeValue,
@@ -17,8 +18,10 @@ import {
   slugFromLabel,
   updateAttributeInput,
   type AttributeDefinitionDto,
+  type AttributeOp,
   type AttributeValue,
 } from "./attribute-schemas";
+import { assertContactAccess } from "./contact-access";
 
 // Custom contact attributes: admins (contacts:manage) keep the definitions; anyone who may reply in one of a
 // contact's conversations fills in its values. Values live in contacts.attributes (see the schema).
@@ -170,7 +173,8 @@ export async function setContactAttributes({
     else set[key] = value.value;
   }
   const result = await withTransaction(ctx, async (tx) => {
-    const conversationIds = await assertContactEditable(tx, ctx, id);
+    // Whoever may reply in one of the contact's conversations may edit it.
+    const { conversationIds } = await assertContactAccess(tx, ctx, id, "conversations:reply");
     const [before] = await tx.execute<{ attributes: Record<string, unknown> }>(
       sql`select attributes from contacts where id = ${id} for update`,
     );
@@ -206,32 +210,6 @@ export async function setContactAttributes({
   return { id: result.id, attributes: result.attributes };
 }
 
-/**
- * Contacts have no team: whoever may reply in one of its conversations may edit it (one without any is
- * the admins' and supervisors' to triage). Out of scope looks like missing, as on GET.
- */
-async function assertContactEditable(db: DbOrTx, ctx: Ctx, contactId: string): Promise<string[]> {
-  if (!isUuid(contactId)) throw new NotFoundError("Contact");
-  const rows = await db.execute<{
-    id: string | null;
-    team_id: string | null;
-    assignee_id: string | null;
-  }>(sql`
-    select c.id, c.team_id, c.assignee_id
-    from contacts ct left join conversations c on c.contact_id = ct.id
-    where ct.id = ${contactId}`);
-  if (rows.length === 0) throw new NotFoundError("Contact");
-  const threads = rows.filter((r) => r.id !== null);
-  const visible =
-    threads.length === 0
-      ? can(ctx.actor, "conversations:reply", { teamId: null })
-      : threads.some((t) =>
-          can(ctx.actor, "conversations:reply", { teamId: t.team_id, assigneeId: t.assignee_id }),
-        );
-  if (!visible) throw new NotFoundError("Contact");
-  return threads.map((t) => t.id!);
-}
-
 type DefinitionRow = Omit<AttributeDefinitionDto, "created_at" | "options"> & {
   options: string[] | string;
   created_at: string | Date;
@@ -251,23 +229,13 @@ function toDto(r: DefinitionRow): AttributeDefinitionDto {
 }
 
 /** A condition on one attribute, as a segment or a list filter states it (values not yet checked). */
-export type AttributeFilterOp = "eq" | "neq" | "in" | "gt" | "lt" | "is_set" | "not_set";
-export type AttributeFilter = { key: string; op: AttributeFilterOp; value?: unknown };
+export type AttributeFilter = { key: string; op: AttributeOp; value?: unknown };
 /** A checked condition: its value typed by the definition (number as number, date as YYYY-MM-DD). */
 export type TypedAttributeFilter = {
   key: string;
   type: AttributeDefinitionDto["type"];
-  op: AttributeFilterOp;
+  op: AttributeOp;
   values: AttributeValue[];
-};
-
-// Ordering makes sense for numbers and dates only; "in" for the types whose values are words.
-const OPS_BY_TYPE: Record<AttributeDefinitionDto["type"], readonly AttributeFilterOp[]> = {
-  text: ["eq", "neq", "in", "is_set", "not_set"],
-  number: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
-  date: ["eq", "neq", "gt", "lt", "is_set", "not_set"],
-  boolean: ["eq", "neq", "is_set", "not_set"],
-  select: ["eq", "neq", "in", "is_set", "not_set"],
 };
 
 /**
@@ -298,8 +266,11 @@ export async function checkAttributeFilters(
     const def = byKey.get(filter.key);
     if (!def) throw fail("key", "is not a contact attribute");
     if (def.archived && !options.allowArchived) throw fail("key", "is archived");
-    if (!OPS_BY_TYPE[def.type].includes(filter.op))
-      throw fail("op", `must be one of ${OPS_BY_TYPE[def.type].join(", ")} for a ${def.type} attribute`);
+    if (!ATTRIBUTE_OPS_BY_TYPE[def.type].includes(filter.op))
+      throw fail(
+        "op",
+        `must be one of ${ATTRIBUTE_OPS_BY_TYPE[def.type].join(", ")} for a ${def.type} attribute`,
+      );
     if (filter.op === "is_set" || filter.op === "not_set") {
       if (filter.value !== undefined && filter.value !== null) throw fail("value", "must be left out");
       return { key: def.key, type: def.type, op: filter.op, values: [] };

@@ -1,4 +1,5 @@
 export { changeIdentity, type IdentityOutcome } from "./change-identity";
+export { assertContactAccess } from "./contact-access";
 export { phoneVariants } from "./phone-variants";
 export { ContactLookahead, findContact, resolveContact, type ResolvedContact } from "./resolve-contact";
 export { setMarketingPreference, syncAddressBookEntry } from "./sync-address-book";

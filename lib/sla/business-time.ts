@@ -24,7 +24,7 @@ export function addBusinessMinutes(hours: WeeklyHours | null, start: Date, minut
   // Begin the day before: a range that started yesterday evening may still be open now.
   for (let offset = -1; offset < MAX_DAYS; offset++) {
     const day = addDays(first, offset);
-    for (const [from, to] of openRanges(hours, day)) {
+    for (const [from, to] of dayRanges(hours, day)) {
       const begin = Math.max(from, cursor);
       if (begin >= to) continue;
       if (to - begin >= remaining) return new Date(begin + remaining);
@@ -43,7 +43,7 @@ export function businessMinutesBetween(hours: WeeklyHours | null, from: Date, to
   const first = localDate(from, hours.timezone);
   for (let offset = -1; offset < MAX_DAYS; offset++) {
     const day = addDays(first, offset);
-    for (const [a, b] of openRanges(hours, day)) {
+    for (const [a, b] of dayRanges(hours, day)) {
       const start = Math.max(a, from.getTime());
       const end = Math.min(b, to.getTime());
       if (end > start) total += end - start;
@@ -53,10 +53,30 @@ export function businessMinutesBetween(hours: WeeklyHours | null, from: Date, to
   return total / 60_000;
 }
 
+/**
+ * The open ranges between two moments as UTC milliseconds, clipped to them and sorted by start. Overlapping
+ * entries stay separate ranges (the reports' business clock merges them).
+ */
+export function openRanges(hours: WeeklyHours, fromMs: number, toMs: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  const first = localDate(new Date(fromMs), hours.timezone);
+  const last = localDate(new Date(toMs), hours.timezone);
+  const lastUtc = Date.UTC(last.y, last.m - 1, last.d);
+  // From the day before: a range that started the evening before `from` may still be open then.
+  for (let day = addDays(first, -1); Date.UTC(day.y, day.m - 1, day.d) <= lastUtc; day = addDays(day, 1)) {
+    for (const [a, b] of dayRanges(hours, day)) {
+      const start = Math.max(a, fromMs);
+      const end = Math.min(b, toMs);
+      if (end > start) ranges.push([start, end]);
+    }
+  }
+  return ranges.sort((x, y) => x[0] - y[0]);
+}
+
 type LocalDate = { y: number; m: number; d: number };
 
 /** A local calendar day's open ranges as UTC milliseconds, in order (none on a holiday). */
-function openRanges(hours: WeeklyHours, day: LocalDate): [number, number][] {
+function dayRanges(hours: WeeklyHours, day: LocalDate): [number, number][] {
   const iso = `${day.y}-${pad2(day.m)}-${pad2(day.d)}`;
   if (hours.holidays.some((h) => h.date === iso)) return [];
   const weekday = DAYS[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()]!;

@@ -1,5 +1,5 @@
 export { recordSlaBreaches } from "./breaches";
-export { addBusinessMinutes, businessMinutesBetween, type WeeklyHours } from "./business-time";
+export { addBusinessMinutes, businessMinutesBetween, openRanges, type WeeklyHours } from "./business-time";
 export { startSlaClocks, stopAllClocks, stopResponseClocks } from "./clocks";
 export {
   businessHoursInput,

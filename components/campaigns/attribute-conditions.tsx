@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
-import { ATTRIBUTE_OPS_BY_TYPE, type AttributeCondition, type AttributeOp } from "@/lib/campaigns/schemas";
+import type { AttributeCondition } from "@/lib/campaigns/schemas";
+import { ATTRIBUTE_OPS_BY_TYPE, type AttributeOp } from "@/lib/contacts/schemas";
 import { attributeKeys, type AttributeDefinition } from "@/components/contacts/contact-facts";
 
 /** A condition row as typed: the value stays text until it is sent (then typed by the attribute). */

@@ -1,3 +1,4 @@
+import type { AttributeDefinitionDto } from "@/lib/contacts/schemas";
 import type { TimelineEventDto } from "@/lib/conversations/schemas";
 
 // Pure helpers of the contact panel: what the bot collected, the notes, names in the order agents trust.
@@ -53,16 +54,7 @@ export function fieldLabel(key: string): string {
 }
 
 /** A custom attribute definition as GET /api/v1/contact-attributes returns it. */
-export type AttributeDefinition = {
-  id: string;
-  key: string;
-  label: string;
-  type: "text" | "number" | "date" | "boolean" | "select";
-  options: string[];
-  position: number;
-  archived: boolean;
-  created_at: string;
-};
+export type AttributeDefinition = AttributeDefinitionDto;
 
 // The panel reads active definitions; the admin page all of them. Invalidating the root refreshes both.
 export const attributeKeys = {

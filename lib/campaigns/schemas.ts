@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ATTRIBUTE_OPS } from "@/lib/contacts/attribute-schemas";
+import { ATTRIBUTE_OPS } from "@/lib/contacts/schemas";
 
 // Client-safe: campaign inputs and DTOs shared by the API, the UI and tests.
 
@@ -34,10 +34,6 @@ export const CONTACT_FIELDS = {
   username: "WhatsApp username",
 } as const;
 export type ContactField = keyof typeof CONTACT_FIELDS;
-
-// The operator table is the contacts domain's (the same one checks the contacts list's filters); re-exported
-// because components may import a domain's schemas.ts but not lib/contacts/attribute-schemas.ts.
-export { ATTRIBUTE_OPS, ATTRIBUTE_OPS_BY_TYPE, type AttributeOp } from "@/lib/contacts/attribute-schemas";
 
 /**
  * One condition on a custom contact attribute. The value's type is checked against the definition when the

@@ -20,7 +20,7 @@ import {
   type AttributeDefinitionDto,
   type AttributeOp,
   type AttributeValue,
-} from "./attribute-schemas";
+} from "./schemas";
 import { assertContactAccess } from "./contact-access";
 
 // Custom contact attributes: admins (contacts:manage) keep the definitions; anyone who may reply in one of a

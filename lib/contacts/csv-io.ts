@@ -5,7 +5,7 @@ import { assertCan } from "@/lib/auth/permissions";
 import { withTransaction, dbOf, type Ctx } from "@/lib/db/context";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { csvRow } from "@/lib/utils/csv";
-import { parseAttributeValue, type AttributeValue } from "./attribute-schemas";
+import { parseAttributeValue, type AttributeValue } from "./schemas";
 import { listAttributes } from "./attributes";
 import { phoneVariants } from "./phone-variants";
 import { isUuid } from "@/lib/utils/ids";

@@ -29,4 +29,4 @@ export {
   setAttributesInput,
   updateAttributeInput,
   type AttributeDefinitionDto,
-} from "./attribute-schemas";
+} from "./schemas";

@@ -1,5 +1,7 @@
 // The campaign and consent routes' part of openapi.ts (kept apart so the two files change independently).
 
+import { ATTRIBUTE_OPS } from "@/lib/contacts/schemas";
+
 const error = {
   type: "object",
   properties: {
@@ -76,7 +78,7 @@ const campaignBody = {
             required: ["key", "op"],
             properties: {
               key: { type: "string", description: "An active attribute's key" },
-              op: { enum: ["eq", "neq", "in", "gt", "lt", "is_set", "not_set"] },
+              op: { enum: [...ATTRIBUTE_OPS] },
               value: {
                 description:
                   "Typed as the attribute: a number, a YYYY-MM-DD date, true/false, an option; a list for in; none for is_set/not_set",

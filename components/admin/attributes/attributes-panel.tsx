@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "@/lib/client/api";
+import { slugFromLabel } from "@/lib/contacts/schemas";
 import { attributeKeys, type AttributeDefinition } from "@/components/contacts/contact-facts";
 import { ErrorNote, buttonClass, inputClass } from "../people/shared";
 
@@ -96,7 +97,7 @@ export function AttributesPanel() {
           <input
             className={`${inputClass} font-mono disabled:bg-slate-50`}
             value={editing ? editing.key : draft.key}
-            placeholder={slugPreview(draft.label) || "from the label"}
+            placeholder={draft.label.trim() ? slugFromLabel(draft.label) : "from the label"}
             pattern="[a-z][a-z0-9_]*"
             title="Lower-case letters, digits and _, starting with a letter"
             maxLength={40}
@@ -258,13 +259,3 @@ function splitOptions(text: string): string[] {
 }
 
 // Mirrors the server's slug so the admin sees the key an empty Key field will get.
-function slugPreview(label: string): string {
-  const slug = label
-    .normalize("NFKD")
-    .replaceAll(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replaceAll(/[^a-z0-9]+/g, "_")
-    .replaceAll(/^_+|_+$/g, "")
-    .slice(0, 40);
-  return slug && !/^[a-z]/.test(slug) ? `attr_${slug}` : slug;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
-import { createAttributeInput, parseAttributeValue, parseInput, slugFromLabel } from "./attribute-schemas";
+import { createAttributeInput, parseAttributeValue, parseInput, slugFromLabel } from "./schemas";
 
 const select = { type: "select" as const, options: ["Free", "Pro"] };
 

@@ -50,6 +50,19 @@ const schema = z.object({
     .int()
     .positive()
     .default(3 * 1024 * 1024),
+  /** Applied webhook bodies are kept this long for replay after a restore, then purged (lib/retention). */
+  WEBHOOK_EVENTS_RETENTION_HOURS: z.coerce
+    .number()
+    .positive("must be more than 0")
+    .default(30 * 24),
+  /** pg-boss moves completed jobs from its job table to its archive after this (at least 60: its cron needs it). */
+  JOBS_ARCHIVE_AFTER_SECONDS: z.coerce.number().int().min(60, "must be at least 60").default(3600),
+  /** ...and deletes archived jobs after this. */
+  JOBS_DELETE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600),
 });
 
 const validated = schema

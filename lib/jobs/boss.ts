@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { databaseUrl, getSql } from "@/lib/db/client";
+import { getEnv } from "@/lib/env.js";
 import type { QueueName } from "./queues";
 
 type Handle = { boss: PgBoss; url: string; workers: Map<string, string[]> };
@@ -12,14 +13,17 @@ export async function startBoss(options: { worker: boolean }): Promise<PgBoss> {
   const existing = store[globalKey];
   if (existing) return existing.boss;
   const url = databaseUrl();
+  const env = getEnv();
   const boss = new PgBoss({
     connectionString: url,
     max: 4,
     application_name: options.worker ? "tandem-worker" : "tandem-web",
     supervise: options.worker,
     schedule: options.worker,
-    // Completed jobs are kept a day, then purged: the job table must stay bounded (BENCHMARKS.md R19).
-    deleteAfterDays: 1,
+    // Completed jobs move to the archive after an hour (the job table every fetch scans stays small) and are
+    // deleted from it a day later (default): both tables stay bounded (BENCHMARKS.md R19).
+    archiveCompletedAfterSeconds: env.JOBS_ARCHIVE_AFTER_SECONDS,
+    deleteAfterSeconds: env.JOBS_DELETE_AFTER_SECONDS,
   });
   boss.on("error", (error) => console.error(`[jobs] ${error.message}`));
   await boss.start();

@@ -13,6 +13,7 @@ export const queues = {
   slaTick: "sla.tick",
   volumeRollup: "reports.volume-rollup",
   retentionPurge: "retention.purge",
+  webhookEventsPurge: "retention.webhook-events",
   csatSurvey: "csat.survey",
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];

@@ -7,7 +7,8 @@ import { sendCsatSurvey } from "@/lib/csat";
 import { autoResolveInactive, wakeSnoozedConversations } from "@/lib/conversations";
 import { markAbsentAway, routeAllTeams } from "@/lib/routing";
 import { rollupMessageVolume } from "@/lib/reports";
-import { purgeExpired } from "@/lib/retention";
+import { getEnv } from "@/lib/env.js";
+import { purgeExpired, purgeWebhookEvents, pruneSendRateLimits } from "@/lib/retention";
 import { recordSlaBreaches } from "@/lib/sla";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
@@ -189,6 +190,22 @@ export const registry: Record<QueueName, Definition> = {
           );
     },
   },
+  [queues.webhookEventsPurge]: {
+    queue: { name: queues.webhookEventsPurge, retryLimit: 0, expireInSeconds: 600 },
+    workers: 1,
+    batchSize: 1,
+    handle: async () => {
+      const ctx = { actor: systemActor("retention") };
+      const { WEBHOOK_EVENTS_RETENTION_HOURS: olderThanHours } = getEnv();
+      const events = await purgeWebhookEvents({ ctx, input: { olderThanHours } });
+      // Idle pair keys of the send limiter: a row minutes in the past is a full bucket, as no row is.
+      const limits = await pruneSendRateLimits({ ctx, input: { idleMinutes: 10 } });
+      if (events.deleted + limits > 0)
+        console.log(
+          `[retention] purged ${events.deleted} webhook events received before ${events.cutoff} in ${events.batches} batches, ${limits} idle rate-limit keys`,
+        );
+    },
+  },
   [queues.csatSurvey]: {
     // One job per closed cycle (stately by cycle id); the send's idempotency key makes a rerun harmless.
     queue: {
@@ -232,6 +249,9 @@ export const schedules: { queue: QueueName; cron: string }[] = [
   { queue: queues.volumeRollup, cron: "* * * * *" },
   // Hourly, off the hour: purges are heavy and nothing depends on them being prompt.
   { queue: queues.retentionPurge, cron: "17 * * * *" },
+  // Every minute: each run deletes what aged out since the last (about a minute of traffic, in 5,000-row
+  // statements) and an idle run reads one chunk; the table then holds the retention period plus a minute.
+  { queue: queues.webhookEventsPurge, cron: "* * * * *" },
 ];
 
 export async function createQueues(boss: PgBoss): Promise<void> {

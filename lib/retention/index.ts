@@ -1,3 +1,4 @@
 export { listLegalHolds, listRetention, requestRetentionPurge } from "./admin";
 export { purgeExpired, type PurgeResult } from "./purge";
 export { legalHoldInput, retentionInput, setLegalHold, setNumberRetention } from "./settings";
+export { purgeWebhookEvents, pruneSendRateLimits, type WebhookEventsPurgeResult } from "./webhook-events";

@@ -10,7 +10,7 @@
 // only redelivers webhooks it never got a 2xx for, so after a real disk loss those events are gone.
 // The check itself does not trust that copy: it compares against what the harness and the simulator were
 // answered 2xx for.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,7 +24,15 @@ import { seedDemo } from "@/lib/db/seed";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { freePort } from "@/lib/runtime/free-port";
 import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
-import { AUTH_SECRET, root, SECRET, SIM_TOKEN, startDatabase, startSimulatorProcess } from "./cluster";
+import {
+  AUTH_SECRET,
+  ensureBuildLocked,
+  root,
+  SECRET,
+  SIM_TOKEN,
+  startDatabase,
+  startSimulatorProcess,
+} from "./cluster";
 import { ackedSimItems, checkWebhooks, type Check } from "./ledger";
 import { runSendLoad, runWebhookLoad } from "./load";
 
@@ -298,10 +306,7 @@ async function cli(
 async function ensureBuild() {
   for (let attempt = 1; ; attempt++) {
     try {
-      execFileSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], {
-        cwd: root,
-        stdio: "inherit",
-      });
+      ensureBuildLocked();
       return;
     } catch (error) {
       if (attempt >= 8) throw error;

@@ -30,6 +30,45 @@ export const SECOND_NUMBER = {
 // Long enough for a number's own token (≥ 20 characters), so the harness can fix a broken one as an admin.
 export const SIM_TOKEN = "faults-simulator-token-0123456789";
 
+const BUILD_LOCK = "/tmp/e2e.lock";
+
+/**
+ * Runs scripts/ensure-build.mjs under the checkout's e2e lock (when flock exists), so it never rebuilds .next
+ * under someone's live server and two harnesses never build at once. A harness already started under
+ * `flock /tmp/e2e.lock` (an ancestor process holds the lock file open) builds directly: flock would wait on
+ * its own parent's lock forever.
+ */
+export function ensureBuildLocked(): void {
+  const script = path.join(root, "scripts/ensure-build.mjs");
+  const flock = ["/usr/bin/flock", "/bin/flock"].find((f) => fs.existsSync(f));
+  const [cmd, args] =
+    flock && !ancestorHolds(BUILD_LOCK)
+      ? [flock, ["-w", "1800", BUILD_LOCK, process.execPath, script]]
+      : [process.execPath, [script]];
+  execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+}
+
+/** Whether this process or one of its ancestors has `file` open (as flock(1) keeps its lock file). */
+function ancestorHolds(file: string): boolean {
+  for (let pid = process.pid; pid > 1;) {
+    try {
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`))
+        if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file) return true;
+    } catch {
+      // fds of another user's process, or one that just exited: not ours
+    }
+    let stat = "";
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return false;
+    }
+    // "pid (comm) state ppid …": comm may hold spaces, so the fields are read after its closing parenthesis.
+    pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  }
+  return false;
+}
+
 export type Role = "web" | "worker";
 export type Member = {
   name: string;
@@ -248,6 +287,7 @@ export async function startBalancerProcess(ports: number[]) {
   });
   return {
     url,
+    pid: child.pid,
     died: () => died,
     markDown: async (port: number) => {
       await fetch(`${url}/__lb/down?port=${port}`, { method: "POST" });

@@ -23,6 +23,8 @@ export type WebhookLedger = {
   /** Longest time one webhook waited between its first failed attempt and its 2xx. */
   longestOutageMs: number;
   ackLatencies: number[];
+  /** Time the open loop waited because `maxInFlight` requests were unanswered (it then catches up). */
+  stalledMs: number;
 };
 
 const biz = DEMO_NUMBER;
@@ -41,6 +43,13 @@ export async function runWebhookLoad(opts: {
   closedLoop?: number;
   /** Distinct wamids across several runs in one harness run. */
   tag?: string;
+  /** Told each 2xx's latency as it happens (the soak's per-interval p99). */
+  onAck?: (ms: number) => void;
+  /**
+   * At most this many requests unanswered (Meta too caps its concurrent deliveries): an overloaded cluster
+   * then sees a backlog, not a harness whose ever-growing pile of open requests starves it of CPU.
+   */
+  maxInFlight?: number;
 }): Promise<WebhookLedger> {
   const ledger: WebhookLedger = {
     acked: [],
@@ -49,6 +58,7 @@ export async function runWebhookLoad(opts: {
     failedAttempts: 0,
     longestOutageMs: 0,
     ackLatencies: [],
+    stalledMs: 0,
   };
   const people: Person[] = Array.from({ length: opts.people }, (_, i) => ({
     name: `Fault Customer ${i}`,
@@ -108,7 +118,9 @@ export async function runWebhookLoad(opts: {
         });
         await res.arrayBuffer();
         if (res.ok) {
-          ledger.ackLatencies.push(performance.now() - sentAt);
+          const ms = performance.now() - sentAt;
+          ledger.ackLatencies.push(ms);
+          opts.onAck?.(ms);
           ledger.acked.push(...items);
           if (firstFailure !== null)
             ledger.longestOutageMs = Math.max(ledger.longestOutageMs, Date.now() - firstFailure);
@@ -144,6 +156,11 @@ export async function runWebhookLoad(opts: {
     const due = started + (i / opts.rate) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
+    if (opts.maxInFlight && inFlight.size >= opts.maxInFlight) {
+      const stalled = performance.now();
+      while (inFlight.size >= opts.maxInFlight) await Promise.race(inFlight);
+      ledger.stalledMs += performance.now() - stalled;
+    }
     ledger.posted += 1;
     const p = post(i).finally(() => inFlight.delete(p));
     inFlight.add(p);

@@ -1,12 +1,13 @@
-// `npm run test:faults [-- --full | --scale] [--pg=…] [--sim=…] [--skew] [--no-kills]`: issue 11's fault harness
-// (BENCHMARKS.md R4, R6, R17, R18 and the ledger of R5). 2 web + 2 worker server.ts processes on one Postgres
-// behind a sticky balancer, the simulator as Meta; signed webhooks, REST sends with Idempotency-Key and
-// Socket.io clients while a random web or worker process is killed with SIGKILL every few seconds and started
-// again, Postgres is restarted under them (R4) and Meta answers with errors for a while (R6). Then the ledger
-// check; exit 1 if it fails. The default (short) form is the one `npm test` runs: kills, one Postgres fast
-// restart and one 5xx period in about 3 minutes on 2 cores. --full runs every R4 and R6 mode with more kills;
-// --scale measures webhook ingest through the balancer with 1 web process against 2.
-import { execFileSync } from "node:child_process";
+// `npm run test:faults [-- --full | --scale | --soak MINUTES [--soak-rate N]] [--pg=…] [--sim=…] [--skew] [--no-kills]`:
+// issue 11's fault harness (BENCHMARKS.md R4, R6, R17, R18, R19 and the ledger of R5). 2 web + 2 worker server.ts
+// processes on one Postgres behind a sticky balancer, the simulator as Meta; signed webhooks, REST sends with
+// Idempotency-Key and Socket.io clients while a random web or worker process is killed with SIGKILL every few
+// seconds and started again, Postgres is restarted under them (R4) and Meta answers with errors for a while (R6).
+// Then the ledger check; exit 1 if it fails. The default (short) form is the one `npm test` runs: kills, one
+// Postgres fast restart and one 5xx period in about 3 minutes on 2 cores. --full runs every R4 and R6 mode with
+// more kills; --scale measures webhook ingest through the balancer with 1 web process against 2. --soak (R19)
+// runs no faults: steady ingest, sends and reads for MINUTES with retention periods shortened so their jobs show
+// (soak.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,6 +27,7 @@ import { sessionFor } from "@/tests/int/session-cookie";
 import {
   AUTH_SECRET,
   DEMO_NUMBER,
+  ensureBuildLocked,
   killMember,
   memberEnv,
   root,
@@ -60,6 +62,7 @@ import {
   type Check,
 } from "./ledger";
 import { runSendLoad, runWebhookLoad, startSocketClient, type SocketClient } from "./load";
+import { runReadLoad, SOAK_INTERVAL_MS, soakVerdict, startSoakSampler } from "./soak";
 
 const { values: args } = parseArgs({
   options: {
@@ -68,13 +71,28 @@ const { values: args } = parseArgs({
     scale: { type: "boolean", default: false },
     skew: { type: "boolean", default: false },
     "no-kills": { type: "boolean", default: false },
+    soak: { type: "string" },
+    // BENCHMARKS.md T1's webhook rate; the soak ingests at half of it ("T1 at 50 %").
+    "soak-rate": { type: "string", default: "300" },
     // Comma lists overriding the form's faults; "none" for no such fault.
     pg: { type: "string" },
     sim: { type: "string" },
   },
   allowPositionals: true,
 });
-const FORM = args.scale ? "scale" : args.full ? "full" : "short";
+const FORM = args.soak !== undefined ? "soak" : args.scale ? "scale" : args.full ? "full" : "short";
+const SOAK_MINUTES = Number(args.soak ?? 0);
+const SOAK_RATE = Number(args["soak-rate"]);
+if (FORM === "soak" && !(SOAK_MINUTES > 0 && SOAK_RATE > 0))
+  throw new Error("--soak takes a number of minutes (and --soak-rate a webhook rate per second)");
+// The soak's shortened retention: webhook bodies after 36 s (the purge job runs every minute, as in
+// production), completed jobs archived after 60 s (pg-boss's minimum with cron) and deleted 60 s later.
+const SOAK_ENV = {
+  WEBHOOK_EVENTS_RETENTION_HOURS: "0.01",
+  JOBS_ARCHIVE_AFTER_SECONDS: "60",
+  JOBS_DELETE_AFTER_SECONDS: "60",
+};
+const SOAK_PURGE_EVERY_SECONDS = 60;
 type Plan = {
   loadSeconds: number;
   killEveryMs: number;
@@ -119,6 +137,19 @@ const PLANS: Record<typeof FORM, Plan> = {
     pg: ["fast"],
     sim: [{ kind: "5xx", seconds: 10 }],
     reconnectBudgetMs: 30_000,
+  },
+  // R19: no kills, no faults; sends at an agent team's pace over customers enough that none exceeds Meta's
+  // pair rate (one per 6 s sustained) however long it runs.
+  soak: {
+    loadSeconds: SOAK_MINUTES * 60,
+    killEveryMs: 0,
+    webhookRate: SOAK_RATE / 2,
+    sendsPerSecond: 2,
+    customers: [16, 8],
+    sockets: 2,
+    pg: [],
+    sim: [],
+    reconnectBudgetMs: 10_000,
   },
   scale: {
     loadSeconds: 20,
@@ -239,15 +270,16 @@ async function main(): Promise<boolean> {
       child: null,
       logFile: path.join(logDir, `${m.name}-0.log`),
       kills: [],
-      ...(skew
-        ? {
-            extraEnv: {
+      extraEnv: {
+        ...(FORM === "soak" ? SOAK_ENV : {}),
+        ...(skew
+          ? {
               NODE_OPTIONS:
                 `${process.env.NODE_OPTIONS ?? ""} --import=${path.join(import.meta.dirname, "skew-clock.mjs")}`.trim(),
               FAULTS_CLOCK_SKEW_MS: String(skew),
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
     };
   });
   const envOf = (m: Member) => memberEnv(m, db.url, db.dataDir, sim.url);
@@ -318,11 +350,33 @@ async function main(): Promise<boolean> {
   let loading = true;
   const until = () => !loading;
   const loadStarted = Date.now();
+  const readRecord = { latencies: [] as number[], failures: 0 };
+  const sampler =
+    FORM === "soak"
+      ? startSoakSampler({
+          pids: () => ({
+            ...Object.fromEntries(members.map((m) => [m.name, m.child?.pid])),
+            balancer: lb.pid,
+            simulator: sim.child.pid,
+            harness: process.pid,
+          }),
+          sql: () => sql,
+          csvPath: path.join(logDir, "soak-samples.csv"),
+          reads: readRecord,
+        })
+      : null;
+  const readRun =
+    FORM === "soak"
+      ? runReadLoad({ url: lb.url, apiKey, conversationIds, perSecond: 1, until, record: readRecord })
+      : Promise.resolve(0);
   const webhookRun = runWebhookLoad({
     url: `${lb.url}/api/webhooks/whatsapp`,
     rate: PLAN.webhookRate,
     people: 60,
     until,
+    onAck: sampler?.onAck,
+    // The soak runs for hours: a slow spell must not turn into a harness drowning in its own requests.
+    ...(FORM === "soak" ? { maxInFlight: 300 } : {}),
   });
   const sendRun = runSendLoad({
     url: lb.url,
@@ -462,7 +516,8 @@ async function main(): Promise<boolean> {
   // Every planned fault happens, even on a machine so slow the load ended first.
   await timeline;
   loading = false;
-  await Promise.all([killLoop, crashWatch]);
+  await sampler?.stop();
+  await Promise.all([killLoop, crashWatch, readRun]);
   const [webhooks, sends] = await Promise.all([webhookRun, sendRun]);
   await Promise.all(restarts);
   say(`load stopped: ${webhooks.posted} webhooks posted, ${sends.keys.size} sends; draining`);
@@ -538,6 +593,17 @@ async function main(): Promise<boolean> {
     checks.push(...(await simChecks(sql, simResults, sends)));
   }
   if (args.skew) checks.push(...(await checkTimestamps(sql, webhooks.acked)));
+  const soak = sampler
+    ? soakVerdict({
+        sampler,
+        webhookRate: PLAN.webhookRate,
+        retentionSeconds: Number(SOAK_ENV.WEBHOOK_EVENTS_RETENTION_HOURS) * 3600,
+        purgeEverySeconds: SOAK_PURGE_EVERY_SECONDS,
+        jobArchiveSeconds: Number(SOAK_ENV.JOBS_ARCHIVE_AFTER_SECONDS),
+        jobDeleteSeconds: Number(SOAK_ENV.JOBS_DELETE_AFTER_SECONDS),
+      })
+    : null;
+  if (soak) checks.push(...soak.checks);
   const leftovers = checks.every((c) => c.ok) ? [] : await describeLeftovers(sql);
 
   const messageItems = new Set(items.filter((i) => i.kind === "message").map((i) => i.wamid));
@@ -548,6 +614,17 @@ async function main(): Promise<boolean> {
   const ack = [...webhooks.ackLatencies].sort((a, b) => a - b);
   const p = (q: number) => Math.round(ack[Math.min(ack.length - 1, Math.floor(q * ack.length))] ?? 0);
 
+  if (soak) {
+    const purged = await sql<{ n: number }[]>`
+      select count(*)::int as n from webhook_events`.catch(() => [{ n: -1 }]);
+    console.log(
+      `\nSoak (R19): ${SOAK_MINUTES} min at ${PLAN.webhookRate} webhooks/s (T1 ${SOAK_RATE}/s at 50 %) + ${PLAN.sendsPerSecond} sends/s + list/thread reads, ${sampler!.samples.length} samples every ${SOAK_INTERVAL_MS / 1000} s in ${path.join(logDir, "soak-samples.csv")}`,
+    );
+    console.log(
+      `  retention       webhook_events ${SOAK_ENV.WEBHOOK_EVENTS_RETENTION_HOURS} h (purged every ${SOAK_PURGE_EVERY_SECONDS} s), pg-boss archive after ${SOAK_ENV.JOBS_ARCHIVE_AFTER_SECONDS} s, delete after ${SOAK_ENV.JOBS_DELETE_AFTER_SECONDS} s; webhook_events rows left after the drain ${purged[0]?.n}; achieved ${(webhooks.ackLatencies.length / PLAN.loadSeconds).toFixed(1)} acks/s (the poster waited ${Math.round(webhooks.stalledMs / 1000)} s on 300 unanswered requests)`,
+    );
+    for (const line of soak!.lines) console.log(`  ${line}`);
+  }
   console.log(`\nLedger (${FORM} form, ${elapsed()})`);
   for (const c of checks) console.log(`  ${c.ok ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
   if (leftovers.length) console.log(`\nLeft over\n${leftovers.map((l) => `  ${l}`).join("\n")}`);
@@ -574,10 +651,7 @@ Summary
 async function ensureBuild() {
   for (let attempt = 1; ; attempt++) {
     try {
-      execFileSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], {
-        cwd: root,
-        stdio: "inherit",
-      });
+      ensureBuildLocked();
       return;
     } catch (error) {
       if (attempt >= 8) throw error;

@@ -1,0 +1,81 @@
+import { sql } from "drizzle-orm";
+import { assertCan } from "@/lib/auth/permissions";
+import { dbOf, type Ctx } from "@/lib/db/context";
+
+// Rows per statement: each delete is one short statement, so ingest inserts and the drain's claims never
+// wait long behind it.
+const BATCH = 5_000;
+// Statements per run: a first run over months of rows stops after a million and the next run goes on,
+// so one job never outlives its expiry.
+const MAX_BATCHES = 200;
+
+export type WebhookEventsPurgeResult = { cutoff: string; deleted: number; batches: number };
+
+/**
+ * Deletes stored webhook bodies that were applied (or failed for good) longer than `olderThanHours` ago;
+ * pending rows are kept whatever their age, the drain still owes them. Within the period they are the
+ * replay source after a restore (docs/operations.md, BENCHMARKS.md R20). Walks the primary key in chunks
+ * of `batchSize` from the oldest row and stops at the first chunk that reaches rows inside the period:
+ * ids grow with received_at, so no index on received_at is needed and an idle run reads one chunk.
+ */
+export async function purgeWebhookEvents({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { olderThanHours: number; batchSize?: number; maxBatches?: number };
+}): Promise<WebhookEventsPurgeResult> {
+  assertCan(ctx.actor, "ingest:apply");
+  const batchSize = input.batchSize ?? BATCH;
+  const maxBatches = input.maxBatches ?? MAX_BATCHES;
+  const [now] = await dbOf(ctx).execute<{ cutoff: string }>(
+    sql`select (now() - make_interval(secs => ${input.olderThanHours * 3600}))::text as cutoff`,
+  );
+  const cutoff = now!.cutoff;
+  const result: WebhookEventsPurgeResult = { cutoff: new Date(cutoff).toISOString(), deleted: 0, batches: 0 };
+  let after = "0";
+  while (result.batches < maxBatches) {
+    // The status is checked on the deleted row itself too: a replay that set it back to pending meanwhile
+    // makes the delete skip it (the chunk's snapshot would not).
+    const [row] = await dbOf(ctx).execute<{
+      deleted: number;
+      seen: number;
+      last_id: string | null;
+      reached: boolean | null;
+    }>(sql`
+      with chunk as (
+        select id, status, received_at from webhook_events where id > ${after}::bigint order by id limit ${batchSize}
+      ), gone as (
+        delete from webhook_events w using chunk c
+        where w.id = c.id and c.status <> 'pending' and c.received_at < ${cutoff}::timestamptz
+          and w.status <> 'pending'
+        returning w.id
+      )
+      select (select count(*) from gone)::int as deleted, (select count(*) from chunk)::int as seen,
+        (select max(id) from chunk)::text as last_id,
+        (select bool_or(received_at >= ${cutoff}::timestamptz) from chunk) as reached`);
+    result.batches += 1;
+    result.deleted += row?.deleted ?? 0;
+    if (!row || row.seen < batchSize || row.reached || row.last_id === null) break;
+    after = row.last_id;
+  }
+  return result;
+}
+
+/**
+ * Send-rate bookkeeping (lib/messaging/rate-limiter.ts) keeps one row per number and per customer pair. A row
+ * whose theoretical arrival time is minutes in the past means a full bucket, the same as no row (the limiter
+ * inserts a missing key exactly as it updates an idle one), so such rows are dropped.
+ */
+export async function pruneSendRateLimits({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { idleMinutes: number };
+}): Promise<number> {
+  assertCan(ctx.actor, "ingest:apply");
+  const rows = await dbOf(ctx).execute(sql`
+    delete from send_rate_limits where tat < now() - make_interval(mins => ${input.idleMinutes}) returning key`);
+  return rows.length;
+}

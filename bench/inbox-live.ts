@@ -123,6 +123,39 @@ await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
 const page = await context.newPage();
 await page.goto(`${originA}/inbox?c=${watchedId}`);
 await page.getByTestId("thread").getByText("livebench--1-").first().waitFor({ timeout: 60_000 });
+// The page's API fetches from here on, by kind: every socket nudge costs a refetch, and a run where the
+// browser painted little or nothing shows why (fetches superseded before they land, queued behind one
+// another on the browser's six connections to the server, or refused: net::ERR_INSUFFICIENT_RESOURCES).
+type Fetches = { sent: number; done: number; ms: number[]; failed: Map<string, number> };
+const fetches = {
+  thread: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
+  list: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
+  other: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
+};
+const fetchKind = (url: string) =>
+  /\/api\/v1\/conversations\/[^/?]+\/messages/.test(url)
+    ? fetches.thread
+    : /\/api\/v1\/conversations\?/.test(url)
+      ? fetches.list
+      : url.includes("/api/")
+        ? fetches.other
+        : undefined;
+page.on("request", (r) => {
+  const f = fetchKind(r.url());
+  if (f) f.sent += 1;
+});
+page.on("requestfinished", (r) => {
+  const f = fetchKind(r.url());
+  if (!f) return;
+  f.done += 1;
+  // From the page asking (queueing included) to the last byte.
+  f.ms.push(r.timing().responseEnd);
+});
+page.on("requestfailed", (r) => {
+  const f = fetchKind(r.url());
+  const error = r.failure()?.errorText ?? "unknown";
+  if (f) f.failed.set(error, (f.failed.get(error) ?? 0) + 1);
+});
 await page.evaluate(() => {
   const seen: Record<string, { at: number; where: string }> = {};
   (window as unknown as { __live: typeof seen }).__live = seen;
@@ -223,8 +256,15 @@ const stats = (xs: number[]) => {
   return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), n: s.length };
 };
 const ack = stats(acks);
+// No samples is said as such, not printed as a 0 ms latency.
 const line = (label: string, r: ReturnType<typeof stats>, extra = "") =>
-  `  ${label.padEnd(34)} p50 ${fmt(r.p50).padStart(6)} ms  p95 ${fmt(r.p95).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  (${fmt(r.n)} samples${extra})`;
+  r.n === 0
+    ? `  ${label.padEnd(34)} ${"no samples".padEnd(47)} (0 samples${extra})`
+    : `  ${label.padEnd(34)} p50 ${fmt(r.p50).padStart(6)} ms  p95 ${fmt(r.p95).padStart(6)} ms  p99 ${fmt(r.p99).padStart(6)} ms  (${fmt(r.n)} samples${extra})`;
+const fetchLine = (label: string, f: Fetches) => {
+  const failed = [...f.failed].map(([error, n]) => `${fmt(n)} × ${error}`).join(", ") || "0 failed";
+  return line(label, stats(f.ms), `; ${fmt(f.sent)} sent, ${fmt(f.done)} done, ${failed}`);
+};
 const socket = stats(socketMs);
 const thread = stats(threadMs);
 console.log(`
@@ -236,6 +276,9 @@ ${line("POST → socket event (each client)", socket, `, ${fmt(socketMissed)} mi
 ${line("applied (tx start) → socket event", stats(fanoutMs))}
 ${line("POST → text painted in thread", thread, `, ${threadMissed} missed`)}
 ${line("POST → text painted in list row", stats(listMs))}
+${fetchLine("browser fetch: thread page", fetches.thread)}
+${fetchLine("browser fetch: list page", fetches.list)}
+${fetchLine("browser fetch: other API", fetches.other)}
   Ratio socket p95 / ack p95          ${(socket.p95 / Math.max(1, ack.p95)).toFixed(1)}   (T4 pass line: p95 ≤ 500 ms, p99 ≤ 1 s)
   Ratio browser p95 / ack p95         ${(thread.p95 / Math.max(1, ack.p95)).toFixed(1)}
   The sockets, the sender and the browser share these ${os.cpus().length} cores with both servers and Postgres.

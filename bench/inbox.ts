@@ -5,7 +5,8 @@ import os from "node:os";
 import postgres from "postgres";
 import { systemActor } from "@/lib/auth/actor";
 import { createApiKey } from "@/lib/api-keys";
-import { closeDb, getDb } from "@/lib/db/client";
+import { listConversations, listMessages } from "@/lib/conversations";
+import { closeDb, getDb, onDatabaseQuery } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { messagePageQuery } from "@/lib/conversations/queries";
 import { encodeCursor } from "@/lib/utils/cursor";
@@ -70,6 +71,17 @@ let pathTurn = 0;
 const list = () => get(listPath);
 const thread = () => get(threadPaths[pathTurn++ % threadPaths.length]!);
 
+// Statements per page (T7 "no N+1"): the server is a child process, so the same verbs its routes call run
+// here, in-process, against the same Postgres and filters, counted through the db client's query hook.
+const admin = { actor: systemActor("bench") };
+const listStatements = await statementsPerPage([10, 50, 100], (limit) =>
+  listConversations({ ctx: admin, input: { view: "all", status: "open", limit } }),
+);
+const threadStatements = await statementsPerPage([10, 50], (limit) =>
+  listMessages({ ctx: admin, input: { conversationId: big.id, limit } }),
+);
+const constant = (counts: number[]) => new Set(counts).size === 1;
+
 // Warm both paths (Next compiles routes lazily, Postgres caches pages), then measure each alone.
 await measure(list, 2);
 await measure(thread, 2);
@@ -96,8 +108,12 @@ ${line("List SQL floor", results.listFloor)}
 ${line("Thread API (newest + deep)", results.thread)}
 ${line("Thread SQL floor", results.threadFloor)}
   Ratio thread p95 API / SQL     ${(results.thread.p95 / results.threadFloor.p95).toFixed(1)}   (T7b pass line: API p95 ≤ 150 ms)
+  queries per list page          ${listStatements.join(" / ")} for 10 / 50 / 100 rows   ${constant(listStatements) ? "constant" : "NOT constant (N+1)"}
+  queries per thread page        ${threadStatements.join(" / ")} for 10 / 50 messages   ${constant(threadStatements) ? "constant" : "NOT constant (N+1)"}   (T7: constant query count per page)
 `);
-process.exit(results.list.errors + results.thread.errors > 0 ? 1 : 0);
+const failed =
+  results.list.errors + results.thread.errors > 0 || !constant(listStatements) || !constant(threadStatements);
+process.exit(failed ? 1 : 0);
 
 type Result = { p50: number; p95: number; p99: number; n: number; errors: number };
 
@@ -105,6 +121,23 @@ async function get(path: string) {
   const res = await fetch(`${base}${path}`, { headers: auth });
   const body = await res.text();
   if (!res.ok) throw new Error(`${path}: ${res.status} ${body.slice(0, 200)}`);
+}
+
+/** Statements one call sends at each page size; counted on a second call so pool connects stay out. */
+async function statementsPerPage(limits: number[], call: (limit: number) => Promise<unknown>) {
+  const counts: number[] = [];
+  for (const limit of limits) {
+    await call(limit);
+    let n = 0;
+    const stop = onDatabaseQuery(() => n++);
+    try {
+      await call(limit);
+    } finally {
+      stop();
+    }
+    counts.push(n);
+  }
+  return counts;
 }
 
 /** `CONCURRENCY` loops calling `call` for `seconds`; latency of each call. */

@@ -23,6 +23,35 @@ const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4, reports: 2 };
 // Twice the 180-day target (T8: 5 s): a report slower than that is cut off with a 503, not left to queue the rest.
 const REPORT_STATEMENT_TIMEOUT_MS = 10_000;
 
+// Statement listeners: the int test and bench:inbox count the statements one request issues, to prove a page
+// costs the same number of queries whatever its size (BENCHMARKS.md T7, no N+1). On globalThis like the pools.
+const listenersKey = Symbol.for("tandem.db.queryListeners");
+const listenerStore = globalThis as unknown as { [listenersKey]?: Set<(query: string) => void> };
+const queryListeners = (listenerStore[listenersKey] ??= new Set());
+const emitQuery = (_connection: number, query: string) => {
+  for (const listener of queryListeners) listener(query);
+};
+
+/**
+ * Calls `listener` with the text of every statement any pool sends; returns the unsubscribe.
+ * postgres.js's `debug` is switched on only while someone listens: with it on, every query captures a stack
+ * and errors carry their parameters as enumerable fields (which a logger would print), so it is off otherwise.
+ */
+export function onDatabaseQuery(listener: (query: string) => void): () => void {
+  queryListeners.add(listener);
+  setDebug();
+  return () => {
+    queryListeners.delete(listener);
+    setDebug();
+  };
+}
+
+/** Connections read `options.debug` per statement sent, so flipping it reaches the open pools too. */
+function setDebug() {
+  const debug = queryListeners.size > 0 ? emitQuery : false;
+  for (const h of Object.values(store[globalKey] ?? {})) h.sql.options.debug = debug;
+}
+
 export function databaseUrl(): string {
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set and embedded Postgres has not been started");
@@ -61,6 +90,7 @@ function handle(pool: Pool = "main"): Handle {
     // A restarted Postgres must not leave us with dead sockets forever (BENCHMARKS.md R4).
     idle_timeout: 60,
     connect_timeout: 10,
+    debug: queryListeners.size > 0 ? emitQuery : false,
     ...(pool === "reports" ? { connection: { statement_timeout: REPORT_STATEMENT_TIMEOUT_MS } } : {}),
   });
   const created = { url, sql, db: drizzle(sql, { schema }) };

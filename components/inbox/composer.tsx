@@ -1,7 +1,7 @@
 "use client";
 
 import { hashKey, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { CannedResponse } from "@/lib/client/inbox";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -75,7 +75,8 @@ const EMOJI = [
 const drafts = new Map<string, string>();
 const typingSentAt = new Map<string, number>();
 
-export function Composer({
+// Memoized: the thread re-renders on every scroll and measurement; the composer only for its own props.
+export const Composer = memo(function Composer({
   conversation,
   replyTo,
   onClearReply,
@@ -195,7 +196,7 @@ export function Composer({
       </div>
     </div>
   );
-}
+});
 
 type TextComposerHandle = { attach(files: File[]): boolean; restore(text: string): void };
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useImperativeHandle, useRef, useState, type Ref } from "react";
+import { memo, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { mayAssignOthers, type ConversationAction, type Person } from "@/lib/client/inbox";
 import { explainSendError } from "@/lib/client/send";
 import { conversationPriorities, type ConversationSummary } from "@/lib/conversations/schemas";
@@ -26,7 +26,8 @@ type Props = {
   ref?: Ref<HeaderHandle>;
 };
 
-export function ConversationHeader({ conversation, onLeave, ref }: Props) {
+// Memoized: the thread re-renders on every scroll and measurement; the header only when its conversation changes.
+export const ConversationHeader = memo(function ConversationHeader({ conversation, onLeave, ref }: Props) {
   const viewer = useViewer();
   const act = useConversationAction(conversation, viewer);
   const snoozeMenu = useRef<PopoverHandle>(null);
@@ -153,7 +154,7 @@ export function ConversationHeader({ conversation, onLeave, ref }: Props) {
       )}
     </div>
   );
-}
+});
 
 function StatusPill({ conversation }: { conversation: ConversationSummary }) {
   const text =

@@ -1,9 +1,9 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { memo, useCallback, useEffect, useRef } from "react";
 import type { ConversationSummary } from "@/lib/conversations/schemas";
-import { elapsed, initials, shortTime, slaBadge, windowBadge } from "@/lib/utils/format";
+import { elapsed, initials, slaBadge, windowBadge } from "@/lib/utils/format";
 import { LabelChip } from "./conversation-header";
 
 type Props = {
@@ -26,8 +26,15 @@ type Props = {
 // Every row has the same height (three lines, the last one for badges, empty or not): nothing jumps when a
 // row gains a label or a badge, and the virtualizer never has to measure.
 const ROW_HEIGHT = 84;
+// Rows kept above and below the viewport: enough that a fast wheel never shows blank space (each scroll
+// frame renders its new rows synchronously), few enough that the DOM stays small (T9: ≤ 60 row nodes).
+const OVERSCAN = 12;
+// Fetch the next page once the rendered rows come within a page (50) of the loaded end, so it has
+// arrived by the time a fast scroll gets there.
+const PREFETCH_ROWS = 50;
 
-export function ConversationList({
+// Memoized: the inbox re-renders for socket nudges, counts and the open thread; the list only for its own props.
+export const ConversationList = memo(function ConversationList({
   rows,
   loading,
   error,
@@ -42,18 +49,25 @@ export function ConversationList({
   now,
 }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  // Stable between renders with the same rows: a new function makes the virtualizer rebuild every
+  // row's measurement (thousands after a long scroll) on each scroll frame.
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? "more", [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length + (hasMore ? 1 : 0),
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 40,
-    getItemKey: (index) => rows[index]?.id ?? "more",
+    overscan: OVERSCAN,
+    getItemKey,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
 
   useEffect(() => {
-    if (hasMore && !loadingMore && lastIndex >= rows.length - 5) onLoadMore();
+    if (!hasMore || loadingMore || lastIndex < rows.length - PREFETCH_ROWS) return;
+    // Out of the scroll frame: this effect runs inside the synchronous scroll render, and starting a
+    // fetch there lengthens the frame. A newer frame replaces the timer, so one fetch starts.
+    const timer = setTimeout(onLoadMore, 0);
+    return () => clearTimeout(timer);
   }, [hasMore, loadingMore, lastIndex, rows.length, onLoadMore]);
 
   const activeIndex = activeId ? rows.findIndex((r) => r.id === activeId) : -1;
@@ -102,6 +116,9 @@ export function ConversationList({
                 right: 0,
                 height: ROW_HEIGHT,
                 transform: `translateY(${item.start}px)`,
+                // Fixed size, nothing drawn outside: the rows that scroll in are laid out and painted
+                // on their own, without re-laying out the rest of the list.
+                contain: "strict",
               }}
             >
               {c ? (
@@ -123,7 +140,7 @@ export function ConversationList({
       </div>
     </div>
   );
-}
+});
 
 const priorityMark: Record<ConversationSummary["priority"], { text: string; className: string } | null> = {
   low: null,
@@ -132,7 +149,22 @@ const priorityMark: Record<ConversationSummary["priority"], { text: string; clas
   urgent: { text: "Urgent", className: "bg-red-100 text-red-800" },
 };
 
-function Row({
+// Built once: toLocaleTimeString/DateString with options construct a formatter on every call, per row per render.
+const timeOfDay = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit" });
+const monthDay = new Intl.DateTimeFormat([], { month: "short", day: "numeric" });
+
+/** The row's time: the time of day for today's last message, else the date (as shortTime). */
+function rowTime(iso: string | null, now: number): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return date.toDateString() === new Date(now).toDateString()
+    ? timeOfDay.format(date)
+    : monthDay.format(date);
+}
+
+// Memoized with stable props (the conversation object only changes when its data does), so a scroll
+// frame renders just the rows that came into view and a click just the rows whose selection changed.
+const Row = memo(function Row({
   conversation: c,
   selected,
   active,
@@ -173,7 +205,7 @@ function Row({
             {c.contact.name}
           </span>
           <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
-            {shortTime(c.last_message_at)}
+            {rowTime(c.last_message_at, now)}
           </span>
         </span>
         <span className="flex items-center justify-between gap-2">
@@ -240,4 +272,4 @@ function Row({
       </span>
     </button>
   );
-}
+});

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useConnectionState } from "@/lib/client/connection";
 import {
   fetchConversation,
@@ -23,6 +23,9 @@ import { SearchBox, type SearchHandle } from "./search-box";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { Thread, type ThreadHandle } from "./thread";
 import { conversationKey } from "./use-conversation-action";
+
+// Its props are stable across list pages and socket nudges: a new page must not re-render the panel.
+const MemoContactPanel = memo(ContactPanel);
 
 export function Inbox({ viewer }: { viewer: Viewer }) {
   return (
@@ -56,6 +59,10 @@ function InboxScreen() {
     getNextPageParam: (last) => last.next_cursor,
   });
   const counts = useQuery({ queryKey: queryKeys.conversations.counts, queryFn: fetchCounts });
+  // Stable (the observer's methods are bound once), so the memoized list skips unrelated renders.
+  const { fetchNextPage, refetch } = list;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const retry = useCallback(() => void refetch(), [refetch]);
   const rows = useMemo(() => {
     // A row can move between pages while they refetch one by one: show it once.
     const seen = new Set<string>();
@@ -69,11 +76,14 @@ function InboxScreen() {
     return out;
   }, [list.data]);
 
-  const fromList = rows.find((r) => r.id === selectedId);
+  // A click repaints the list's selection at once; the thread (a whole new subtree) follows in a
+  // deferred, interruptible render, so the click never waits for it (INP) and a second click wins.
+  const threadId = useDeferredValue(selectedId);
+  const fromList = rows.find((r) => r.id === threadId);
   const selectedQuery = useQuery({
-    queryKey: conversationKey(selectedId ?? ""),
-    queryFn: () => fetchConversation(selectedId!),
-    enabled: Boolean(selectedId),
+    queryKey: conversationKey(threadId ?? ""),
+    queryFn: () => fetchConversation(threadId!),
+    enabled: Boolean(threadId),
     placeholderData: fromList,
   });
   const selected = selectedQuery.data ?? fromList ?? null;
@@ -160,7 +170,10 @@ function InboxScreen() {
         )
       )
         return;
-      const header = thread.current?.header() ?? null;
+      // While a switch is still rendering, the thread's handle is the previous conversation's: thread
+      // shortcuts wait for the new one rather than act on the wrong conversation.
+      const current = selectedId === threadId ? thread.current : null;
+      const header = current?.header() ?? null;
       switch (event.key) {
         case "j":
         case "ArrowDown":
@@ -193,9 +206,9 @@ function InboxScreen() {
           return toggleContact();
         case "r":
         case "n":
-          if (!thread.current) return;
+          if (!current) return;
           event.preventDefault();
-          return thread.current.setMode(event.key === "r" ? "reply" : "note");
+          return current.setMode(event.key === "r" ? "reply" : "note");
         case "e":
           if (!header) return;
           event.preventDefault();
@@ -212,7 +225,7 @@ function InboxScreen() {
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [move, select, cursorId, overlay, toggleContact]);
+  }, [move, select, cursorId, overlay, toggleContact, selectedId, threadId]);
 
   const teams = useTeams();
   const myTeams = viewer.teamIds.map((id) => ({
@@ -391,8 +404,8 @@ function InboxScreen() {
           onSelect={select}
           hasMore={Boolean(list.hasNextPage)}
           loadingMore={list.isFetchingNextPage}
-          onLoadMore={() => void list.fetchNextPage()}
-          onRetry={() => void list.refetch()}
+          onLoadMore={loadMore}
+          onRetry={retry}
           empty={filtered ? FILTERED_EMPTY : EMPTY[filters.view]}
           now={now}
         />
@@ -404,7 +417,7 @@ function InboxScreen() {
               <Thread key={selected.id} ref={thread} conversation={selected} />
             </div>
             {contactOpen ? (
-              <ContactPanel conversation={selected} onOpenConversation={select} onClose={toggleContact} />
+              <MemoContactPanel conversation={selected} onOpenConversation={select} onClose={toggleContact} />
             ) : (
               <button
                 type="button"
@@ -418,7 +431,7 @@ function InboxScreen() {
               </button>
             )}
           </div>
-        ) : selectedId && selectedQuery.error ? (
+        ) : threadId && selectedQuery.error ? (
           <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
             Could not open this conversation: {selectedQuery.error.message}
           </p>

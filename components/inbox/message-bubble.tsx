@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { memo } from "react";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { explainSendError } from "@/lib/client/send";
@@ -37,10 +38,20 @@ type Props = {
   };
 };
 
-export function MessageBubble({ message, quoted, onReply, onSendTemplate, pending }: Props) {
+// Built once: toLocaleTimeString with options constructs a formatter per call, per bubble per render.
+export const timeOfDay = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit" });
+
+// Memoized: a thread re-render (scroll, measurement, a new message) leaves the existing bubbles alone.
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  quoted,
+  onReply,
+  onSendTemplate,
+  pending,
+}: Props) {
   const outbound = message.direction === "outbound";
   const label = sourceLabel[message.source];
-  const time = new Date(message.timestamp).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = timeOfDay.format(new Date(message.timestamp));
   const canReply = Boolean(onReply && message.wamid && !message.revoked && !pending);
   const failedPending = pending?.item.state === "failed";
   return (
@@ -75,7 +86,7 @@ export function MessageBubble({ message, quoted, onReply, onSendTemplate, pendin
       {canReply && !outbound && <ReplyButton onClick={() => onReply?.(message)} />}
     </div>
   );
-}
+});
 
 function ReplyButton({ onClick }: { onClick: () => void }) {
   return (

@@ -30,8 +30,15 @@ export function threadRows(
   const rows: ThreadRow[] = [];
   let lastDay: string | null = null;
   let inHistory = false;
+  // One label per calendar day: dayLabel builds a date formatter per call, and a page holds 50 rows.
+  const labels = new Map<string, string>();
   items.forEach((item, index) => {
-    const day = dayLabel(item.at, options.now);
+    const calendarDay = new Date(item.at).toDateString();
+    let day = labels.get(calendarDay);
+    if (day === undefined) {
+      day = dayLabel(item.at, options.now);
+      labels.set(calendarDay, day);
+    }
     const isHistory = item.kind === "message" && item.message.source === "history";
     const dividers: Divider[] = [];
     if (day !== lastDay) dividers.push({ kind: "day", label: day });

@@ -3,9 +3,11 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import {
+  memo,
   useCallback,
   useEffect,
   useImperativeHandle,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -19,7 +21,7 @@ import type { ConversationSummary, MessageDto, Page, TimelineEventDto } from "@/
 import { Composer, type ComposerHandle, type ComposerMode } from "./composer";
 import { ConversationHeader, type HeaderHandle } from "./conversation-header";
 import { useNames } from "./inbox-context";
-import { MessageBubble } from "./message-bubble";
+import { MessageBubble, timeOfDay } from "./message-bubble";
 import { mentionSegments } from "./mentions";
 import { describeEvent, mergeTimeline, type Names } from "./timeline";
 import { flattenPages, HISTORY_DIVIDER, threadRows, type Divider, type ThreadRow } from "./thread-rows";
@@ -34,6 +36,7 @@ import {
 } from "./outbox";
 
 const PAGE_SIZE = 50;
+const ESTIMATED_ROW_PX = 64;
 /** Within this distance of the end the reader counts as "at the newest message". */
 const AT_BOTTOM_PX = 48;
 
@@ -45,7 +48,8 @@ export type ThreadHandle = {
   setMode(mode: ComposerMode): void;
 };
 
-export function Thread({
+// Memoized: the inbox re-renders for list pages and counts; the thread only when its conversation changes.
+export const Thread = memo(function Thread({
   conversation,
   onLeave,
   ref,
@@ -105,12 +109,23 @@ export function Thread({
     ],
     [items, hasOlder, unsettled],
   );
+  const loaded = !messages.isPending;
+  // Opening a conversation starts at its newest message: put the scroller at the end before the
+  // virtualizer (whose layout effects run after this one) reads its offset, so the first painted frame
+  // already holds the newest rows instead of rendering the oldest ones first and then scrolling.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (loaded && el) el.scrollTop = el.scrollHeight;
+  }, [loaded]);
   const virtualizer = useVirtualizer({
     count: listRows.length,
+    // The first render (before the scroller has been read) picks the rows at the end, too.
+    initialOffset: () => listRows.length * ESTIMATED_ROW_PX,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 64,
+    estimateSize: () => ESTIMATED_ROW_PX,
     getItemKey: (index) => listRows[index]?.key ?? index,
-    overscan: 10,
+    // A switch mounts every rendered row: a few beyond the viewport are enough for wheel scrolling.
+    overscan: 6,
     // The list's own top and bottom space, known to the virtualizer (CSS padding would skew its offsets).
     paddingStart: 16,
     paddingEnd: 16,
@@ -146,8 +161,7 @@ export function Thread({
   useEffect(() => {
     settlePending(conversation.id, rows);
   }, [conversation.id, rows, pending]);
-  // Opening a conversation starts at its newest message.
-  const loaded = !messages.isPending;
+  // Then once more after the rows near it have been measured.
   useEffect(() => {
     if (!loaded) return;
     seenLastKey.current = undefined;
@@ -370,10 +384,10 @@ export function Thread({
       )}
     </div>
   );
-}
+});
 
 /** A day ("Yesterday") or the start of messages imported from the owner's phone. */
-function DividerRow({ divider }: { divider: Divider }) {
+const DividerRow = memo(function DividerRow({ divider }: { divider: Divider }) {
   if (divider.kind === "day")
     return (
       <div data-testid="day-divider" className="py-3 text-center">
@@ -389,11 +403,11 @@ function DividerRow({ divider }: { divider: Divider }) {
       <span className="h-px flex-1 bg-slate-300 dark:bg-slate-700" />
     </div>
   );
-}
+});
 
 /** A system row: "Ann assigned this to Bob", "Resolved by Ann", "Label VIP added". */
-function TimelineRow({ event, names }: { event: TimelineEventDto; names: Names }) {
-  const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const TimelineRow = memo(function TimelineRow({ event, names }: { event: TimelineEventDto; names: Names }) {
+  const time = timeOfDay.format(new Date(event.at));
   return (
     <div data-testid="timeline-event" data-type={event.type} className="my-2 flex justify-center">
       <p className="max-w-[80%] rounded-md bg-white/70 px-2.5 py-1 text-center text-xs text-slate-600 shadow-sm dark:bg-slate-800 dark:text-slate-300">
@@ -401,10 +415,10 @@ function TimelineRow({ event, names }: { event: TimelineEventDto; names: Names }
       </p>
     </div>
   );
-}
+});
 
 /** A private note: yellow, full width of the bubble column, with its author and @mentions marked. */
-function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names }) {
+const NoteBubble = memo(function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names }) {
   const data = (event.data ?? {}) as { body?: unknown; mentions?: unknown };
   const body = typeof data.body === "string" ? data.body : "";
   const mentioned = Array.isArray(data.mentions)
@@ -415,7 +429,7 @@ function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names })
     mentioned.filter((n): n is string => Boolean(n)),
   );
   const author = event.actor_id === names.me ? "You" : (event.actor_name ?? "Someone");
-  const time = new Date(event.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = timeOfDay.format(new Date(event.at));
   return (
     <div data-testid="note" className="my-1.5 flex justify-center">
       <div className="w-full max-w-[80%] rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm shadow-sm dark:bg-amber-950">
@@ -443,7 +457,7 @@ function NoteBubble({ event, names }: { event: TimelineEventDto; names: Names })
       </div>
     </div>
   );
-}
+});
 
 /** The bubble of a send the server has not answered yet, shaped like the message it will become. */
 function pendingMessage(item: OutboxItem): MessageDto {

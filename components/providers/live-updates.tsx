@@ -1,12 +1,13 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { tabSocket } from "@/lib/client/socket";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useConnectionStore } from "@/lib/client/connection";
 import { emitNotification } from "@/lib/client/notification-bus";
 import type { ConversationChanged, NotificationCreated } from "@/lib/realtime/events";
+import { RefetchCoalescer } from "./refetch-coalescer";
 
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
@@ -19,6 +20,16 @@ export function LiveUpdates() {
     let signedOut = false;
     let connectedBefore = socket.connected;
     if (socket.connected) setState("live");
+    // A plain invalidate per nudge cancels the fetch in flight and starts another (the cancelled request
+    // keeps its connection): at 50 nudges/s the tab exhausts the browser's sockets. One fetch per key at a time.
+    const coalescer = new RefetchCoalescer();
+    const refetch = (queryKey: QueryKey) =>
+      void coalescer.request(JSON.stringify(queryKey), async () => {
+        // Joining a fetch started elsewhere (focus, a mutation) may predate this nudge: go once more after it.
+        const joined = queryClient.isFetching({ queryKey }) > 0;
+        await queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
+        return joined;
+      });
     const onConnect = () => {
       setState("live");
       if (connectedBefore) void queryClient.invalidateQueries();
@@ -40,13 +51,13 @@ export function LiveUpdates() {
     const onNumber = () => void queryClient.invalidateQueries({ queryKey: queryKeys.numbers });
     const onCampaign = () => void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
     const onNotification = (event: NotificationCreated) => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
+      refetch(queryKeys.notifications);
+      refetch(queryKeys.conversations.all);
       emitNotification(event);
     };
     const onConversation = (event: ConversationChanged) => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.messages(event.conversation_id) });
+      refetch(queryKeys.conversations.all);
+      refetch(queryKeys.messages(event.conversation_id));
     };
     socket.on("connect", onConnect);
     socket.on("session.ended", onSessionEnded);

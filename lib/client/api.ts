@@ -11,6 +11,10 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * `init.signal` (e.g. TanStack's query-function `signal`) aborts the request on the wire, so a cancelled
+ * refetch frees its connection instead of queueing the next ones behind it.
+ */
 export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
@@ -25,6 +29,8 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
     window.location.href = `/sign-in?next=${encodeURIComponent(window.location.pathname)}`;
   }
   const body: unknown = await response.json().catch(() => null);
+  // An abort while reading the body lands in the catch above: reject, never hand back `null` as data.
+  init?.signal?.throwIfAborted();
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } & Record<string, unknown> } | null)
       ?.error;

@@ -43,6 +43,8 @@ const PRESENCE_HEARTBEAT_MS = 60_000;
  * Socket.io on the app's HTTP server. Joins are decided by the same permissions as HTTP reads. The Postgres
  * adapter keeps server-side operations (disconnecting a user's sockets, fetchSockets) working across instances.
  */
+const POOL_END_MS = 1_000;
+
 export async function attachRealtime(httpServer: HttpServer, databaseUrl: string) {
   const pool = createPgPool(databaseUrl, 2, "tandem-realtime");
   const io: TandemServer = new Server(httpServer, {
@@ -156,7 +158,12 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
       await subscription.unlisten().catch(() => {});
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await pool.end().catch(() => {});
+      // Bounded: the adapter releases its LISTEN client on close only once that client finished connecting;
+      // one still connecting (or reconnecting) stays checked out and pg's Pool.end() would wait for ever.
+      await Promise.race([
+        pool.end().catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, POOL_END_MS)),
+      ]);
     },
   };
 }

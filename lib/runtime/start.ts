@@ -6,6 +6,7 @@ import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { listenForJobs, startBoss, stopBoss } from "@/lib/jobs/boss";
 import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
+import { startIngestThread } from "@/lib/jobs/ingest-thread";
 import { startWebhookDispatcher } from "@/lib/integrations";
 import { startSendSweep } from "@/lib/messaging";
 import { syncTemplates } from "@/lib/templates";
@@ -87,8 +88,12 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   if (isWorker) {
     await startWorkers(boss);
     stops.unshift({ name: "job wake-ups", stop: await listenForJobs() });
-    startIngestDrain();
-    stops.unshift({ name: "ingest", stop: stopIngestDrain });
+    // With web on this process too, the lanes get a thread of their own (see startIngestThread).
+    if (env.ROLE === "all") stops.unshift({ name: "ingest", stop: await startIngestThread(log) });
+    else {
+      startIngestDrain();
+      stops.unshift({ name: "ingest", stop: stopIngestDrain });
+    }
     stops.unshift({ name: "send sweep", stop: startSendSweep({ actor: systemActor("send-sweep") }) });
     stops.unshift({
       name: "integration webhooks",

@@ -54,11 +54,14 @@ function InboxScreen() {
   const params = useMemo(() => listParams(filters), [filters]);
   const list = useInfiniteQuery({
     queryKey: queryKeys.conversations.page(params),
-    queryFn: ({ pageParam }) => fetchConversationPage(params, pageParam),
+    queryFn: ({ pageParam, signal }) => fetchConversationPage(params, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
-  const counts = useQuery({ queryKey: queryKeys.conversations.counts, queryFn: fetchCounts });
+  const counts = useQuery({
+    queryKey: queryKeys.conversations.counts,
+    queryFn: ({ signal }) => fetchCounts(signal),
+  });
   // Stable (the observer's methods are bound once), so the memoized list skips unrelated renders.
   const { fetchNextPage, refetch } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
@@ -82,7 +85,7 @@ function InboxScreen() {
   const fromList = rows.find((r) => r.id === threadId);
   const selectedQuery = useQuery({
     queryKey: conversationKey(threadId ?? ""),
-    queryFn: () => fetchConversation(threadId!),
+    queryFn: ({ signal }) => fetchConversation(threadId!, signal),
     enabled: Boolean(threadId),
     placeholderData: fromList,
   });

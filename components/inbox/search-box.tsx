@@ -44,7 +44,7 @@ export function SearchBox({
 
   const results = useQuery({
     queryKey: queryKeys.conversations.search(query),
-    queryFn: () => searchInbox(query),
+    queryFn: ({ signal }) => searchInbox(query, signal),
     enabled: query.length >= 2,
     staleTime: 10_000,
   });

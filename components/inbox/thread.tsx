@@ -68,18 +68,19 @@ export const Thread = memo(function Thread({
   // loaded page in turn from the newest, so the pages stay contiguous (no gap after a long disconnect).
   const messages = useInfiniteQuery({
     queryKey: queryKeys.messages(conversation.id),
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam, signal }) =>
       api<Page<MessageDto>>(
         `/api/v1/conversations/${conversation.id}/messages?limit=${PAGE_SIZE}${
           pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""
         }`,
+        { signal },
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor,
   });
   const events = useQuery({
     queryKey: queryKeys.events(conversation.id),
-    queryFn: () => fetchTimeline(conversation.id),
+    queryFn: ({ signal }) => fetchTimeline(conversation.id, signal),
   });
   const markRead = useMutation({
     mutationFn: () => api(`/api/v1/conversations/${conversation.id}/read`, { method: "POST" }),

@@ -3,29 +3,13 @@ import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { GET as getRoute, PUT as putRoute } from "@/app/api/v1/csat/settings/route";
-import { systemActor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { getSetting } from "@/lib/settings";
-import { createUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import type { CsatSettingsDto } from "./schemas";
 
 useTestDatabase();
-const system = { actor: systemActor("test") };
-
-async function cookieOf(role: "admin" | "supervisor") {
-  const user = await createUser({
-    ctx: system,
-    input: {
-      email: `${role}-${crypto.randomUUID()}@example.com`,
-      name: role,
-      role,
-      password: "correct horse battery staple",
-    },
-  });
-  return sessionCookieFor(user.id);
-}
 
 const request = (method: string, cookie: string, body?: unknown) =>
   new NextRequest("http://localhost/api/v1/csat/settings", {
@@ -60,8 +44,8 @@ async function template(status: string, quickReplies: number) {
 
 describe("CSAT settings", () => {
   it("admins switch it on, edit the question, labels and template (audited); 403 and 422 change nothing", async () => {
-    const admin = await cookieOf("admin");
-    const supervisor = await cookieOf("supervisor");
+    const admin = await cookieForNewUser("admin");
+    const supervisor = await cookieForNewUser("supervisor");
     const approved = await template("APPROVED", 3);
     const pending = await template("PENDING", 3);
     const noButtons = await template("APPROVED", 0);

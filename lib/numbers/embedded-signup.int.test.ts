@@ -8,9 +8,8 @@ import { getDb } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { registerSignupCode } from "@/lib/simulator/graph";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
-import { createUser } from "@/lib/users";
 import { TEST_APP_SECRET, useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { openNumberToken, setSignupSettings } from "./index";
 
 useTestDatabase();
@@ -40,19 +39,6 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function cookieOf(role: "admin" | "supervisor") {
-  const user = await createUser({
-    ctx: system,
-    input: {
-      email: `${role}-${crypto.randomUUID()}@example.com`,
-      name: role,
-      role,
-      password: "correct horse battery staple",
-    },
-  });
-  return sessionCookieFor(user.id);
-}
-
 const post = (cookie: string, body: unknown) =>
   signupRoute(
     new NextRequest("http://localhost/api/v1/numbers/embedded-signup", {
@@ -72,8 +58,8 @@ type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 describe("POST /api/v1/numbers/embedded-signup", () => {
   it("exchanges Meta's code for a sealed token and connects the number; bad codes are a clear 4xx", async () => {
-    const admin = await cookieOf("admin");
-    const supervisor = await cookieOf("supervisor");
+    const admin = await cookieForNewUser("admin");
+    const supervisor = await cookieForNewUser("supervisor");
 
     const unconfigured = await post(admin, signup(numbers[0]!, "sim-signup-early"));
     expect(unconfigured.status).toBe(409);
@@ -138,7 +124,7 @@ describe("POST /api/v1/numbers/embedded-signup", () => {
   });
 
   it("a wrong app secret is a configuration error naming it, not the admin's input", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     await setSignupSettings({ ctx: system, input: { app_id: APP_ID, config_id: "987654321" } });
     setRuntimeEnv({ META_APP_SECRET: "not-the-app-secret" });
     try {

@@ -26,12 +26,13 @@ import { freePort } from "@/lib/runtime/free-port";
 import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
 import {
   AUTH_SECRET,
-  ensureBuildLocked,
+  ensureBuild,
   root,
   SECRET,
   SIM_TOKEN,
   startDatabase,
   startSimulatorProcess,
+  waitFor,
 } from "./cluster";
 import { ackedSimItems, checkWebhooks, type Check } from "./ledger";
 import { runSendLoad, runWebhookLoad } from "./load";
@@ -48,7 +49,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-restore-logs-"));
 
 async function main(): Promise<boolean> {
-  await ensureBuild();
+  await ensureBuild(say);
   const db = await startDatabase(() => {});
   cleanups.push(db.stop);
   setRuntimeEnv({ DATABASE_URL: db.url, AUTH_SECRET, META_APP_SECRET: SECRET });
@@ -300,30 +301,6 @@ async function cli(
   const file = args[args.indexOf("--out") + 1];
   const bytes = args.includes("--out") && file ? fs.statSync(file).size : 0;
   return { out, ms: performance.now() - started, bytes };
-}
-
-/** Builds when sources changed; another engineer's build in progress (or broken half-edit) is waited out. */
-async function ensureBuild() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      ensureBuildLocked();
-      return;
-    } catch (error) {
-      if (attempt >= 8) throw error;
-      say(`build failed (attempt ${attempt}); trying again in 30 s`);
-      await sleep(30_000);
-    }
-  }
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 let ok = false;

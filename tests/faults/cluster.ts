@@ -48,6 +48,38 @@ export function ensureBuildLocked(): void {
   execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 }
 
+/**
+ * The production build, rebuilt when sources changed. On a shared checkout another `next build` (an e2e run)
+ * may hold the build directory, or someone's half-saved file may break it for a moment: tried again a few times.
+ */
+export async function ensureBuild(say: (line: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      ensureBuildLocked();
+      return;
+    } catch (error) {
+      if (attempt >= 8) throw error;
+      say(`build failed (attempt ${attempt}); trying again in 30 s`);
+      await sleep(30_000);
+    }
+  }
+}
+
+/** Polls `fn` every 200 ms until it returns a value (errors count as not yet), or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
 /** Whether this process or one of its ancestors has `file` open (as flock(1) keeps its lock file). */
 function ancestorHolds(file: string): boolean {
   for (let pid = process.pid; pid > 1;) {

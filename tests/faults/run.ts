@@ -27,7 +27,7 @@ import { sessionFor } from "@/tests/int/session-cookie";
 import {
   AUTH_SECRET,
   DEMO_NUMBER,
-  ensureBuildLocked,
+  ensureBuild,
   killMember,
   memberEnv,
   root,
@@ -39,6 +39,7 @@ import {
   startMember,
   startSimulatorProcess,
   type Member,
+  waitFor,
 } from "./cluster";
 import {
   postgresFault,
@@ -209,7 +210,7 @@ async function cleanup() {
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 
 async function main(): Promise<boolean> {
-  await ensureBuild();
+  await ensureBuild(say);
   say(
     `${FORM} form: ${PLAN.loadSeconds} s of load, ${PLAN.killEveryMs ? `a kill every ${PLAN.killEveryMs / 1000} s` : "no kills"}, Postgres faults [${PLAN.pg.join(", ")}], Meta faults [${PLAN.sim.map((f) => f.kind).join(", ")}]${args.skew ? ", clocks skewed ±5 min" : ""}, ${os.cpus().length} cores`,
   );
@@ -292,7 +293,7 @@ async function main(): Promise<boolean> {
       await startMember(m, envOf(m));
     } catch (error) {
       say(`${m.name} failed to start (${(error as Error).message.split("\n")[1] ?? ""}); trying again`);
-      await ensureBuild();
+      await ensureBuild(say);
       await startMember(m, envOf(m));
     }
   };
@@ -644,23 +645,6 @@ Summary
   return checks.every((c) => c.ok);
 }
 
-/**
- * The production build, rebuilt when sources changed. On a shared checkout another `next build` (an e2e run)
- * may hold the build directory, or someone's half-saved file may break it for a moment: tried again a few times.
- */
-async function ensureBuild() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      ensureBuildLocked();
-      return;
-    } catch (error) {
-      if (attempt >= 8) throw error;
-      say(`build failed (attempt ${attempt}); trying again in 30 s`);
-      await sleep(30_000);
-    }
-  }
-}
-
 function machine() {
   return `${os.cpus().length} cores, load average ${os
     .loadavg()
@@ -822,16 +806,6 @@ async function conversationOf(sql: postgres.Sql, phone: string, pnid: string) {
     join phone_numbers n on n.id = c.phone_number_id
     where k.phone = ${phone} and n.phone_number_id = ${pnid}`;
   return row?.id;
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 let ok = false;

@@ -1,9 +1,12 @@
+import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
+import { systemActor } from "@/lib/auth/actor";
 import { createSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env.js";
+import { createUser } from "@/lib/users";
 
 const COOKIE = "authjs.session-token";
 
@@ -30,6 +33,20 @@ export async function sessionFor(
 
 export async function sessionCookieFor(userId: string, options?: Parameters<typeof sessionFor>[1]) {
   return (await sessionFor(userId, options)).cookie;
+}
+
+/** A new user with `role`, signed in: the cookie header of its session. */
+export async function cookieForNewUser(role: "admin" | "supervisor" | "agent"): Promise<string> {
+  const user = await createUser({
+    ctx: { actor: systemActor("test") },
+    input: {
+      email: `${role}-${crypto.randomUUID()}@example.com`,
+      name: role,
+      role,
+      password: "correct horse battery staple",
+    },
+  });
+  return sessionCookieFor(user.id);
 }
 
 /** Just the cookie for given claims (to test forged or stale tokens). */

@@ -1,7 +1,16 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import {
+  memo,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { useConnectionState } from "@/lib/client/connection";
 import {
   fetchConversation,
@@ -91,6 +100,23 @@ function InboxScreen() {
   });
   const selected = selectedQuery.data ?? fromList ?? null;
 
+  // A thread shortcut pressed while a switch is still rendering waits for the new thread instead of
+  // being dropped or acting on the previous conversation. State is read through refs set at commit:
+  // a deferred render paints before its passive effects re-register the key listener.
+  const switching = useRef(false);
+  const queuedAction = useRef<((handle: ThreadHandle) => void) | null>(null);
+  useLayoutEffect(() => {
+    switching.current = selectedId !== threadId;
+    if (switching.current || !thread.current || !queuedAction.current) return;
+    const action = queuedAction.current;
+    queuedAction.current = null;
+    action(thread.current);
+  }, [selectedId, threadId, selected?.id]);
+  const onThread = useCallback((action: (handle: ThreadHandle) => void) => {
+    if (!switching.current && thread.current) action(thread.current);
+    else queuedAction.current = action;
+  }, []);
+
   // ?c=<id> opens a conversation (links, reloads); ?view= keeps the view across reloads.
   useEffect(() => {
     const url = new URLSearchParams(window.location.search);
@@ -103,6 +129,7 @@ function InboxScreen() {
   }, []);
 
   const select = useCallback((id: string) => {
+    queuedAction.current = null;
     setSelectedId(id);
     setCursorId(id);
     const url = new URL(window.location.href);
@@ -173,10 +200,11 @@ function InboxScreen() {
         )
       )
         return;
-      // While a switch is still rendering, the thread's handle is the previous conversation's: thread
-      // shortcuts wait for the new one rather than act on the wrong conversation.
-      const current = selectedId === threadId ? thread.current : null;
-      const header = current?.header() ?? null;
+      const threadShortcut = (action: (handle: ThreadHandle) => void) => {
+        if (!selectedId) return;
+        event.preventDefault();
+        onThread(action);
+      };
       switch (event.key) {
         case "j":
         case "ArrowDown":
@@ -208,27 +236,21 @@ function InboxScreen() {
           event.preventDefault();
           return toggleContact();
         case "r":
-        case "n":
-          if (!current) return;
-          event.preventDefault();
-          return current.setMode(event.key === "r" ? "reply" : "note");
+        case "n": {
+          const mode = event.key === "r" ? "reply" : "note";
+          return threadShortcut((t) => t.setMode(mode));
+        }
         case "e":
-          if (!header) return;
-          event.preventDefault();
-          return header.resolve();
+          return threadShortcut((t) => t.header()?.resolve());
         case "a":
-          if (!header) return;
-          event.preventDefault();
-          return header.assignToMe();
+          return threadShortcut((t) => t.header()?.assignToMe());
         case "s":
-          if (!header) return;
-          event.preventDefault();
-          return header.openSnooze();
+          return threadShortcut((t) => t.header()?.openSnooze());
       }
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [move, select, cursorId, overlay, toggleContact, selectedId, threadId]);
+  }, [move, select, cursorId, overlay, toggleContact, selectedId, onThread]);
 
   const teams = useTeams();
   const myTeams = viewer.teamIds.map((id) => ({
@@ -265,48 +287,48 @@ function InboxScreen() {
                 id: "reopen",
                 group: "Conversation",
                 label: "Reopen",
-                run: () => thread.current?.header()?.run({ kind: "reopen" }),
+                run: () => onThread((t) => t.header()?.run({ kind: "reopen" })),
               }
             : {
                 id: "resolve",
                 group: "Conversation",
                 label: "Resolve",
                 hint: "e",
-                run: () => thread.current?.header()?.resolve(),
+                run: () => onThread((t) => t.header()?.resolve()),
               },
           {
             id: "assign",
             group: "Conversation",
             label: "Assign to me",
             hint: "a",
-            run: () => thread.current?.header()?.assignToMe(),
+            run: () => onThread((t) => t.header()?.assignToMe()),
           },
           {
             id: "assign-menu",
             group: "Conversation",
             label: "Assign to…",
-            run: () => thread.current?.header()?.openAssign(),
+            run: () => onThread((t) => t.header()?.openAssign()),
           },
           {
             id: "snooze",
             group: "Conversation",
             label: "Snooze…",
             hint: "s",
-            run: () => thread.current?.header()?.openSnooze(),
+            run: () => onThread((t) => t.header()?.openSnooze()),
           },
           {
             id: "reply",
             group: "Conversation",
             label: "Reply",
             hint: "r",
-            run: () => thread.current?.setMode("reply"),
+            run: () => onThread((t) => t.setMode("reply")),
           },
           {
             id: "note",
             group: "Conversation",
             label: "Write a note",
             hint: "n",
-            run: () => thread.current?.setMode("note"),
+            run: () => onThread((t) => t.setMode("note")),
           },
         ]
       : []),

@@ -26,7 +26,8 @@ export function LiveUpdates() {
     const refetch = (queryKey: QueryKey) =>
       void coalescer.request(JSON.stringify(queryKey), async () => {
         // Joining a fetch started elsewhere (focus, a mutation) may predate this nudge: go once more after it.
-        const joined = queryClient.isFetching({ queryKey }) > 0;
+        // Only active queries: invalidate refetches (and waits for) those, not a stale one still loading.
+        const joined = queryClient.isFetching({ queryKey, type: "active" }) > 0;
         await queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
         return joined;
       });

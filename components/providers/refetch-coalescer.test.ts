@@ -17,8 +17,8 @@ function harness() {
     const [run] = pending.splice(index, 1);
     if (how.fail) run!.fail(new Error("boom"));
     else run!.finish(how.again);
-    // The coalescer's follow-up starts a few microtasks after the settle.
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // The coalescer's follow-up starts after it yields to the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   };
   return { started, pending, refetch, finish };
 }
@@ -109,5 +109,16 @@ describe("refetch coalescer", () => {
     void coalescer.request("k", run("third"));
     await done;
     expect(calls).toEqual(["first", "third"]);
+  });
+
+  it("ends when a refetch settles at once and keeps asking to go again (no microtask spin)", async () => {
+    const coalescer = new RefetchCoalescer();
+    let runs = 0;
+    await coalescer.request("k", async () => {
+      runs++;
+      return true;
+    });
+    expect(runs).toBe(2);
+    expect(coalescer.running("k")).toBe(false);
   });
 });

@@ -34,6 +34,7 @@ export class RefetchCoalescer {
 
   async #drain(key: string, entry: Entry) {
     try {
+      let followUp = false;
       for (;;) {
         entry.dirty = false;
         let again = false;
@@ -42,7 +43,13 @@ export class RefetchCoalescer {
         } catch {
           // The query cache keeps the error for the UI; the next nudge (or the dirty flag) retries.
         }
+        // "Again" buys one follow-up, not a chain: a run that settles at once and keeps asking (it joined
+        // a fetch that cannot finish while we spin) would otherwise starve the page in microtasks.
+        again = again && !followUp;
         if (!entry.dirty && !again) return;
+        followUp = !entry.dirty;
+        // Let the event loop run (responses, input) before the next run.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     } finally {
       this.#keys.delete(key);

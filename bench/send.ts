@@ -299,6 +299,10 @@ async function main() {
     const limited = log.filter(
       (r) => (r.response as { error?: { code?: number } })?.error?.code === 130429,
     ).length;
+    // Each refused send goes back to the queue as a new job: jobs per send shows how much of the queue's
+    // work was waiting rather than sending (1.0 = none).
+    const [jobs] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pgboss.job where name = 'message.send' and created_on >= ${new Date(since).toISOString()}`;
     const windowEnd = ok[0]! + SECONDS * 1000;
     const inWindow = ok.filter((at) => at < windowEnd).length;
     const rate = inWindow / SECONDS;
@@ -309,7 +313,7 @@ async function main() {
       busiest = Math.max(busiest, i - j + 1);
     }
     results.push(
-      `T5  limit ${String(limit).padStart(2)} msg/s: ${fmt(inWindow)} sent in the first ${SECONDS} s = ${fmt(rate, 2)} msg/s, ratio ${fmt(rate / limit, 3)}; all ${fmt(ok.length)} drained in ${fmt(drain, 1)} s (floor ${fmt((ok.length - 1) / limit, 1)} s); busiest 1 s window ${busiest} (limit ${limit}); 130429 × ${limited}`,
+      `T5  limit ${String(limit).padStart(2)} msg/s: ${fmt(inWindow)} sent in the first ${SECONDS} s = ${fmt(rate, 2)} msg/s, ratio ${fmt(rate / limit, 3)}; all ${fmt(ok.length)} drained in ${fmt(drain, 1)} s (floor ${fmt((ok.length - 1) / limit, 1)} s); busiest 1 s window ${busiest} (limit ${limit}); 130429 × ${limited}; send jobs per send ${fmt(jobs!.n / Math.max(1, ok.length), 2)}`,
     );
     console.log(results.at(-1));
   }

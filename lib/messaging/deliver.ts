@@ -25,7 +25,7 @@ import {
 import { scheduleSend } from "./schedule";
 import { backoffMs, describeSendError, type SendErrorInfo } from "@/lib/whatsapp/send-errors";
 import { buildSendBody, type OutboundMessageInput, type ResolvedOutbound } from "./send-payload";
-import { toTemplateSendInput } from "./send-message";
+import { SEND_PRIORITY, toTemplateSendInput } from "./send-message";
 import { buildTemplateComponents, checkTemplateSendable } from "./template-params";
 
 /** A claimed send is the worker's for this long; longer than a Graph call may take (GRAPH_SEND_TIMEOUT_MS). */
@@ -48,6 +48,8 @@ const BOT_REPLY_PAIR_BURST = 15;
 const BOT_REPLY_FRESH_SECONDS = 60;
 const STOPPED_MARKETING = 131050;
 const BOT_PRIORITY = 1;
+// A campaign send's waitlist ticket is at most this far out (a bigger backlog re-tickets on its turn).
+const WAITLIST_MAX_MS = 60 * 60_000;
 const BOT_REPLY_DROPPED: Failure = {
   code: "bot_reply_dropped",
   title: "Not sent: a person took over from the bot",
@@ -156,7 +158,7 @@ export async function deliverMessage({
   );
   if (!started.ok) {
     await giveBackPair();
-    return release(ctx, send, started.retryAfterMs, false);
+    return release(ctx, send, await waitlistDelayMs(ctx, send, started.retryAfterMs), false);
   }
 
   try {
@@ -188,6 +190,25 @@ function countSlot(used: boolean) {
       `[messaging] number slots unused: ${slotStats.unused} of ${slotStats.taken} in ${Math.round((now - slotStats.since) / 1000)} s (sends woke too late for them)`,
     );
   Object.assign(slotStats, { taken: 0, unused: 0, since: now });
+}
+
+/**
+ * When a campaign send refused by its number's limiter should try again. Without this, every refused send
+ * of a backlog comes back as soon as the next slot frees, and all but one are refused again: at 5 msg/s a
+ * 1,500-send backlog made several jobs per second per send. A ticket on the number's waitlist (a second
+ * GCRA key, paced like the number) spreads them over the time the backlog needs, in the order refused.
+ * Agent and bot sends keep retrying at once: they run ahead of campaigns (job priority), not behind them.
+ */
+async function waitlistDelayMs(ctx: Ctx, send: Claimed, retryAfterMs: number): Promise<number> {
+  if (send.priority !== SEND_PRIORITY.campaign) return retryAfterMs;
+  const limit = send.send_rate_limit ?? defaultRateLimit(send.coexistence);
+  const ticket = await reserveSlot(dbOf(ctx), {
+    key: limiterKeys.waitlist(send.number_id),
+    intervalMs: numberIntervalMs(limit),
+    maxWaitMs: WAITLIST_MAX_MS,
+    leadMs: retryAfterMs,
+  });
+  return ticket.ok ? ticket.delayMs : ticket.retryAfterMs;
 }
 
 /** How many pair-rate tokens this send may use: agents and bot answers may burst, the rest is paced. */

@@ -123,6 +123,8 @@ export async function penalize(db: DbOrTx, input: { key: string; ms: number }): 
 export const limiterKeys = {
   number: (phoneNumberId: string) => `number:${phoneNumberId}`,
   pair: (phoneNumberId: string, recipient: string) => `pair:${phoneNumberId}:${recipient}`,
+  /** Turns for campaign sends the number's slots refused (deliver.ts waitlistDelayMs). */
+  waitlist: (phoneNumberId: string) => `waitlist:${phoneNumberId}`,
   user: (userId: string) => `user:${userId}`,
 };
 

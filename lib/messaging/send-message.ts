@@ -27,7 +27,7 @@ import {
 } from "./template-params";
 
 // Agents first, then bots, then campaigns when a number is at its limit.
-const SEND_PRIORITY = { agent: 0, bot: 1, campaign: 2 } as const;
+export const SEND_PRIORITY = { agent: 0, bot: 1, campaign: 2 } as const;
 
 export type SendResult = { message: MessageDto; replayed: boolean };
 

@@ -993,6 +993,47 @@ function stressedWorkerProcess(numberId: string, lanes: number): Promise<void> {
 }
 
 describe("the per-number limiter", () => {
+  it("campaign sends the number refuses take turns on its waitlist instead of all coming back at once", async () => {
+    await getDb().execute(sql`update phone_numbers set send_rate_limit = 5 where id = ${ids.B}`);
+    try {
+      for (let i = 0; i < 30; i++) {
+        const c = await customerConversation({ number: "B" });
+        await sendMessage({
+          ctx: system,
+          input: {
+            conversationId: c.conversationId,
+            idempotencyKey: `key-waitlist-${i}`,
+            message: { type: "text", text: `w${i}` },
+            source: "campaign",
+          },
+        });
+      }
+      // The number is 10 s behind (a 130429, or a backlog ahead): every send is refused and re-queued.
+      await getDb().execute(sql`
+        insert into send_rate_limits (key, tat) values (${limiterKeys.number(ids.B)}, clock_timestamp() + interval '10 seconds')`);
+      const outcomes = await drain();
+      const refused = outcomes.filter((o) => o === "retry").length;
+      expect(refused).toBe(30);
+      const rows = await getDb().execute<{ after_ms: number }>(sql`
+        select extract(epoch from s.next_attempt_at - clock_timestamp()) * 1000 as after_ms
+        from outbound_sends s join messages m on m.id = s.message_id
+        where m.idempotency_key like 'key-waitlist-%' and s.state = 'queued' order by s.next_attempt_at`);
+      const after = rows.map((r) => Number(r.after_ms));
+      expect(after).toHaveLength(refused);
+      // One turn per number slot (200 ms at 5/s), so they come back at the pace the number can send.
+      for (let i = 1; i < after.length; i++) expect(after[i]! - after[i - 1]!).toBeGreaterThan(150);
+      // The first turn is when the number's slots can take one more (10 s minus the 2 s a send may wait).
+      expect(after[0]!).toBeGreaterThan(7_000);
+      expect(after.at(-1)! - after[0]!).toBeGreaterThan(29 * 150);
+    } finally {
+      await getDb().execute(sql`delete from send_rate_limits where key like ${`%${ids.B}%`}`);
+      await getDb().execute(sql`
+        delete from outbound_sends s using messages m
+        where m.id = s.message_id and m.idempotency_key like 'key-waitlist-%' and s.state = 'queued'`);
+      await getDb().execute(sql`update phone_numbers set send_rate_limit = null where id = ${ids.B}`);
+    }
+  }, 60_000);
+
   it("never lets a 6th Graph request start within 1 s at 5 msg/s: three stressed worker processes, twelve claimers", async () => {
     // The simulator (in this process, not stressed) stamps each request as it arrives and refuses the 6th in
     // a second with 130429, as Meta does. Statuses are left out so this event loop stays free to stamp.

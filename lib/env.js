@@ -55,6 +55,13 @@ const schema = z.object({
     .number()
     .positive("must be more than 0")
     .default(30 * 24),
+  /** Settled outbound webhook deliveries (the integrations' delivery log) are kept this long, then purged. */
+  WEBHOOK_DELIVERIES_RETENTION_DAYS: z.coerce.number().positive("must be more than 0").default(30),
+  /**
+   * Sign-in attempts are kept this long. The purge never goes below the throttle's 15-minute window
+   * (lib/retention/logs.ts clamps it), and the audit log keeps its own record of each attempt.
+   */
+  SIGN_IN_ATTEMPTS_RETENTION_DAYS: z.coerce.number().positive("must be more than 0").default(30),
   /** pg-boss moves completed jobs from its job table to its archive after this (at least 60: its cron needs it). */
   JOBS_ARCHIVE_AFTER_SECONDS: z.coerce.number().int().min(60, "must be at least 60").default(3600),
   /** ...and deletes archived jobs after this. */

@@ -8,7 +8,13 @@ import { autoResolveInactive, wakeSnoozedConversations } from "@/lib/conversatio
 import { markAbsentAway, routeAllTeams } from "@/lib/routing";
 import { rollupMessageVolume } from "@/lib/reports";
 import { getEnv } from "@/lib/env.js";
-import { purgeExpired, purgeWebhookEvents, pruneSendRateLimits } from "@/lib/retention";
+import {
+  purgeExpired,
+  purgeWebhookEvents,
+  pruneSendRateLimits,
+  pruneSignInAttempts,
+  pruneWebhookDeliveries,
+} from "@/lib/retention";
 import { recordSlaBreaches } from "@/lib/sla";
 import { NonRetryableError } from "@/lib/errors";
 import { downloadMedia, findPendingMedia, MEDIA_DOWNLOAD_ATTEMPTS } from "@/lib/media";
@@ -196,13 +202,26 @@ export const registry: Record<QueueName, Definition> = {
     batchSize: 1,
     handle: async () => {
       const ctx = { actor: systemActor("retention") };
-      const { WEBHOOK_EVENTS_RETENTION_HOURS: olderThanHours } = getEnv();
-      const events = await purgeWebhookEvents({ ctx, input: { olderThanHours } });
+      const env = getEnv();
+      const events = await purgeWebhookEvents({
+        ctx,
+        input: { olderThanHours: env.WEBHOOK_EVENTS_RETENTION_HOURS },
+      });
       // Idle pair keys of the send limiter: a row minutes in the past is a full bucket, as no row is.
       const limits = await pruneSendRateLimits({ ctx, input: { idleMinutes: 10 } });
-      if (events.deleted + limits > 0)
+      const deliveries = await pruneWebhookDeliveries({
+        ctx,
+        input: { olderThanDays: env.WEBHOOK_DELIVERIES_RETENTION_DAYS },
+      });
+      const attempts = await pruneSignInAttempts({
+        ctx,
+        input: { olderThanDays: env.SIGN_IN_ATTEMPTS_RETENTION_DAYS },
+      });
+      if (events.deleted + limits + deliveries.deleted + attempts.deleted > 0)
         console.log(
-          `[retention] purged ${events.deleted} webhook events received before ${events.cutoff} in ${events.batches} batches, ${limits} idle rate-limit keys`,
+          `[retention] purged ${events.deleted} webhook events received before ${events.cutoff} in ${events.batches} batches, ${limits} idle rate-limit keys, ` +
+            `${deliveries.deleted} settled webhook deliveries before ${deliveries.cutoff} in ${deliveries.batches} batches, ` +
+            `${attempts.deleted} sign-in attempts before ${attempts.cutoff} in ${attempts.batches} batches`,
         );
     },
   },

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { actorFromApiKey } from "@/lib/api-keys";
 import { actorFromHeaders } from "@/lib/auth/session";
 import { AppError, ForbiddenError, UnauthenticatedError } from "@/lib/errors";
+import { isDatabaseConnectionError } from "@/lib/runtime/db-errors";
 
 type Handler<P> = (req: NextRequest, ctx: { actor: Actor; params: P; requestId: string }) => Promise<unknown>;
 
@@ -13,7 +14,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * The one wrapper for REST route handlers: request id → actor (API key, else session cookie) → CSRF
  * origin check on cookie-authenticated state changes →
- * handler → JSON; AppError and ZodError map to their status, anything else to a logged 500.
+ * handler → JSON; AppError and ZodError map to their status, a lost database connection to 503, anything
+ * else to a logged 500.
  */
 export function route<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
@@ -55,6 +57,16 @@ export function errorResponse(error: unknown, requestId: string): Response {
       ? `${field} is not a field you can set here`
       : `${field} ${issue?.message ?? "is invalid"}`;
     return Response.json({ error: { code: "validation_failed", message, field } }, { status: 422, headers });
+  }
+  // Postgres restarting or failing over: the request can be repeated (sends carry their Idempotency-Key).
+  if (isDatabaseConnectionError(error)) {
+    console.warn(`[http] ${requestId} database unavailable: ${(error as Error).message}`);
+    return Response.json(
+      {
+        error: { code: "unavailable", message: "The database is briefly unavailable; try again in a moment" },
+      },
+      { status: 503, headers: { ...headers, "retry-after": "2" } },
+    );
   }
   console.error(`[http] ${requestId} unexpected error`, error);
   return Response.json(

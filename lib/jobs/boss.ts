@@ -8,6 +8,8 @@ type Handle = { boss: PgBoss; url: string; workers: Map<string, string[]> };
 const globalKey = Symbol.for("tandem.jobs.boss");
 const store = globalThis as unknown as { [globalKey]?: Handle };
 
+export const JOBS_MAINTENANCE_INTERVAL_SECONDS = 30;
+
 /** Starts pg-boss. Only worker processes supervise and run schedules; web processes just send. */
 export async function startBoss(options: { worker: boolean }): Promise<PgBoss> {
   const existing = store[globalKey];
@@ -20,6 +22,9 @@ export async function startBoss(options: { worker: boolean }): Promise<PgBoss> {
     application_name: options.worker ? "tandem-worker" : "tandem-web",
     supervise: options.worker,
     schedule: options.worker,
+    // How soon a job whose worker died (kill -9, OOM) is retried after its expiry: 120 s by default. One
+    // process per interval does it (pg-boss takes turns through a row), so a shorter interval costs little.
+    maintenanceIntervalSeconds: JOBS_MAINTENANCE_INTERVAL_SECONDS,
     // Completed jobs move to the archive after an hour (the job table every fetch scans stays small) and are
     // deleted from it a day later (default): both tables stay bounded (BENCHMARKS.md R19).
     archiveCompletedAfterSeconds: env.JOBS_ARCHIVE_AFTER_SECONDS,

@@ -588,6 +588,15 @@ async function main(): Promise<boolean> {
     ok: crashes.length === 0,
     detail: crashes.length ? crashes.join("; ") : "only the harness's kills",
   });
+  if (!lb.died()) {
+    // Killed processes and Postgres restarts may refuse a request (502/503, retried): never a 500.
+    const answered = await lb.answered();
+    checks.push({
+      name: "no 500 answered",
+      ok: (answered["500"] ?? 0) === 0,
+      detail: `${answered["500"] ?? 0} answers with 500 (web logs: "unexpected error")`,
+    });
+  }
   checks.push(...pgChecks(pgResults));
   if (PLAN.sim.length) {
     checks.push(checkNoHotLoop(requests));

@@ -1,4 +1,5 @@
-// `npm test`: everything CI runs, in order, failing fast: lint, typecheck, unit, integration, build, e2e.
+// `npm test`: everything CI runs, in order, failing fast: lint, typecheck, unit, integration, build, e2e,
+// faults (short form).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -7,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const reports = path.join(root, ".test-data", "reports");
 fs.mkdirSync(reports, { recursive: true });
 
-/** @typedef {{ name: string, cmd: string[], env?: Record<string, string>, report?: "vitest" | "playwright" }} Step */
+/** @typedef {{ name: string, cmd: string[], env?: Record<string, string>, report?: "vitest" | "playwright" | "exit" }} Step */
 /** @type {Step[]} */
 const steps = [
   { name: "lint", cmd: ["npm", "run", "-s", "lint"] },
@@ -42,6 +43,9 @@ const steps = [
   },
   { name: "build", cmd: ["node", "scripts/ensure-build.mjs"] },
   { name: "e2e", cmd: ["npx", "playwright", "test"], report: "playwright" },
+  // Issue 11's fault harness in its short form: 2 web + 2 worker processes killed, Postgres restarted and
+  // Meta failing under load, then the ledger (about 2 minutes). Counted as one test: its ledger.
+  { name: "faults", cmd: ["npx", "tsx", "tests/faults/run.ts"], report: "exit" },
 ];
 
 let passed = 0;
@@ -57,7 +61,10 @@ for (const step of steps) {
     env: { ...process.env, ...step.env },
   });
   timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  if (step.report) {
+  if (step.report === "exit") {
+    if (result.status === 0) passed += 1;
+    else failed += 1;
+  } else if (step.report) {
     const counts = readCounts(step);
     passed += counts.passed;
     failed += counts.failed;

@@ -18,6 +18,7 @@ import {
   numberIntervalMs,
   penalize,
   PgClock,
+  reserveIfBusy,
   reserveSlot,
   returnSlot,
   SLOT_START_WINDOW_MS,
@@ -84,6 +85,8 @@ type Claimed = {
   window_open: boolean;
   /** A bot message queued just after a customer message in its conversation: a reply, not an outreach. */
   answers_customer: boolean;
+  /** It went back to the queue before (a waitlist turn, a backoff, the sweep). */
+  requeued: boolean;
 };
 
 function numberToken(send: Claimed): string | undefined {
@@ -114,6 +117,15 @@ export async function deliverMessage({
   // A bot's reply still queued when a person took over is dropped, not sent after the human's answer.
   if (send.priority === BOT_PRIORITY && (await humanTookOver(ctx, send)))
     return fail(ctx, send, BOT_REPLY_DROPPED);
+  // While refused campaign sends wait for their turns, a fresh one queues behind them: taking a free slot
+  // would push one of them out, to be refused again and again.
+  if (send.priority === SEND_PRIORITY.campaign && !send.requeued) {
+    const turnMs = await reserveIfBusy(dbOf(ctx), {
+      key: limiterKeys.waitlist(send.number_id),
+      intervalMs: numberIntervalMs(send.send_rate_limit ?? defaultRateLimit(send.coexistence)),
+    });
+    if (turnMs !== null) return release(ctx, send, turnMs, false);
+  }
 
   const pairKey = limiterKeys.pair(send.number_id, send.recipient_phone ?? send.recipient_bsuid ?? "");
   const pairSlot = await reserveSlot(dbOf(ctx), {
@@ -158,7 +170,10 @@ export async function deliverMessage({
   );
   if (!started.ok) {
     await giveBackPair();
-    return release(ctx, send, await waitlistDelayMs(ctx, send, started.retryAfterMs), false);
+    const afterMs = started.full
+      ? await waitlistDelayMs(ctx, send, started.retryAfterMs)
+      : started.retryAfterMs;
+    return release(ctx, send, afterMs, false);
   }
 
   try {
@@ -196,8 +211,9 @@ function countSlot(used: boolean) {
  * When a campaign send refused by its number's limiter should try again. Without this, every refused send
  * of a backlog comes back as soon as the next slot frees, and all but one are refused again: at 5 msg/s a
  * 1,500-send backlog made several jobs per second per send. A ticket on the number's waitlist (a second
- * GCRA key, paced like the number) spreads them over the time the backlog needs, in the order refused.
- * Agent and bot sends keep retrying at once: they run ahead of campaigns (job priority), not behind them.
+ * GCRA key, paced like the number) spreads them over the time the backlog needs, in the order refused; one
+ * refused again on its turn (an agent took the slot) takes the next free turn. Agent and bot sends keep
+ * retrying at once: they run ahead of campaigns (job priority), not behind them.
  */
 async function waitlistDelayMs(ctx: Ctx, send: Claimed, retryAfterMs: number): Promise<number> {
   if (send.priority !== SEND_PRIORITY.campaign) return retryAfterMs;
@@ -206,7 +222,9 @@ async function waitlistDelayMs(ctx: Ctx, send: Claimed, retryAfterMs: number): P
     key: limiterKeys.waitlist(send.number_id),
     intervalMs: numberIntervalMs(limit),
     maxWaitMs: WAITLIST_MAX_MS,
-    leadMs: retryAfterMs,
+    // Half a wait later than the slots first have room: turns then find the slots half full, with room
+    // for a clump of them (the queue polls every 0.5 s) and for a late one.
+    leadMs: retryAfterMs + MAX_SLOT_WAIT_MS / 2,
   });
   return ticket.ok ? ticket.delayMs : ticket.retryAfterMs;
 }
@@ -230,7 +248,11 @@ async function startInNumberSlot<T>(
   ctx: Ctx,
   send: Claimed,
   call: () => Promise<T>,
-): Promise<{ ok: true; call: Promise<T> } | { ok: false; retryAfterMs: number }> {
+): Promise<
+  | { ok: true; call: Promise<T> }
+  /** `full`: every slot within MAX_SLOT_WAIT_MS is taken (else this process woke too late for its slots). */
+  | { ok: false; retryAfterMs: number; full: boolean }
+> {
   const limit = send.send_rate_limit ?? defaultRateLimit(send.coexistence);
   const intervalMs = numberIntervalMs(limit);
   const key = limiterKeys.number(send.number_id);
@@ -248,7 +270,7 @@ async function startInNumberSlot<T>(
       leadMs: pgClock.leadMs(),
     });
     pgClock.observe(askedAt, performance.now(), slot.pgNowMs);
-    if (!slot.ok) return slot;
+    if (!slot.ok) return { ok: false, retryAfterMs: slot.retryAfterMs, full: true };
     const span = pgClock.localWindow(slot.slotAtMs, SLOT_START_WINDOW_MS);
     if (!span) {
       countSlot(false);
@@ -271,7 +293,7 @@ async function startInNumberSlot<T>(
     if (later.ok && performance.now() <= pgClock.localDeadline(later.startByMs)) return start();
     countSlot(false);
   }
-  return { ok: false, retryAfterMs: intervalMs };
+  return { ok: false, retryAfterMs: intervalMs, full: false };
 }
 
 /** Sleeps until performance.now() reaches `at`; a timer may fire up to 1 ms early, so the rest is polled. */
@@ -306,6 +328,7 @@ async function claim(ctx: Ctx, messageId: string): Promise<Claimed | undefined> 
            n.send_rate_limit, n.sending_paused_at is not null as sending_paused, s.input, s.recipient_phone,
            s.recipient_bsuid, s.priority, s.attempts, m.idempotency_key, m.reply_to_wamid, c.window_expires_at,
            coalesce(c.window_expires_at > clock_timestamp(), false) as window_open,
+           s.next_attempt_at > s.created_at as requeued,
            s.priority = ${BOT_PRIORITY} and exists (
              select 1 from messages i
              where i.conversation_id = m.conversation_id and i.direction = 'inbound' and i.source = 'customer'

@@ -101,6 +101,22 @@ export async function extendSlot(
 }
 
 /**
+ * Takes the next slot on `key` only while the key is busy (its next slot is in the future): how long until
+ * that slot, or null when the key is idle and the caller may go ahead without it.
+ */
+export async function reserveIfBusy(
+  db: DbOrTx,
+  input: { key: string; intervalMs: number },
+): Promise<number | null> {
+  const interval = `${input.intervalMs} milliseconds`;
+  const [row] = await db.execute<{ delay_ms: string | number }>(sql`
+    update send_rate_limits set tat = tat + ${interval}::interval
+    where key = ${input.key} and tat > clock_timestamp()
+    returning extract(epoch from (tat - ${interval}::interval - clock_timestamp())) * 1000 as delay_ms`);
+  return row ? Math.max(0, Number(row.delay_ms)) : null;
+}
+
+/**
  * Gives back a slot reserved with `maxWaitMs: 0` whose send did not happen (its number slot was refused).
  * Safe only for such keys: their slots start at once, so none reserved later can be moved onto a taken one.
  */

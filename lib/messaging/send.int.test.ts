@@ -1025,6 +1025,24 @@ describe("the per-number limiter", () => {
       // The first turn is when the number's slots can take one more (10 s minus the 2 s a send may wait).
       expect(after[0]!).toBeGreaterThan(7_000);
       expect(after.at(-1)! - after[0]!).toBeGreaterThan(29 * 150);
+
+      // The number's slots free up, but a new campaign send still queues behind the 30 waiting their turn.
+      await getDb().execute(sql`delete from send_rate_limits where key = ${limiterKeys.number(ids.B)}`);
+      const late = await customerConversation({ number: "B" });
+      const queued = await sendMessage({
+        ctx: system,
+        input: {
+          conversationId: late.conversationId,
+          idempotencyKey: "key-waitlist-late",
+          message: { type: "text", text: "late" },
+          source: "campaign",
+        },
+      });
+      expect(await drain()).toEqual(["retry"]);
+      const [behind] = await getDb().execute<{ after_ms: number }>(sql`
+        select extract(epoch from next_attempt_at - clock_timestamp()) * 1000 as after_ms
+        from outbound_sends where message_id = ${queued.message.id}`);
+      expect(Number(behind!.after_ms)).toBeGreaterThan(after.at(-1)! - 1_000);
     } finally {
       await getDb().execute(sql`delete from send_rate_limits where key like ${`%${ids.B}%`}`);
       await getDb().execute(sql`

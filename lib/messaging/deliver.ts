@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { recordMarketingStop } from "@/lib/consent";
@@ -498,13 +499,14 @@ async function release(
   info?: SendErrorInfo,
 ): Promise<DeliverOutcome> {
   const after = `${Math.max(0, Math.round(afterMs))} milliseconds`;
+  const jobId = crypto.randomUUID();
   await dbOf(ctx).execute(sql`
-    update outbound_sends set state = 'queued', lease_until = null,
+    update outbound_sends set state = 'queued', lease_until = null, job_id = ${jobId},
       attempts = attempts - ${countsAsAttempt ? 0 : 1},
       next_attempt_at = clock_timestamp() + ${after}::interval,
       last_error = coalesce(${info ? JSON.stringify(info) : null}::jsonb, last_error)
     where message_id = ${send.message_id} and state = 'sending'`);
-  await scheduleSend(send.message_id, { startAfterMs: afterMs, priority: send.priority });
+  await scheduleSend(send.message_id, { startAfterMs: afterMs, priority: send.priority, jobId });
   return "retry";
 }
 

@@ -1,3 +1,6 @@
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
 import { enqueue, getBoss } from "@/lib/jobs/boss";
 import { queues } from "@/lib/jobs/queues";
 
@@ -8,14 +11,17 @@ import { queues } from "@/lib/jobs/queues";
  */
 export async function scheduleSend(
   messageId: string,
-  options: { startAfterMs?: number; priority?: number } = {},
+  options: { startAfterMs?: number; priority?: number; /** Already recorded on the row. */ jobId?: string } = {},
 ): Promise<void> {
   const startAfterMs = options.startAfterMs ?? 0;
   try {
+    const id = options.jobId ?? crypto.randomUUID();
+    if (!options.jobId) await recordJobIds([messageId], [id]);
     await enqueue(
       queues.messageSend,
       { messageId },
       {
+        id,
         priority: 2 - (options.priority ?? 0),
         ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
       },
@@ -39,8 +45,11 @@ export async function scheduleSends(messageIds: string[], options: { priority?: 
     try {
       const boss = getBoss();
       if (!boss) throw new Error("job queue is not started in this process");
+      const ids = rest.map(() => crypto.randomUUID());
+      await recordJobIds(rest, ids);
       await boss.insert(
-        rest.map((messageId) => ({
+        rest.map((messageId, i) => ({
+          id: ids[i],
           name: queues.messageSend,
           data: { messageId },
           priority: 2 - (options.priority ?? 0),
@@ -53,4 +62,12 @@ export async function scheduleSends(messageIds: string[], options: { priority?: 
     }
   }
   await scheduleSend(last, options);
+}
+
+/** The job each row now waits for; written before the job exists, so a failed enqueue reads as lost. */
+async function recordJobIds(messageIds: string[], jobIds: string[]) {
+  await getDb().execute(sql`
+    update outbound_sends s set job_id = v.job_id
+    from unnest(${`{${messageIds.join(",")}}`}::uuid[], ${`{${jobIds.join(",")}}`}::uuid[]) as v(message_id, job_id)
+    where s.message_id = v.message_id`);
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { dbOf, type Ctx } from "@/lib/db/context";
+import { queues } from "@/lib/jobs/queues";
 import { probePausedNumbers } from "./pause";
 import { scheduleSend } from "./schedule";
 
@@ -7,7 +8,8 @@ import { scheduleSend } from "./schedule";
 // `sent` status (which carries our callback data) comes within seconds, so a send that did reach Meta is
 // linked long before this; resending earlier would risk a second customer-visible message (R5).
 const LAPSED_GRACE_MS = 10_000;
-// A queued row this overdue has lost its job (enqueue failed, or the worker died before claiming it).
+// A queued row this overdue whose job is gone (enqueue failed, pg-boss gave up on it) is re-enqueued. A row
+// whose job still waits is not: behind a campaign backlog that is normal, and a second job adds nothing.
 const OVERDUE_MS = 15_000;
 
 export type SweepResult = { requeued: number; relinked: number; resumed: number };
@@ -39,15 +41,28 @@ export async function sweepSends({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
   const lost = await db.execute<{ message_id: string }>(sql`
     update outbound_sends s set next_attempt_at = clock_timestamp()
     where s.message_id in (
-      select message_id from outbound_sends
-      where state = 'queued' and next_attempt_at < clock_timestamp() - ${overdue}::interval
-      for update skip locked limit 1000)
+      select q.message_id from outbound_sends q
+      where q.state = 'queued' and q.next_attempt_at < clock_timestamp() - ${overdue}::interval
+        ${(await jobTableExists(ctx)) ? jobGone : sql``}
+      for update of q skip locked limit 1000)
     returning s.message_id`);
   for (const { message_id } of [...lapsed, ...lost]) await scheduleSend(message_id);
   if (lapsed.length > 0)
     console.warn(`[messaging] re-queued ${lapsed.length} sends whose worker died before Meta accepted them`);
   const resumed = await probePausedNumbers({ ctx });
   return { requeued: lapsed.length + lost.length, relinked: relinked.length, resumed: resumed.length };
+}
+
+// pg-boss's job table holds the row's job while it waits (created/retry) or runs (active).
+const jobGone = sql`and not exists (
+  select 1 from pgboss.job j where j.name = ${queues.messageSend} and j.id = q.job_id and j.state < 'completed')`;
+
+/** Before pg-boss first started on this database (a bare test database) there are no jobs at all. */
+async function jobTableExists(ctx: Ctx): Promise<boolean> {
+  const [row] = await dbOf(ctx).execute<{ exists: boolean }>(
+    sql`select to_regclass('pgboss.job') is not null as exists`,
+  );
+  return Boolean(row?.exists);
 }
 
 const SWEEP_INTERVAL_MS = 10_000;

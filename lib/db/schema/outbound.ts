@@ -32,6 +32,8 @@ export const outboundSends = pgTable(
     priority: integer("priority").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    // The pg-boss job that will run this send: the sweep re-enqueues a queued row only when that job is gone.
+    jobId: uuid("job_id"),
     // Set when a worker claims the row for a Graph call; a lapsed lease means the worker died.
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
     callStartedAt: timestamp("call_started_at", { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "outbound_sends" ADD COLUMN "job_id" uuid;

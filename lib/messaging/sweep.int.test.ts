@@ -1,0 +1,61 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { startBoss, stopBoss } from "@/lib/jobs/boss";
+import { queues } from "@/lib/jobs/queues";
+import { createQueues } from "@/lib/jobs/registry";
+import { useTestDatabase } from "@/tests/int/db";
+import { system, useSimWorkspace } from "@/tests/int/sim-workspace";
+import { sendMessage, sweepSends } from "./index";
+
+useTestDatabase();
+const { customer } = useSimWorkspace("61");
+
+async function jobsFor(messageId: string) {
+  const [row] = await getDb().execute<{ n: number }>(sql`
+    select count(*)::int as n from pgboss.job where name = ${queues.messageSend} and data->>'messageId' = ${messageId}`);
+  return row!.n;
+}
+
+describe("the send sweep", () => {
+  it("re-enqueues an overdue queued send only when its job is gone, not one still waiting behind a backlog", async () => {
+    // pg-boss without workers: the jobs stay waiting, as behind a long campaign backlog.
+    const boss = await startBoss({ worker: false });
+    try {
+      await createQueues(boss);
+      const waiting = await customer({});
+      const lost = await customer({});
+      const queue = (conversationId: string, key: string) =>
+        sendMessage({
+          ctx: system,
+          input: {
+            conversationId,
+            idempotencyKey: key,
+            message: { type: "text", text: key },
+            source: "campaign",
+          },
+        });
+      const a = await queue(waiting.conversationId, "sweep-waiting");
+      const b = await queue(lost.conversationId, "sweep-lost");
+      expect(await jobsFor(a.message.id)).toBe(1);
+      // b's job was lost (deleted, as if the enqueue had failed after the row was written).
+      await getDb().execute(sql`
+        delete from pgboss.job where name = ${queues.messageSend} and data->>'messageId' = ${b.message.id}`);
+      // Both have waited a minute.
+      await getDb().execute(sql`
+        update outbound_sends set next_attempt_at = now() - interval '1 minute'
+        where message_id in (${a.message.id}, ${b.message.id})`);
+
+      const swept = await sweepSends({ ctx: system });
+      expect(swept.requeued).toBe(1);
+      expect(await jobsFor(a.message.id)).toBe(1);
+      expect(await jobsFor(b.message.id)).toBe(1);
+      // And a second sweep adds nothing: the new job is recorded on the row.
+      await getDb().execute(sql`
+        update outbound_sends set next_attempt_at = now() - interval '1 minute' where message_id = ${b.message.id}`);
+      expect((await sweepSends({ ctx: system })).requeued).toBe(0);
+    } finally {
+      await stopBoss(5_000);
+    }
+  });
+});

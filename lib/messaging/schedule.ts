@@ -11,7 +11,11 @@ import { queues } from "@/lib/jobs/queues";
  */
 export async function scheduleSend(
   messageId: string,
-  options: { startAfterMs?: number; priority?: number; /** Already recorded on the row. */ jobId?: string } = {},
+  options: {
+    startAfterMs?: number;
+    priority?: number;
+    /** Already recorded on the row. */ jobId?: string;
+  } = {},
 ): Promise<void> {
   const startAfterMs = options.startAfterMs ?? 0;
   try {

@@ -1,16 +1,15 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
 import { THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
-import { dbOf, type Ctx } from "@/lib/db/context";
+import type { Ctx } from "@/lib/db/context";
+import { walkByPrimaryKey, type PruneResult, type Walk } from "./walk";
 
 // Rows per statement and statements per run, per table. Smaller caps than webhook_events' million: the
 // three purges share one job and its 10-minute expiry, and 100k rows a minute outruns any write rate.
 const BATCH = 2_000;
 const MAX_BATCHES = 50;
 
-export type LogPruneResult = { cutoff: string; deleted: number; batches: number };
-
-type Walk = { batchSize?: number; maxBatches?: number };
+export type LogPruneResult = PruneResult;
 
 /**
  * Delivery log of outbound webhooks (lib/integrations): deletes rows that are settled (`delivered`, or
@@ -29,7 +28,7 @@ export async function pruneWebhookDeliveries({
   assertCan(ctx.actor, "ingest:apply");
   return walkByPrimaryKey(
     ctx,
-    input,
+    { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
     input.olderThanDays * 86_400,
     (after, cutoff, limit) => sql`
     with chunk as (
@@ -63,7 +62,7 @@ export async function pruneSignInAttempts({
   const seconds = Math.max(input.olderThanDays * 86_400, THROTTLE_WINDOW_MS / 1000);
   return walkByPrimaryKey(
     ctx,
-    input,
+    { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
     seconds,
     (after, cutoff, limit) => sql`
     with chunk as (
@@ -77,40 +76,4 @@ export async function pruneSignInAttempts({
       (select max(id) from chunk)::text as last_id,
       (select bool_or(at >= ${cutoff}::timestamptz) from chunk) as reached`,
   );
-}
-
-/**
- * As purgeWebhookEvents: chunks of the primary key from the oldest row, one short delete each, stopping at
- * the first chunk that reaches a row inside the period. Ids grow with the row's time, so no index on the
- * time column is needed and an idle run reads one chunk through the primary key. The delete takes the
- * chunk's ids as an array (`id = any(...)`), so it is a primary-key lookup: joined to the chunk instead,
- * the planner read every old sign-in attempt through the email index for each chunk.
- */
-async function walkByPrimaryKey(
-  ctx: Ctx,
-  walk: Walk,
-  olderThanSeconds: number,
-  chunk: (after: string, cutoff: string, limit: number) => SQL,
-): Promise<LogPruneResult> {
-  const batchSize = walk.batchSize ?? BATCH;
-  const maxBatches = walk.maxBatches ?? MAX_BATCHES;
-  const [now] = await dbOf(ctx).execute<{ cutoff: string }>(
-    sql`select (now() - make_interval(secs => ${olderThanSeconds}))::text as cutoff`,
-  );
-  const cutoff = now!.cutoff;
-  const result: LogPruneResult = { cutoff: new Date(cutoff).toISOString(), deleted: 0, batches: 0 };
-  let after = "0";
-  while (result.batches < maxBatches) {
-    const [row] = await dbOf(ctx).execute<{
-      deleted: number;
-      seen: number;
-      last_id: string | null;
-      reached: boolean | null;
-    }>(chunk(after, cutoff, batchSize));
-    result.batches += 1;
-    result.deleted += row?.deleted ?? 0;
-    if (!row || row.seen < batchSize || row.reached || row.last_id === null) break;
-    after = row.last_id;
-  }
-  return result;
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { assertCan } from "@/lib/auth/permissions";
 import { dbOf, type Ctx } from "@/lib/db/context";
+import { walkByPrimaryKey, type PruneResult } from "./walk";
 
 // Rows per statement: each delete is one short statement, so ingest inserts and the drain's claims never
 // wait long behind it.
@@ -9,7 +10,7 @@ const BATCH = 5_000;
 // so one job never outlives its expiry.
 const MAX_BATCHES = 200;
 
-export type WebhookEventsPurgeResult = { cutoff: string; deleted: number; batches: number };
+export type WebhookEventsPurgeResult = PruneResult;
 
 /**
  * Deletes stored webhook bodies that were applied (or failed for good) longer than `olderThanHours` ago;
@@ -26,25 +27,15 @@ export async function purgeWebhookEvents({
   input: { olderThanHours: number; batchSize?: number; maxBatches?: number };
 }): Promise<WebhookEventsPurgeResult> {
   assertCan(ctx.actor, "ingest:apply");
-  const batchSize = input.batchSize ?? BATCH;
-  const maxBatches = input.maxBatches ?? MAX_BATCHES;
-  const [now] = await dbOf(ctx).execute<{ cutoff: string }>(
-    sql`select (now() - make_interval(secs => ${input.olderThanHours * 3600}))::text as cutoff`,
-  );
-  const cutoff = now!.cutoff;
-  const result: WebhookEventsPurgeResult = { cutoff: new Date(cutoff).toISOString(), deleted: 0, batches: 0 };
-  let after = "0";
-  while (result.batches < maxBatches) {
+  return walkByPrimaryKey(
+    ctx,
+    { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
+    input.olderThanHours * 3600,
     // The status is checked on the deleted row itself too: a replay that set it back to pending meanwhile
     // makes the delete skip it (the chunk's snapshot would not).
-    const [row] = await dbOf(ctx).execute<{
-      deleted: number;
-      seen: number;
-      last_id: string | null;
-      reached: boolean | null;
-    }>(sql`
+    (after, cutoff, limit) => sql`
       with chunk as (
-        select id, status, received_at from webhook_events where id > ${after}::bigint order by id limit ${batchSize}
+        select id, status, received_at from webhook_events where id > ${after}::bigint order by id limit ${limit}
       ), gone as (
         delete from webhook_events w using chunk c
         where w.id = c.id and c.status <> 'pending' and c.received_at < ${cutoff}::timestamptz
@@ -53,13 +44,8 @@ export async function purgeWebhookEvents({
       )
       select (select count(*) from gone)::int as deleted, (select count(*) from chunk)::int as seen,
         (select max(id) from chunk)::text as last_id,
-        (select bool_or(received_at >= ${cutoff}::timestamptz) from chunk) as reached`);
-    result.batches += 1;
-    result.deleted += row?.deleted ?? 0;
-    if (!row || row.seen < batchSize || row.reached || row.last_id === null) break;
-    after = row.last_id;
-  }
-  return result;
+        (select bool_or(received_at >= ${cutoff}::timestamptz) from chunk) as reached`,
+  );
 }
 
 /**

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { elapsed, fileSize, slaBadge, timeAgo, windowBadge, windowCountdown } from "./format";
+import {
+  dayLabel,
+  elapsed,
+  fileSize,
+  shortTime,
+  slaBadge,
+  timeAgo,
+  windowBadge,
+  windowCountdown,
+} from "./format";
 
 describe("windowCountdown", () => {
   it("says hours and minutes, rounding down", () => {
@@ -67,5 +76,29 @@ describe("slaBadge", () => {
       kind: "breached",
       label: "Reply overdue 5 min",
     });
+  });
+});
+
+describe("shortTime and dayLabel", () => {
+  const now = new Date(2026, 10, 24, 15, 30);
+  it("say the time today, the date before, in the default locale as toLocale*String would", () => {
+    const today = new Date(2026, 10, 24, 9, 5);
+    const earlier = new Date(2026, 9, 3, 9, 5);
+    expect(shortTime(today.toISOString(), now)).toBe(
+      today.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+    );
+    expect(shortTime(earlier.toISOString(), now)).toBe(
+      earlier.toLocaleDateString([], { month: "short", day: "numeric" }),
+    );
+    expect(shortTime(null, now)).toBe("");
+  });
+
+  it("name today and yesterday, and spell out older days", () => {
+    expect(dayLabel(new Date(2026, 10, 24, 1).toISOString(), now)).toBe("Today");
+    expect(dayLabel(new Date(2026, 10, 23, 23).toISOString(), now)).toBe("Yesterday");
+    const old = new Date(2026, 0, 2, 12);
+    expect(dayLabel(old.toISOString(), now)).toBe(
+      old.toLocaleDateString([], { weekday: "long", month: "long", day: "numeric", year: "numeric" }),
+    );
   });
 });

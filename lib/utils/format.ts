@@ -6,13 +6,24 @@ export function initials(name: string): string {
   return letters.join("").toUpperCase() || "?";
 }
 
+// toLocale*String with options builds a formatter on every call; a list or thread formats hundreds of
+// times per render, so each format is built once (in the default locale, as those calls would use).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(options);
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat([], options)));
+  return format;
+}
+const TIME = { hour: "2-digit", minute: "2-digit" } as const;
+const SHORT_DATE = { month: "short", day: "numeric" } as const;
+const LONG_DATE = { weekday: "long", month: "long", day: "numeric", year: "numeric" } as const;
+
 export function shortTime(iso: string | null, now: Date = new Date()): string {
   if (!iso) return "";
   const date = new Date(iso);
   const sameDay = date.toDateString() === now.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleDateString([], { month: "short", day: "numeric" });
+  return formatter(sameDay ? TIME : SHORT_DATE).format(date);
 }
 
 export function dayLabel(iso: string, now: Date = new Date()): string {
@@ -21,7 +32,7 @@ export function dayLabel(iso: string, now: Date = new Date()): string {
   yesterday.setDate(now.getDate() - 1);
   if (date.toDateString() === now.toDateString()) return "Today";
   if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
-  return date.toLocaleDateString([], { weekday: "long", month: "long", day: "numeric", year: "numeric" });
+  return formatter(LONG_DATE).format(date);
 }
 
 /** "Window closes in 3 h 12 min" from the time left in the 24-hour customer service window. */
@@ -55,7 +66,7 @@ export function timeAgo(iso: string, now: Date = new Date()): string {
   const ms = now.getTime() - Date.parse(iso);
   if (ms < 60_000) return "just now";
   if (ms < 48 * 3_600_000) return `${elapsed(ms)} ago`;
-  return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
+  return formatter(SHORT_DATE).format(new Date(iso));
 }
 
 /** The list row's badge for the 24-hour window: closed, or closing within `soonMs` (default 2 h). */

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
+import { JOBS_MAINTENANCE_INTERVAL_SECONDS } from "@/lib/jobs/boss";
 import type { Check } from "./ledger";
 
 export type SoakSample = {
@@ -32,8 +33,8 @@ export type SoakSampler = {
 };
 
 export const SOAK_INTERVAL_MS = 10_000;
-// pg-boss 10's default maintenanceIntervalSeconds (lib/jobs/boss.ts keeps it): archive and delete run then.
-const PGBOSS_MAINTENANCE_SECONDS = 120;
+// pg-boss's maintenance (archive and delete run then) as lib/jobs/boss.ts sets it.
+const PGBOSS_MAINTENANCE_SECONDS = JOBS_MAINTENANCE_INTERVAL_SECONDS;
 
 /** VmRSS of a live process in MB, from /proc (null once it is gone). */
 export function rssMb(pid: number | undefined): number | null {

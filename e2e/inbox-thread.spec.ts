@@ -165,6 +165,13 @@ test("after the socket is down for 30 s, every message sent meanwhile appears on
     routes.add({ page: ws, server });
   });
 
+  // Requests in flight when the tab goes offline still complete: the test waits them out, so what the page
+  // shows afterwards can only have come from the catch-up.
+  let inFlight = 0;
+  page.on("request", () => void inFlight++);
+  page.on("requestfinished", () => void inFlight--);
+  page.on("requestfailed", () => void inFlight--);
+
   const name = unique("Socket Drop");
   const customer = await newCustomer(request, name);
   await customerSays(request, customer.id, "Before the drop");
@@ -184,6 +191,7 @@ test("after the socket is down for 30 s, every message sent meanwhile appears on
   }
   routes.clear();
   await expect(page.getByTestId("connection-state")).not.toHaveText("● Live");
+  await expect.poll(() => inFlight).toBe(0);
   const missed = ["Missed one", "Missed two", "Missed three"];
   // Meta's timestamps are whole seconds and its webhooks come in no promised order, so messages sharing a
   // second read in the order the app stored them: each is sent once the previous one is stored (read over

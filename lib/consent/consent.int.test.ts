@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
@@ -7,10 +6,9 @@ import { getDb } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 import { applyWebhookEvent, storeWebhookEvent } from "@/lib/ingest";
 import { sendMessage, SendRefusedError } from "@/lib/messaging";
-import { createUser } from "@/lib/users";
 import { DELETE as deleteKeywordRoute } from "@/app/api/v1/consent/keywords/[keyword]/route";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { system, useSimWorkspace, waitFor } from "@/tests/int/sim-workspace";
 import { getContactConsent, moveConsents, recordConsent, setConsentKeyword } from "./index";
 
@@ -131,19 +129,7 @@ describe("STOP/START keywords", () => {
   it("admins delete an added keyword and restore a switched-off default (audited); built-ins stay, agents may not", async () => {
     await setConsentKeyword({ ctx: system, input: { keyword: "Sin Promos", state: "opt_out" } });
     await setConsentKeyword({ ctx: system, input: { keyword: "baja", state: "opt_out", enabled: false } });
-    const cookieOf = async (role: "admin" | "agent") => {
-      const user = await createUser({
-        ctx: system,
-        input: {
-          email: `${role}-${crypto.randomUUID()}@example.com`,
-          name: role,
-          role,
-          password: "correct horse battery staple",
-        },
-      });
-      return sessionCookieFor(user.id);
-    };
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const del = (cookie: string, word: string) =>
       deleteKeywordRoute(
         new NextRequest(`http://localhost/api/v1/consent/keywords/${encodeURIComponent(word)}`, {
@@ -154,7 +140,7 @@ describe("STOP/START keywords", () => {
       );
     type Listed = { data: { keyword: string; enabled: boolean; builtin: boolean; customized: boolean }[] };
 
-    expect((await del(await cookieOf("agent"), "sin promos")).status).toBe(403);
+    expect((await del(await cookieForNewUser("agent"), "sin promos")).status).toBe(403);
     const deleted = await del(admin, "sin promos");
     expect(deleted.status).toBe(200);
     expect(((await deleted.json()) as Listed).data.map((k) => k.keyword)).not.toContain("sin promos");

@@ -23,10 +23,9 @@ import * as meta from "@/lib/simulator/payloads";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
 import { metaJson } from "@/lib/simulator/sign";
 import { createTeam } from "@/lib/teams";
-import { createUser } from "@/lib/users";
 import { GET as getMediaRoute } from "@/app/api/v1/media/[id]/route";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import {
   downloadMedia,
   findPendingMedia,
@@ -340,19 +339,7 @@ describe("authorization", () => {
 });
 
 describe("GET /api/v1/media/:id", () => {
-  async function sessionCookie(team: string) {
-    const user = await createUser({
-      ctx,
-      input: {
-        email: `agent-${crypto.randomUUID()}@example.com`,
-        name: "Agent",
-        role: "agent",
-        password: "correct horse battery staple",
-        teamIds: [team],
-      },
-    });
-    return sessionCookieFor(user.id);
-  }
+  const sessionCookie = (team: string) => cookieForNewUser("agent", { teamIds: [team] });
   const call = (id: string, cookie: string) =>
     getMediaRoute(new NextRequest(`http://localhost/api/v1/media/${id}`, { headers: { cookie } }), {
       params: Promise.resolve({ id }),

@@ -26,11 +26,10 @@ import * as meta from "@/lib/simulator/payloads";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
 import { metaJson } from "@/lib/simulator/sign";
 import { createTeam } from "@/lib/teams";
-import { createUser } from "@/lib/users";
 import { GET as getMediaRoute } from "@/app/api/v1/media/[id]/route";
 import { POST as uploadRoute } from "@/app/api/v1/uploads/route";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { diskStorage } from "./disk-storage";
 import { s3Storage } from "./s3-storage";
 import { getMediaStorage, storageKeyFor } from "./storage";
@@ -200,19 +199,7 @@ const agentOf = (team: string): Actor => ({
   teamIds: [team],
 });
 
-async function sessionCookie(team: string) {
-  const user = await createUser({
-    ctx,
-    input: {
-      email: `agent-${crypto.randomUUID()}@example.com`,
-      name: "Agent",
-      role: "agent",
-      password: "correct horse battery staple",
-      teamIds: [team],
-    },
-  });
-  return sessionCookieFor(user.id);
-}
+const sessionCookie = (team: string) => cookieForNewUser("agent", { teamIds: [team] });
 
 const getRoute = (id: string, cookie?: string) =>
   getMediaRoute(

@@ -90,6 +90,11 @@ type Claimed = {
   requeued: boolean;
 };
 
+/** Messages per second this send's number may start (its own setting, else Meta's default for its kind). */
+function numberLimit(send: Claimed): number {
+  return send.send_rate_limit ?? defaultRateLimit(send.coexistence);
+}
+
 function numberToken(send: Claimed): string | undefined {
   return openNumberToken(send.access_token_sealed) ?? undefined;
 }
@@ -123,7 +128,7 @@ export async function deliverMessage({
   if (send.priority === SEND_PRIORITY.campaign && !send.requeued) {
     const turnMs = await reserveIfBusy(dbOf(ctx), {
       key: limiterKeys.waitlist(send.number_id),
-      intervalMs: numberIntervalMs(send.send_rate_limit ?? defaultRateLimit(send.coexistence)),
+      intervalMs: numberIntervalMs(numberLimit(send)),
     });
     if (turnMs !== null) return release(ctx, send, turnMs, false);
   }
@@ -218,7 +223,7 @@ function countSlot(used: boolean) {
  */
 async function waitlistDelayMs(ctx: Ctx, send: Claimed, retryAfterMs: number): Promise<number> {
   if (send.priority !== SEND_PRIORITY.campaign) return retryAfterMs;
-  const limit = send.send_rate_limit ?? defaultRateLimit(send.coexistence);
+  const limit = numberLimit(send);
   const ticket = await reserveSlot(dbOf(ctx), {
     key: limiterKeys.waitlist(send.number_id),
     intervalMs: numberIntervalMs(limit),
@@ -254,7 +259,7 @@ async function startInNumberSlot<T>(
   /** `full`: every slot within MAX_SLOT_WAIT_MS is taken (else this process woke too late for its slots). */
   | { ok: false; retryAfterMs: number; full: boolean }
 > {
-  const limit = send.send_rate_limit ?? defaultRateLimit(send.coexistence);
+  const limit = numberLimit(send);
   const intervalMs = numberIntervalMs(limit);
   const key = limiterKeys.number(send.number_id);
   const start = () => {

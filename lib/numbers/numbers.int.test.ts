@@ -5,31 +5,17 @@ import { describe, expect, it } from "vitest";
 import { systemActor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { createTeam } from "@/lib/teams";
-import { createUser } from "@/lib/users";
 import { GET as listRoute, POST as connectRoute } from "@/app/api/v1/numbers/route";
 import { GET as getRoute, PATCH as patchRoute } from "@/app/api/v1/numbers/[id]/route";
 import { GET as getSignupRoute, PUT as putSignupRoute } from "@/app/api/v1/numbers/signup-settings/route";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { addNumber, openNumberToken } from "./index";
 import type { NumberDto } from "./schemas";
 
 useTestDatabase();
 const system = { actor: systemActor("test") };
 const TOKEN = "EAAG-test-token-0123456789abcdefghij";
-
-async function cookieOf(role: "admin" | "supervisor" | "agent") {
-  const user = await createUser({
-    ctx: system,
-    input: {
-      email: `${role}-${crypto.randomUUID()}@example.com`,
-      name: role,
-      role,
-      password: "correct horse battery staple",
-    },
-  });
-  return sessionCookieFor(user.id);
-}
 
 function request(method: string, path: string, cookie: string, body?: unknown) {
   return new NextRequest(`http://localhost${path}`, {
@@ -63,7 +49,7 @@ async function auditOf(entityId: string) {
 
 describe("PATCH /api/v1/numbers/:id", () => {
   it("changes throughput and default team, audited with old and new values", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const number = await freshNumber();
     const team = await createTeam({ ctx: system, input: { name: `Sales ${crypto.randomUUID()}` } });
     const res = await patch(admin, number.id, { send_rate_limit: 5, default_team_id: team.id });
@@ -89,7 +75,7 @@ describe("PATCH /api/v1/numbers/:id", () => {
   });
 
   it("stores the token sealed, never returns it, and never writes it to the audit log", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const number = await freshNumber();
     const res = await patch(admin, number.id, { access_token: TOKEN });
     expect(res.status).toBe(200);
@@ -116,7 +102,7 @@ describe("PATCH /api/v1/numbers/:id", () => {
   });
 
   it("answers 422 naming the field, and changes nothing", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const number = await freshNumber();
     const cases: [unknown, string][] = [
       [{ send_rate_limit: 0 }, "send_rate_limit"],
@@ -139,10 +125,10 @@ describe("PATCH /api/v1/numbers/:id", () => {
   it("refuses supervisors and agents (403) before looking at the body, and 404s a missing number", async () => {
     const number = await freshNumber();
     for (const role of ["supervisor", "agent"] as const) {
-      const res = await patch(await cookieOf(role), number.id, { send_rate_limit: 0 });
+      const res = await patch(await cookieForNewUser(role), number.id, { send_rate_limit: 0 });
       expect(res.status).toBe(403);
     }
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     expect((await patch(admin, crypto.randomUUID(), { send_rate_limit: 5 })).status).toBe(404);
     expect((await patch(admin, "nope", { send_rate_limit: 5 })).status).toBe(404);
     expect((await auditOf(number.id)).map((a) => a.action)).toEqual(["number.added"]);
@@ -151,7 +137,7 @@ describe("PATCH /api/v1/numbers/:id", () => {
 
 describe("POST /api/v1/numbers", () => {
   it("connects a number by hand with a sealed token; duplicates are 409, bad ids 422, agents 403", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const body = {
       waba_id: "420000000000001",
       phone_number_id: "520000000000001",
@@ -161,7 +147,7 @@ describe("POST /api/v1/numbers", () => {
     };
     const post = (cookie: string, b: unknown) =>
       connectRoute(request("POST", "/api/v1/numbers", cookie, b), { params: Promise.resolve({}) });
-    expect((await post(await cookieOf("agent"), body)).status).toBe(403);
+    expect((await post(await cookieForNewUser("agent"), body)).status).toBe(403);
     const res = await post(admin, body);
     expect(res.status).toBe(201);
     const text = await res.text();
@@ -180,8 +166,8 @@ describe("POST /api/v1/numbers", () => {
 
 describe("Embedded Signup settings", () => {
   it("admins store the app and configuration ids (audited); 422 names the field; supervisors read only", async () => {
-    const admin = await cookieOf("admin");
-    const supervisor = await cookieOf("supervisor");
+    const admin = await cookieForNewUser("admin");
+    const supervisor = await cookieForNewUser("supervisor");
     const put = (cookie: string, b: unknown) =>
       putSignupRoute(request("PUT", "/api/v1/numbers/signup-settings", cookie, b), {
         params: Promise.resolve({}),
@@ -206,7 +192,7 @@ describe("Embedded Signup settings", () => {
 
 describe("GET /api/v1/numbers", () => {
   it("shows days left before the 14-day inactivity limit and the history import result", async () => {
-    const admin = await cookieOf("admin");
+    const admin = await cookieForNewUser("admin");
     const number = await freshNumber();
     await getDb().execute(sql`
       update phone_numbers set last_app_activity_at = now() - interval '12 days',

@@ -9,8 +9,6 @@ import { walkByPrimaryKey, type PruneResult, type Walk } from "./walk";
 const BATCH = 2_000;
 const MAX_BATCHES = 50;
 
-export type LogPruneResult = PruneResult;
-
 /**
  * Delivery log of outbound webhooks (lib/integrations): deletes rows that are settled (`delivered`, or
  * `failed` after the last retry) and whose last attempt is more than `olderThanDays` old. Pending rows are
@@ -23,26 +21,19 @@ export async function pruneWebhookDeliveries({
   input,
 }: {
   ctx: Ctx;
-  input: { olderThanDays: number } & Walk;
-}): Promise<LogPruneResult> {
+  input: { olderThanDays: number } & Partial<Walk>;
+}): Promise<PruneResult> {
   assertCan(ctx.actor, "ingest:apply");
   return walkByPrimaryKey(
     ctx,
+    {
+      table: "webhook_deliveries",
+      timeColumn: "created_at",
+      deletable: (cutoff) =>
+        sql`r.status in ('delivered', 'failed') and r.next_attempt_at < ${cutoff}::timestamptz`,
+    },
     { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
     input.olderThanDays * 86_400,
-    (after, cutoff, limit) => sql`
-    with chunk as (
-      select id, created_at from webhook_deliveries where id > ${after}::bigint order by id limit ${limit}
-    ), gone as (
-      -- Status and last attempt are read on the row itself: a redelivery meanwhile makes it skip the row.
-      delete from webhook_deliveries d
-      where d.id = any(array(select id from chunk where created_at < ${cutoff}::timestamptz))
-        and d.status in ('delivered', 'failed') and d.next_attempt_at < ${cutoff}::timestamptz
-      returning d.id
-    )
-    select (select count(*) from gone)::int as deleted, (select count(*) from chunk)::int as seen,
-      (select max(id) from chunk)::text as last_id,
-      (select bool_or(created_at >= ${cutoff}::timestamptz) from chunk) as reached`,
   );
 }
 
@@ -56,24 +47,15 @@ export async function pruneSignInAttempts({
   input,
 }: {
   ctx: Ctx;
-  input: { olderThanDays: number } & Walk;
-}): Promise<LogPruneResult> {
+  input: { olderThanDays: number } & Partial<Walk>;
+}): Promise<PruneResult> {
   assertCan(ctx.actor, "ingest:apply");
   const seconds = Math.max(input.olderThanDays * 86_400, THROTTLE_WINDOW_MS / 1000);
+  // Rows are only inserted, never updated: the time read in the chunk is the row's.
   return walkByPrimaryKey(
     ctx,
+    { table: "sign_in_attempts", timeColumn: "at" },
     { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
     seconds,
-    (after, cutoff, limit) => sql`
-    with chunk as (
-      select id, at from sign_in_attempts where id > ${after}::bigint order by id limit ${limit}
-    ), gone as (
-      -- Rows are only inserted, never updated: at in the chunk is at in the row.
-      delete from sign_in_attempts where id = any(array(select id from chunk where at < ${cutoff}::timestamptz))
-      returning id
-    )
-    select (select count(*) from gone)::int as deleted, (select count(*) from chunk)::int as seen,
-      (select max(id) from chunk)::text as last_id,
-      (select bool_or(at >= ${cutoff}::timestamptz) from chunk) as reached`,
   );
 }

@@ -10,8 +10,6 @@ const BATCH = 5_000;
 // so one job never outlives its expiry.
 const MAX_BATCHES = 200;
 
-export type WebhookEventsPurgeResult = PruneResult;
-
 /**
  * Deletes stored webhook bodies that were applied (or failed for good) longer than `olderThanHours` ago;
  * pending rows are kept whatever their age, the drain still owes them. Within the period they are the
@@ -25,26 +23,18 @@ export async function purgeWebhookEvents({
 }: {
   ctx: Ctx;
   input: { olderThanHours: number; batchSize?: number; maxBatches?: number };
-}): Promise<WebhookEventsPurgeResult> {
+}): Promise<PruneResult> {
   assertCan(ctx.actor, "ingest:apply");
   return walkByPrimaryKey(
     ctx,
+    {
+      table: "webhook_events",
+      timeColumn: "received_at",
+      // Pending rows are the drain's; a replay that set one back to pending meanwhile keeps it too.
+      deletable: () => sql`r.status <> 'pending'`,
+    },
     { batchSize: input.batchSize ?? BATCH, maxBatches: input.maxBatches ?? MAX_BATCHES },
     input.olderThanHours * 3600,
-    // The status is checked on the deleted row itself too: a replay that set it back to pending meanwhile
-    // makes the delete skip it (the chunk's snapshot would not).
-    (after, cutoff, limit) => sql`
-      with chunk as (
-        select id, status, received_at from webhook_events where id > ${after}::bigint order by id limit ${limit}
-      ), gone as (
-        delete from webhook_events w using chunk c
-        where w.id = c.id and c.status <> 'pending' and c.received_at < ${cutoff}::timestamptz
-          and w.status <> 'pending'
-        returning w.id
-      )
-      select (select count(*) from gone)::int as deleted, (select count(*) from chunk)::int as seen,
-        (select max(id) from chunk)::text as last_id,
-        (select bool_or(received_at >= ${cutoff}::timestamptz) from chunk) as reached`,
   );
 }
 

@@ -11,10 +11,9 @@ import { applyWebhookEvent, storeWebhookEvent } from "@/lib/ingest";
 import { addNumber } from "@/lib/numbers";
 import { startSimulator, type Simulator } from "@/lib/simulator/server";
 import { startReceiver } from "@/lib/simulator/test-helpers";
-import { createUser } from "@/lib/users";
 import { POST as postTemplatesRoute, GET as getTemplatesRoute } from "@/app/api/v1/templates/route";
 import { useTestDatabase } from "@/tests/int/db";
-import { sessionCookieFor } from "@/tests/int/session-cookie";
+import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { createTemplate, getTemplate, listTemplates, syncTemplates } from "./index";
 import type { CreateTemplateInput, TemplateDto } from "./schemas";
 
@@ -426,18 +425,6 @@ describe("createTemplate", () => {
 });
 
 describe("REST routes", () => {
-  async function cookieFor(role: "admin" | "agent") {
-    const user = await createUser({
-      ctx: system,
-      input: {
-        email: `${role}-${crypto.randomUUID()}@example.com`,
-        name: role,
-        role,
-        password: "correct horse battery staple",
-      },
-    });
-    return sessionCookieFor(user.id);
-  }
   const post = (cookie: string, body: unknown) =>
     postTemplatesRoute(
       new NextRequest("http://localhost/api/v1/templates", {
@@ -449,7 +436,7 @@ describe("REST routes", () => {
     );
 
   it("answers 422 with every bad field, 403 to agents, 201 with the row to admins", async () => {
-    const adminCookie = await cookieFor("admin");
+    const adminCookie = await cookieForNewUser("admin");
     const bad = await post(adminCookie, {
       waba_id: WABA,
       name: "Bad Name",
@@ -472,7 +459,7 @@ describe("REST routes", () => {
       ]),
     );
 
-    const agentCookie = await cookieFor("agent");
+    const agentCookie = await cookieForNewUser("agent");
     const forbidden = await post(agentCookie, { waba_id: WABA, name: "x" });
     expect(forbidden.status).toBe(403);
 

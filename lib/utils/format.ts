@@ -8,11 +8,11 @@ export function initials(name: string): string {
 
 // toLocale*String with options builds a formatter on every call; a list or thread formats hundreds of
 // times per render, so each format is built once (in the default locale, as those calls would use).
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// Keyed by the option objects below, built on first use.
+const formatters = new Map<Intl.DateTimeFormatOptions, Intl.DateTimeFormat>();
 function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = JSON.stringify(options);
-  let format = formatters.get(key);
-  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat([], options)));
+  let format = formatters.get(options);
+  if (!format) formatters.set(options, (format = new Intl.DateTimeFormat([], options)));
   return format;
 }
 const TIME = { hour: "2-digit", minute: "2-digit" } as const;

@@ -35,8 +35,11 @@ export async function sessionCookieFor(userId: string, options?: Parameters<type
   return (await sessionFor(userId, options)).cookie;
 }
 
-/** A new user with `role`, signed in: the cookie header of its session. */
-export async function cookieForNewUser(role: "admin" | "supervisor" | "agent"): Promise<string> {
+/** A new user with `role` (in `teamIds`, if given), signed in: the cookie header of its session. */
+export async function cookieForNewUser(
+  role: "admin" | "supervisor" | "agent",
+  options: { teamIds?: string[] } = {},
+): Promise<string> {
   const user = await createUser({
     ctx: { actor: systemActor("test") },
     input: {
@@ -44,6 +47,7 @@ export async function cookieForNewUser(role: "admin" | "supervisor" | "agent"): 
       name: role,
       role,
       password: "correct horse battery staple",
+      ...(options.teamIds ? { teamIds: options.teamIds } : {}),
     },
   });
   return sessionCookieFor(user.id);

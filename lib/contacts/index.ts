@@ -1,7 +1,13 @@
 export { changeIdentity, type IdentityOutcome } from "./change-identity";
 export { assertContactAccess } from "./contact-access";
 export { phoneVariants } from "./phone-variants";
-export { ContactLookahead, findContact, resolveContact, type ResolvedContact } from "./resolve-contact";
+export {
+  ContactLookahead,
+  findContact,
+  resolveContact,
+  resolveContacts,
+  type ResolvedContact,
+} from "./resolve-contact";
 export { setMarketingPreference, syncAddressBookEntry } from "./sync-address-book";
 export {
   getContact,

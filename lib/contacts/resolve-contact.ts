@@ -156,3 +156,86 @@ async function freeValue(tx: Tx, wabaId: string, kind: "bsuid" | "phone", value:
     .limit(1);
   return taken ? null : kind === "phone" ? (values[0] ?? null) : value;
 }
+
+/**
+ * resolveContact for many identities at once (a history chunk's threads), with the same results as calling
+ * it for each in order. Two look-ups read what the identities may match (contacts by BSUID, by phone in
+ * every form, and aliases of either); an identity that matches nothing and shares no id with an earlier one
+ * is certainly new and is created in one INSERT with the others like it. Everything else (known contacts,
+ * links, repeats within the batch, username-only, rows a concurrent writer took first) goes through
+ * resolveContact itself, in order, after that INSERT: those never touch the new contacts' ids.
+ */
+export async function resolveContacts(
+  tx: Tx,
+  wabaId: string,
+  identities: CustomerIdentity[],
+): Promise<ResolvedContact[]> {
+  // NUL cannot be in a Postgres text: such an identity is left to resolveContact, which reports it.
+  const usable = (value: string | undefined) => value !== undefined && !value.includes("\u0000");
+  // The direct BSUID matches (findContact's first look-up); takenIds reads the rest.
+  const lookahead = new ContactLookahead();
+  await lookahead.prefetch(
+    tx,
+    identities.flatMap((who) => (who.bsuid ? [{ wabaId, bsuid: who.bsuid }] : [])),
+  );
+  const keysOf = (who: CustomerIdentity) => [
+    ...(who.bsuid ? [`bsuid:${who.bsuid}`] : []),
+    ...(who.phone ? phoneVariants(who.phone).map((p) => `phone:${p}`) : []),
+  ];
+  const taken = await takenIds(
+    tx,
+    wabaId,
+    identities.flatMap((who) => (usable(who.bsuid) ? [who.bsuid!] : [])),
+    identities.flatMap((who) => (who.phone ? phoneVariants(who.phone) : [])),
+  );
+  const fresh: number[] = [];
+  const seen = new Set<string>();
+  for (const [i, who] of identities.entries()) {
+    const keys = keysOf(who);
+    const repeat = keys.some((k) => seen.has(k));
+    for (const k of keys) seen.add(k);
+    const clean = [who.bsuid, who.parentBsuid, who.username, who.profileName].every(
+      (v) => v === undefined || usable(v),
+    );
+    if (who.bsuid && clean && !repeat && !lookahead.get(wabaId, who.bsuid) && !keys.some((k) => taken.has(k)))
+      fresh.push(i);
+  }
+
+  const results: (ResolvedContact | undefined)[] = new Array(identities.length);
+  if (fresh.length > 0) {
+    // Each is what resolveContact's own INSERT would write: the phone in its first form (freeValue).
+    const column = (pick: (who: CustomerIdentity) => string | null | undefined) =>
+      `{${fresh.map((i) => nullable(pick(identities[i]!))).join(",")}}`;
+    const inserted = await tx.execute<{ id: string; bsuid: string }>(sql`
+      insert into contacts (waba_id, bsuid, parent_bsuid, phone, username, profile_name)
+      select ${wabaId}::text, * from unnest(${column((w) => w.bsuid)}::text[], ${column((w) => w.parentBsuid)}::text[],
+        ${column((w) => (w.phone ? phoneVariants(w.phone)[0] : null))}::text[], ${column((w) => w.username)}::text[],
+        ${column((w) => w.profileName)}::text[])
+      on conflict do nothing
+      returning id, bsuid`);
+    const byBsuid = new Map(inserted.map((row) => [row.bsuid, row.id]));
+    for (const i of fresh) {
+      const id = byBsuid.get(identities[i]!.bsuid!);
+      if (id) results[i] = { id, created: true };
+    }
+  }
+  for (const [i, who] of identities.entries())
+    results[i] ??= await resolveContact(tx, wabaId, who, lookahead);
+  return results as ResolvedContact[];
+}
+
+/** Which of these phones a contact of the WABA holds, and which BSUIDs or phones are aliases ("bsuid:…"). */
+async function takenIds(tx: Tx, wabaId: string, bsuids: string[], phones: string[]): Promise<Set<string>> {
+  if (bsuids.length === 0 && phones.length === 0) return new Set();
+  const b = `{${bsuids.map(quoted).join(",")}}`;
+  const p = `{${phones.map(quoted).join(",")}}`;
+  const rows = await tx.execute<{ k: string }>(sql`
+    select 'phone:' || phone as k from contacts where waba_id = ${wabaId} and phone = any(${p}::text[])
+    union all
+    select kind::text || ':' || value from contact_aliases
+    where waba_id = ${wabaId} and ((kind = 'bsuid' and value = any(${b}::text[])) or (kind = 'phone' and value = any(${p}::text[])))`);
+  return new Set(rows.map((row) => row.k));
+}
+
+// A Postgres array literal element that may be NULL.
+const nullable = (value: string | null | undefined) => (value == null ? "NULL" : quoted(value));

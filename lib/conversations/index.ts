@@ -10,7 +10,7 @@ export { autoResolveInactive } from "./auto-resolve";
 export { countConversations } from "./count-conversations";
 export { ensureConversation } from "./ensure-conversation";
 export { getConversation } from "./get-conversation";
-export { importHistoryThread, type ImportedThread } from "./import-history";
+export { importHistoryChunk, type ImportedThread } from "./import-history";
 export { listConversations } from "./list-conversations";
 export { listMessages } from "./list-messages";
 export { listTimeline } from "./list-timeline";

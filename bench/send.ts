@@ -24,6 +24,7 @@ import { sendMessage, sendMessageBatch } from "@/lib/messaging";
 import { addNumber } from "@/lib/numbers";
 import { freePort } from "@/lib/runtime/free-port";
 import { startServerProcess, stopServerProcess } from "@/tests/support/server-process";
+import { prioritizeSimulator } from "@/tests/faults/cluster";
 import { BENCH_SECRET, fmt, percentile, root } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -84,6 +85,7 @@ async function startSimulatorProcess() {
     ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
   );
+  prioritizeSimulator(child);
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("Cloud API simulator on")) resolve();
@@ -292,6 +294,14 @@ async function main() {
     await enqueue(ids, "campaign");
     await waitSettled(total, since, SECONDS * 5000 + 60_000);
     const log = await sends(number.pnid, since);
+    // BENCH_SEND_LOG=<prefix>: the simulator's view of every call ([at, status, error code]) for a closer look.
+    if (process.env.BENCH_SEND_LOG)
+      fs.writeFileSync(
+        `${process.env.BENCH_SEND_LOG}-${limit}.json`,
+        JSON.stringify(
+          log.map((r) => [r.at, r.status, (r.response as { error?: { code?: number } })?.error?.code ?? 0]),
+        ),
+      );
     const ok = log
       .filter((r) => r.status === 200)
       .map((r) => r.at)

@@ -260,6 +260,9 @@ export type SocketClient = {
   liveGaps: number;
 };
 
+// How often a listening client shows activity, well inside SESSION_IDLE_MS (30 min).
+const SESSION_ACTIVITY_MS = 5 * 60_000;
+
 /**
  * A Socket.io client through the balancer, pinned to a preferred web process by the balancer's cookie (the
  * balancer re-pins it when that process is down). After every (re)connect it refetches what a browser tab
@@ -329,5 +332,16 @@ export function startSocketClient(opts: {
     })();
   });
   client.socket.on("connect_error", () => (disconnectedAt ??= Date.now()));
+  // A tab's refetches on live updates count as activity against the session's 30-minute idle timeout; a
+  // client that only listened would be signed out, and its socket dropped, half an hour into a soak.
+  const keepAlive = setInterval(() => {
+    if (!client.socket.active) return clearInterval(keepAlive);
+    void fetch(`${opts.url}/api/v1/conversations?limit=1`, {
+      headers: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+    })
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
+  }, SESSION_ACTIVITY_MS);
+  keepAlive.unref();
   return client;
 }

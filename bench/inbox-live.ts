@@ -128,18 +128,22 @@ await page.getByTestId("thread").getByText("livebench--1-").first().waitFor({ ti
 // another on the browser's six connections to the server, or refused: net::ERR_INSUFFICIENT_RESOURCES).
 type Fetches = { sent: number; done: number; ms: number[]; failed: Map<string, number> };
 const fetches = {
+  // The open thread's live catch-up (…/messages?after=): only the messages after the newest one it holds.
+  catchUp: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
   thread: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
   list: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
   other: { sent: 0, done: 0, ms: [], failed: new Map() } as Fetches,
 };
 const fetchKind = (url: string) =>
-  /\/api\/v1\/conversations\/[^/?]+\/messages/.test(url)
-    ? fetches.thread
-    : /\/api\/v1\/conversations\?/.test(url)
-      ? fetches.list
-      : url.includes("/api/")
-        ? fetches.other
-        : undefined;
+  /\/api\/v1\/conversations\/[^/?]+\/messages\?(.*&)?after=/.test(url)
+    ? fetches.catchUp
+    : /\/api\/v1\/conversations\/[^/?]+\/messages/.test(url)
+      ? fetches.thread
+      : /\/api\/v1\/conversations\?/.test(url)
+        ? fetches.list
+        : url.includes("/api/")
+          ? fetches.other
+          : undefined;
 page.on("request", (r) => {
   const f = fetchKind(r.url());
   if (f) f.sent += 1;
@@ -276,6 +280,7 @@ ${line("POST → socket event (each client)", socket, `, ${fmt(socketMissed)} mi
 ${line("applied (tx start) → socket event", stats(fanoutMs))}
 ${line("POST → text painted in thread", thread, `, ${threadMissed} missed`)}
 ${line("POST → text painted in list row", stats(listMs))}
+${fetchLine("browser fetch: thread catch-up", fetches.catchUp)}
 ${fetchLine("browser fetch: thread page", fetches.thread)}
 ${fetchLine("browser fetch: list page", fetches.list)}
 ${fetchLine("browser fetch: other API", fetches.other)}

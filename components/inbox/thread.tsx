@@ -84,7 +84,10 @@ export const Thread = memo(function Thread({
   });
   const markRead = useMutation({
     mutationFn: () => api(`/api/v1/conversations/${conversation.id}/read`, { method: "POST" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all }),
+    // Not cancelling a list fetch in flight: with the thread open each new message marks it read again,
+    // and cancelled fetches pile up on the browser's connections; the "read" nudge refetches after commit.
+    onSuccess: () =>
+      queryClient.invalidateQueries({ queryKey: queryKeys.conversations.all }, { cancelRefetch: false }),
   });
   const { mutate } = markRead;
   const scroller = useRef<HTMLDivElement>(null);

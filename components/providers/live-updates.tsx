@@ -8,6 +8,13 @@ import { useConnectionStore } from "@/lib/client/connection";
 import { emitNotification } from "@/lib/client/notification-bus";
 import type { ConversationChanged, NotificationCreated } from "@/lib/realtime/events";
 import { RefetchCoalescer } from "./refetch-coalescer";
+import { catchUpThread, SeqTracker, threadIsOpen } from "./thread-catch-up";
+
+/**
+ * The list, counts and a thread's timeline refetch at most about this often under a stream of nudges
+ * (the first nudge still at once): the open thread's own fetch should not queue behind them.
+ */
+const BACKGROUND_GAP_MS = 250;
 
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
@@ -23,17 +30,36 @@ export function LiveUpdates() {
     // A plain invalidate per nudge cancels the fetch in flight and starts another (the cancelled request
     // keeps its connection): at 50 nudges/s the tab exhausts the browser's sockets. One fetch per key at a time.
     const coalescer = new RefetchCoalescer();
-    const refetch = (queryKey: QueryKey) =>
-      void coalescer.request(JSON.stringify(queryKey), async () => {
-        // Joining a fetch started elsewhere (focus, a mutation) may predate this nudge: go once more after it.
-        // Only active queries: invalidate refetches (and waits for) those, not a stale one still loading.
-        const joined = queryClient.isFetching({ queryKey, type: "active" }) > 0;
-        await queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
-        return joined;
+    const refetch = (queryKey: QueryKey, gapMs = 0) =>
+      void coalescer.request(
+        JSON.stringify(queryKey),
+        async () => {
+          // Joining a fetch started elsewhere (focus, a mutation) may predate this nudge: go once more after it.
+          // Only active queries: invalidate refetches (and waits for) those, not a stale one still loading.
+          const joined = queryClient.isFetching({ queryKey, type: "active" }) > 0;
+          await queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
+          return joined;
+        },
+        { gapMs },
+      );
+    const seqs = new SeqTracker();
+    // Message ids announced for an open thread and not yet checked by a catch-up, per conversation.
+    const announced = new Map<string, Set<string>>();
+    // One catch-up per thread at a time; nudges meanwhile join the one that follows it.
+    const catchUp = (conversationId: string) =>
+      void coalescer.request(`after:${conversationId}`, async () => {
+        const ids = announced.get(conversationId) ?? new Set<string>();
+        announced.delete(conversationId);
+        if ((await catchUpThread(queryClient, conversationId, ids)) === "reload")
+          refetch(queryKeys.messages(conversationId));
       });
     const onConnect = () => {
       setState("live");
-      if (connectedBefore) void queryClient.invalidateQueries();
+      if (connectedBefore) {
+        seqs.reset();
+        announced.clear();
+        void queryClient.invalidateQueries();
+      }
       connectedBefore = true;
     };
     // The server ends the socket when the session ends (revoked, user disabled, signed out elsewhere).
@@ -53,12 +79,30 @@ export function LiveUpdates() {
     const onCampaign = () => void queryClient.invalidateQueries({ queryKey: queryKeys.campaigns.all });
     const onNotification = (event: NotificationCreated) => {
       refetch(queryKeys.notifications);
-      refetch(queryKeys.conversations.all);
+      refetch(queryKeys.conversations.all, BACKGROUND_GAP_MS);
       emitNotification(event);
     };
     const onConversation = (event: ConversationChanged) => {
-      refetch(queryKeys.conversations.all);
-      refetch(queryKeys.messages(event.conversation_id));
+      const id = event.conversation_id;
+      const order = seqs.observe(id, event.seq);
+      if (order === "repeat") return;
+      refetch(queryKeys.conversations.all, BACKGROUND_GAP_MS);
+      // Marking read changes the list's unread count, nothing in the thread.
+      if (event.reason === "read" && order === "next") return;
+      if (
+        event.reason === "message" &&
+        event.message_id &&
+        order === "next" &&
+        threadIsOpen(queryClient, id)
+      ) {
+        announced.set(id, (announced.get(id) ?? new Set()).add(event.message_id));
+        catchUp(id);
+        // A message can add timeline rows too (the owner answering pauses the bot): not urgent.
+        refetch(queryKeys.events(id), BACKGROUND_GAP_MS);
+        return;
+      }
+      // Everything else (statuses, edits, reactions, notes, a gap) refetches the thread and its timeline.
+      refetch(queryKeys.messages(id));
     };
     socket.on("connect", onConnect);
     socket.on("session.ended", onSessionEnded);

@@ -111,6 +111,27 @@ describe("refetch coalescer", () => {
     expect(calls).toEqual(["first", "third"]);
   });
 
+  it("waits the requested gap before a follow-up, never before the first run", async () => {
+    const waits: { ms: number; wake: () => void }[] = [];
+    const coalescer = new RefetchCoalescer({
+      sleep: (ms) => new Promise<void>((wake) => waits.push({ ms, wake })),
+    });
+    const h = harness();
+    void coalescer.request("list", h.refetch("list"), { gapMs: 250 });
+    expect(h.started).toEqual(["list"]);
+    void coalescer.request("list", h.refetch("list"), { gapMs: 250 });
+    await h.finish("list");
+    // Settled and dirty: the follow-up waits out the gap; nudges meanwhile join it.
+    expect(waits.map((w) => w.ms)).toEqual([250]);
+    expect(h.started).toEqual(["list"]);
+    void coalescer.request("list", h.refetch("list"), { gapMs: 250 });
+    waits.shift()!.wake();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.started).toEqual(["list", "list"]);
+    await h.finish("list");
+    expect(coalescer.running("list")).toBe(false);
+  });
+
   it("ends when a refetch settles at once and keeps asking to go again (no microtask spin)", async () => {
     const coalescer = new RefetchCoalescer();
     let runs = 0;

@@ -4,7 +4,16 @@
  */
 export type Refetch = () => Promise<boolean | void>;
 
-type Entry = { dirty: boolean; run: Refetch; done: Promise<void> };
+type Entry = { dirty: boolean; run: Refetch; gapMs: number; done: Promise<void> };
+
+export type RequestOptions = {
+  /**
+   * Wait this long after a run settles before its follow-up: a key nudged many times a second then
+   * fetches a few times a second, leaving the browser's connections to more urgent fetches (the open
+   * thread). The first run still starts at once.
+   */
+  gapMs?: number;
+};
 
 /**
  * At most one refetch in flight per key. Requests while one runs only mark the key dirty, and exactly
@@ -12,16 +21,22 @@ type Entry = { dirty: boolean; run: Refetch; done: Promise<void> };
  */
 export class RefetchCoalescer {
   readonly #keys = new Map<string, Entry>();
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: { sleep?: (ms: number) => Promise<void> } = {}) {
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
 
   /** Resolves when the key is idle again (every requested refetch has run). */
-  request(key: string, run: Refetch): Promise<void> {
+  request(key: string, run: Refetch, options: RequestOptions = {}): Promise<void> {
     const current = this.#keys.get(key);
     if (current) {
       current.dirty = true;
       current.run = run;
+      current.gapMs = options.gapMs ?? 0;
       return current.done;
     }
-    const entry: Entry = { dirty: false, run, done: Promise.resolve() };
+    const entry: Entry = { dirty: false, run, gapMs: options.gapMs ?? 0, done: Promise.resolve() };
     this.#keys.set(key, entry);
     entry.done = this.#drain(key, entry);
     return entry.done;
@@ -48,8 +63,8 @@ export class RefetchCoalescer {
         again = again && !followUp;
         if (!entry.dirty && !again) return;
         followUp = !entry.dirty;
-        // Let the event loop run (responses, input) before the next run.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        // Let the event loop run (responses, input) before the next run; requests meanwhile join it.
+        await this.#sleep(entry.gapMs);
       }
     } finally {
       this.#keys.delete(key);

@@ -2,7 +2,7 @@ import { dbOf, type Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { decodeCursor } from "@/lib/utils/cursor";
 import { getConversation } from "./get-conversation";
-import { selectMessages } from "./queries";
+import { selectMessages, selectMessagesAfter } from "./queries";
 import { listMessagesInput, type ListMessagesInput } from "./schemas";
 
 export async function listMessages({ ctx, input }: { ctx: Ctx; input: ListMessagesInput }) {
@@ -10,5 +10,10 @@ export async function listMessages({ ctx, input }: { ctx: Ctx; input: ListMessag
   await getConversation({ ctx, input: { id: params.conversationId } });
   if (params.cursor && !decodeCursor(params.cursor))
     throw new ValidationError("cursor is not valid", { field: "cursor" });
-  return selectMessages(dbOf(ctx), params);
+  if (params.after === undefined) return selectMessages(dbOf(ctx), params);
+  // Two directions at once have no single page order.
+  if (params.cursor) throw new ValidationError("after cannot be combined with cursor", { field: "after" });
+  const page = await selectMessagesAfter(dbOf(ctx), { ...params, after: params.after });
+  if (!page) throw new ValidationError("after is not a message of this conversation", { field: "after" });
+  return page;
 }

@@ -224,24 +224,74 @@ export async function selectMessages(
   const rows = await messagePageQuery(db, params);
   const page = rows.slice(0, params.limit);
   const oldest = rows.length > params.limit ? page[page.length - 1] : undefined;
-  // One query for the page's media, not one per message.
+  return {
+    data: await withMedia(db, page.reverse()),
+    next_cursor: oldest ? encodeMessageCursor(oldest) : null,
+  };
+}
+
+/**
+ * What an open thread that holds everything up to message `after` is missing: the messages after it in
+ * thread order (timestamp, arrival), oldest first, at most `limit`. The anchor's key is read in SQL, not
+ * sent back in a cursor, so its microseconds survive. `next_cursor` is then the id to pass as the next
+ * `after` when more remain. Undefined when `after` is not a message of this conversation.
+ */
+export async function selectMessagesAfter(
+  db: DbOrTx,
+  params: { conversationId: string; after: string; limit: number },
+): Promise<Page<MessageDto> | undefined> {
+  const rows = await messagesAfterQuery(db, params);
+  if (rows.length === 0) {
+    // Nothing newer, or no such anchor: only the second is the caller's mistake.
+    const [anchor] = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, params.after), eq(messages.conversationId, params.conversationId)))
+      .limit(1);
+    return anchor ? { data: [], next_cursor: null } : undefined;
+  }
+  const page = rows.slice(0, params.limit);
+  return {
+    data: await withMedia(db, page),
+    next_cursor: rows.length > params.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+/** The rows of selectMessagesAfter: the thread index read backwards from the anchor's key. */
+export function messagesAfterQuery(
+  db: DbOrTx,
+  params: { conversationId: string; after: string; limit: number },
+) {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, params.conversationId),
+        sql`(${messages.timestamp}, ${messages.arrival}) > (select m.timestamp, m.arrival from messages m
+          where m.id = ${params.after}::uuid and m.conversation_id = ${params.conversationId}::uuid)`,
+      ),
+    )
+    .orderBy(asc(messages.timestamp), asc(messages.arrival))
+    .limit(params.limit + 1);
+}
+
+/** The DTOs of some message rows, in their order, with one query for their media, not one per message. */
+async function withMedia(db: DbOrTx, rows: (typeof messages.$inferSelect)[]): Promise<MessageDto[]> {
   const mediaRows =
-    page.length > 0
+    rows.length > 0
       ? await db
           .select()
           .from(media)
           .where(
             inArray(
               media.messageId,
-              page.map((m) => m.id),
+              rows.map((m) => m.id),
             ),
           )
       : [];
   const mediaByMessage = new Map(mediaRows.map((row) => [row.messageId, toMessageMedia(row)]));
-  return {
-    data: page.reverse().map((m) => toMessageDto(m, mediaByMessage.get(m.id))),
-    next_cursor: oldest ? encodeMessageCursor(oldest) : null,
-  };
+  return rows.map((m) => toMessageDto(m, mediaByMessage.get(m.id)));
 }
 
 /** One message as the API returns it (after a send, or to re-read it). */

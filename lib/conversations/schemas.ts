@@ -27,6 +27,8 @@ export type ListConversationsInput = z.input<typeof listConversationsInput>;
 export const listMessagesInput = z.object({
   conversationId: z.uuid(),
   cursor: z.string().optional(),
+  /** A message id of this conversation: only the messages after it (oldest first), for live catch-up. */
+  after: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListMessagesInput = z.input<typeof listMessagesInput>;

@@ -112,6 +112,13 @@ export const openApiDocument = {
               "A page's next_cursor: the next page holds the messages just older than that page (null: none left)",
             schema: { type: "string" },
           },
+          {
+            name: "after",
+            in: "query",
+            description:
+              "A message id of this conversation: instead of a page back from the newest, the messages after it, oldest first (what a live client is missing). Not with cursor. next_cursor is then the id to pass as the next after when more remain. 422 when the id is not a message of this conversation",
+            schema: { type: "string", format: "uuid" },
+          },
           cursorParams[1]!,
         ],
         responses: {

@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "@/lib/conversations/schemas";
+import { messageDto } from "@/tests/support/message-dto";
 import { flattenPages, threadRows } from "./thread-rows";
 import { mergeTimeline } from "./timeline";
 
-const message = (id: string, timestamp: string, source: MessageDto["source"] = "customer"): MessageDto => ({
-  id,
-  wamid: `wamid.${id}`,
-  conversation_id: "c1",
-  direction: source === "customer" || source === "history" ? "inbound" : "outbound",
-  source,
-  type: "text",
-  text: id,
-  content: null,
-  timestamp,
-  status: null,
-  error: null,
-  author: null,
-  edited: false,
-  revoked: false,
-  reply_to: null,
-});
+const message = (id: string, timestamp: string, source: MessageDto["source"] = "customer") =>
+  messageDto(id, timestamp, { source });
 
 const now = new Date("2026-03-10T12:00:00Z");
 

@@ -1,27 +1,11 @@
 import type { InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { MessageDto, Page } from "@/lib/conversations/schemas";
+import { messageDto } from "@/tests/support/message-dto";
 import { flattenPages } from "@/components/inbox/thread-rows";
 import { announcedCovered, mergeNewMessages, newestMessage, SeqTracker } from "./thread-catch-up";
 
-const message = (id: string, timestamp: string, patch: Partial<MessageDto> = {}): MessageDto => ({
-  id,
-  wamid: `wamid.${id}`,
-  conversation_id: "c1",
-  direction: "inbound",
-  source: "customer",
-  type: "text",
-  text: id,
-  content: null,
-  timestamp,
-  status: null,
-  error: null,
-  author: null,
-  edited: false,
-  revoked: false,
-  reply_to: null,
-  ...patch,
-});
+const message = messageDto;
 
 /** Pages as the thread holds them: newest page first, each page oldest first. */
 const pages = (...data: MessageDto[][]): InfiniteData<Page<MessageDto>> => ({

@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { GET as getMessagesRoute } from "@/app/api/v1/conversations/[id]/messages/route";
-import { getDb, getSql } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { useTestDatabase } from "@/tests/int/db";
+import { planNodes, sorts } from "@/tests/int/query-plan";
 import { cookieForNewUser } from "@/tests/int/session-cookie";
 import { useSimWorkspace } from "@/tests/int/sim-workspace";
 import { listMessages } from "./index";
@@ -87,24 +88,15 @@ describe("messages after a message", () => {
     expect((await after(conversationId, anchor)).data.map((m) => m.text)).toEqual(
       Array.from({ length: 10 }, (_, i) => `big ${49991 + i}`).concat("b-first"),
     );
-    const query = messagesAfterQuery(getDb(), { conversationId, after: anchor, limit: 50 }).toSQL();
-    const [row] = await getSql().unsafe<{ "QUERY PLAN": { Plan: PlanNode }[] }[]>(
-      `explain (format json) ${query.sql}`,
-      query.params as never[],
+    const nodes = await planNodes(
+      messagesAfterQuery(getDb(), { conversationId, after: anchor, limit: 50 }).toSQL(),
     );
-    const nodes = flatten(row!["QUERY PLAN"][0]!.Plan);
-    expect(nodes.some((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort")).toBe(false);
+    expect(sorts(nodes)).toBe(false);
     const scan = nodes.find((n) => n["Index Name"] === "messages_conversation_ts_arrival_idx");
     expect(scan, JSON.stringify(nodes.map((n) => n["Node Type"]))).toBeDefined();
     expect(scan!["Index Cond"]).toContain("timestamp");
   }, 120_000);
 });
-
-type PlanNode = { "Node Type": string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[] };
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
 
 describe("GET /api/v1/conversations/:id/messages?after=", () => {
   const call = (id: string, query: string, cookie: string) =>

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb, getSql } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { useTestDatabase } from "@/tests/int/db";
+import { planNodes, sorts } from "@/tests/int/query-plan";
 import { useSimWorkspace } from "@/tests/int/sim-workspace";
 import { encodeCursor } from "@/lib/utils/cursor";
 import { listMessages } from "./index";
@@ -105,22 +106,12 @@ describe("thread pages", () => {
     });
     expect(old.data.map((m) => m.id)).toEqual(page.data.map((m) => m.id));
 
-    const query = messagePageQuery(getDb(), { conversationId: big, cursor, limit: 50 }).toSQL();
-    const [row] = await getSql().unsafe<{ "QUERY PLAN": Plan[] }[]>(
-      `explain (format json) ${query.sql}`,
-      query.params as never[],
+    const nodes = await planNodes(
+      messagePageQuery(getDb(), { conversationId: big, cursor, limit: 50 }).toSQL(),
     );
-    const nodes = flatten(row!["QUERY PLAN"][0]!.Plan);
-    expect(nodes.some((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort")).toBe(false);
+    expect(sorts(nodes)).toBe(false);
     const scan = nodes.find((n) => n["Index Name"] === "messages_conversation_ts_arrival_idx");
     expect(scan, JSON.stringify(nodes.map((n) => n["Node Type"]))).toBeDefined();
     expect(scan!["Index Cond"]).toContain("timestamp");
   });
 });
-
-type Plan = { Plan: PlanNode };
-type PlanNode = { "Node Type": string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[] };
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}

@@ -26,12 +26,14 @@ import type { Tx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
 import { recordMessageMedia, scheduleMediaDownload } from "@/lib/media";
 import {
+  addHistoryChunk,
   applyAccountUpdate,
   findNumberByMetaId,
   recordAppActivity,
   recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
+  type HistoryProgress,
   type PhoneNumber,
 } from "@/lib/numbers";
 import type { ConversationChanged, NumberChanged, RealtimeEnvelope } from "@/lib/realtime/events";
@@ -41,7 +43,13 @@ import { routeTeams } from "@/lib/routing";
 import { pauseBotForHuman, scheduleBotRun } from "@/lib/bots";
 import { applyTemplateUpdate } from "@/lib/templates";
 import { csatAnswerKeepsResolved, csatReplyOf, recordCsatAnswer } from "@/lib/csat";
-import type { CustomerIdentity, DomainEvent, NormalizeFailure, StatusUpdated } from "@/lib/whatsapp/events";
+import type {
+  CustomerIdentity,
+  DomainEvent,
+  HistoryChunk,
+  NormalizeFailure,
+  StatusUpdated,
+} from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
 
 type Publication =
@@ -148,6 +156,8 @@ type Effects = {
   appActivity: Map<string, Date>;
   /** numberId → latest address-book sync entry, written the same way. */
   contactSync: Map<string, Date>;
+  /** numberId → the batch's history chunks summed: the progress row is locked only at the end, briefly. */
+  historyProgress: Map<string, HistoryProgress>;
   /** phone_number_id → number, looked up once per batch. */
   numbers: Map<string, Promise<PhoneNumber | undefined>>;
   /** Integration events (an outbox), queued in one statement before the batch commits. */
@@ -161,7 +171,10 @@ type EventEffects = {
   integrationEvents: PendingIntegrationEvent[];
   appActivity: [numberId: string, at: Date][];
   contactSync: [numberId: string, at: Date][];
+  history: { numberId: string; event: HistoryChunk; added: HistoryAdded }[];
 };
+
+type HistoryAdded = { threads: number; messages: number; duplicates: number };
 
 type Parsed = { id: number; events: DomainEvent[]; failures: NormalizeFailure[]; parsed: boolean };
 type Result = { eventId: number; outcome: ApplyOutcome };
@@ -195,6 +208,7 @@ async function applyClaimed(
       jobs: [],
       appActivity: new Map(),
       contactSync: new Map(),
+      historyProgress: new Map(),
       numbers: new Map(),
       integrationEvents: [],
       contacts: new ContactLookahead(),
@@ -213,6 +227,9 @@ async function applyClaimed(
         const done = await applyEvents(tx, parsed, effects, careful);
         for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
         for (const [numberId, at] of effects.contactSync) await recordContactSync(tx, numberId, at);
+        // In one order (by id), so two batches touching several numbers never wait on each other crosswise.
+        for (const [numberId, total] of [...effects.historyProgress].sort(([a], [b]) => (a < b ? -1 : 1)))
+          await recordHistoryProgress(tx, numberId, total);
         await emitBatchIntegrationEvents(tx, effects);
         await finish(tx, done);
         return done;
@@ -243,16 +260,34 @@ async function applyClaimed(
   }
 }
 
-function claim(tx: Tx, target: number[] | number): Promise<ClaimedRow[]> {
+// History chunks per transaction (up to ~5,000 messages each): small transactions keep the hot rows' locks
+// short and Postgres responsive to the live acks meanwhile (BENCHMARKS.md T6).
+const HISTORY_BATCH = 4;
+
+// Which kind a lane tries first when it claims: alternating, so neither kind waits for the other's backlog.
+let historyFirst = false;
+
+/**
+ * Claims webhooks by id, or the oldest pending ones of ONE kind: history chunks or the rest, never both. A
+ * history chunk is a barrier in applyOrder; mixed into a batch, it split the live events into runs sorted
+ * apart, and two batches then locked the same conversations in different orders and deadlocked.
+ */
+async function claim(tx: Tx, target: number[] | number): Promise<ClaimedRow[]> {
   if (Array.isArray(target))
     return tx.execute<ClaimedRow>(sql`
       select id, body, status from webhook_events where id = any(${`{${target.join(",")}}`}::bigint[])
       order by id for update skip locked`);
-  return tx.execute<ClaimedRow>(sql`
-    select id, body, status from webhook_events
-    where status = 'pending' and (retry_at is null or retry_at <= now())
-    order by id limit ${target}
-    for update skip locked`);
+  const history = historyFirst;
+  historyFirst = !historyFirst;
+  for (const kind of [history, !history]) {
+    const rows = await tx.execute<ClaimedRow>(sql`
+      select id, body, status from webhook_events
+      where status = 'pending' and history = ${kind} and (retry_at is null or retry_at <= now())
+      order by id limit ${kind ? Math.min(target, HISTORY_BATCH) : target}
+      for update skip locked`);
+    if (rows.length > 0) return rows;
+  }
+  return [];
 }
 
 function parseRow(row: ClaimedRow): Parsed {
@@ -452,7 +487,13 @@ async function applyEvents(
     }
     await flushTouches();
     // The event's own effects count only if it applies (its savepoint may roll back).
-    const own: EventEffects = { jobs: [], integrationEvents: [], appActivity: [], contactSync: [] };
+    const own: EventEffects = {
+      jobs: [],
+      integrationEvents: [],
+      appActivity: [],
+      contactSync: [],
+      history: [],
+    };
     try {
       const published = careful
         ? await tx.transaction(async (savepoint) => {
@@ -467,6 +508,11 @@ async function applyEvents(
       effects.integrationEvents.push(...own.integrationEvents);
       keepLatest(effects.appActivity, own.appActivity);
       keepLatest(effects.contactSync, own.contactSync);
+      for (const { numberId, event, added } of own.history)
+        effects.historyProgress.set(
+          numberId,
+          addHistoryChunk(effects.historyProgress.get(numberId), event, added),
+        );
       counts.applied += 1;
     } catch (error) {
       if (isTransientDatabaseError(error)) throw error;
@@ -730,7 +776,8 @@ async function applyEvent(
         added.messages += thread.inserted;
         added.duplicates += thread.duplicates;
       }
-      await recordHistoryProgress(tx, number.id, event, added);
+      // Written once per number at the end of the batch (recordHistoryProgress), if this chunk applies.
+      own.history.push({ numberId: number.id, event, added });
       // History never notifies per conversation (PROTOCOL.md §5.4); admins see the progress.
       return [{ type: "number", numberId: number.id, reason: "history" }];
     }

@@ -73,25 +73,50 @@ export async function applyAccountUpdate(tx: Tx, event: AccountUpdated): Promise
   return targets.map((n) => n.id);
 }
 
-/** History import progress per number (§5.4): phase, percent, counts; complete at progress 100. */
-export async function recordHistoryProgress(
-  tx: Tx,
-  numberId: string,
-  event: HistoryChunk,
+/** What a batch's history chunks of one number add up to: the highest phase and percent, the counts summed. */
+export type HistoryProgress = {
+  phase: number;
+  progress: number;
+  chunks: number;
+  threads: number;
+  messages: number;
+  duplicates: number;
+};
+
+/** Folds one chunk into a batch's progress for its number (written once, by recordHistoryProgress). */
+export function addHistoryChunk(
+  total: HistoryProgress | undefined,
+  event: Pick<HistoryChunk, "phase" | "progress">,
   added: { threads: number; messages: number; duplicates: number },
-): Promise<void> {
+): HistoryProgress {
+  return {
+    phase: Math.max(total?.phase ?? event.phase, event.phase),
+    progress: Math.max(total?.progress ?? event.progress, event.progress),
+    chunks: (total?.chunks ?? 0) + 1,
+    threads: (total?.threads ?? 0) + added.threads,
+    messages: (total?.messages ?? 0) + added.messages,
+    duplicates: (total?.duplicates ?? 0) + added.duplicates,
+  };
+}
+
+/**
+ * History import progress per number (§5.4): phase, percent, counts; complete at progress 100. Takes a
+ * batch's chunks summed (addHistoryChunk): one UPDATE of the hot phone_numbers row at the end of the batch,
+ * so concurrent lanes hold its lock only while they commit, not while they import.
+ */
+export async function recordHistoryProgress(tx: Tx, numberId: string, total: HistoryProgress): Promise<void> {
   await tx.execute(sql`
     update phone_numbers set
       history_state = case when history_state = 'declined' then history_state
-                           when ${event.progress} >= 100 or history_state = 'complete' then 'complete'::history_import_state
+                           when ${total.progress} >= 100 or history_state = 'complete' then 'complete'::history_import_state
                            else 'importing'::history_import_state end,
-      history_phase = greatest(history_phase, ${event.phase}),
-      history_progress = greatest(history_progress, ${event.progress}),
+      history_phase = greatest(history_phase, ${total.phase}),
+      history_progress = greatest(history_progress, ${total.progress}),
       history_counts = jsonb_build_object(
-        'chunks', coalesce((history_counts->>'chunks')::int, 0) + 1,
-        'threads', coalesce((history_counts->>'threads')::int, 0) + ${added.threads},
-        'messages', coalesce((history_counts->>'messages')::int, 0) + ${added.messages},
-        'duplicates', coalesce((history_counts->>'duplicates')::int, 0) + ${added.duplicates}),
+        'chunks', coalesce((history_counts->>'chunks')::int, 0) + ${total.chunks},
+        'threads', coalesce((history_counts->>'threads')::int, 0) + ${total.threads},
+        'messages', coalesce((history_counts->>'messages')::int, 0) + ${total.messages},
+        'duplicates', coalesce((history_counts->>'duplicates')::int, 0) + ${total.duplicates}),
       history_updated_at = now()
     where id = ${numberId}`);
 }

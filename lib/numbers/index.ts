@@ -1,10 +1,12 @@
 export { addNumber } from "./add-number";
 export {
+  addHistoryChunk,
   applyAccountUpdate,
   recordAppActivity,
   recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
+  type HistoryProgress,
 } from "./coexistence";
 export { connectNumber } from "./connect-number";
 export { connectWithEmbeddedSignup } from "./embedded-signup";

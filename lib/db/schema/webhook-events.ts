@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, customType, index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
@@ -14,6 +24,8 @@ export const webhookEvents = pgTable(
     // Raw bytes, not jsonb: the signature covers the exact bytes and a malformed body must be kept too.
     body: bytea("body").notNull(),
     status: webhookEventStatus("status").notNull().default("pending"),
+    // A history sync chunk (PROTOCOL.md §5.4), told apart at receipt: lanes claim those in batches of their own.
+    history: boolean("history").notNull().default(false),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
     // After a transient failure (deadlock, lost connection) the row waits until then before the next try.
@@ -25,5 +37,9 @@ export const webhookEvents = pgTable(
     index("webhook_events_pending_idx")
       .on(t.id)
       .where(sql`${t.status} = 'pending'`),
+    // A lane claiming history chunks must not walk a live backlog to find none.
+    index("webhook_events_pending_history_idx")
+      .on(t.id)
+      .where(sql`${t.status} = 'pending' and ${t.history}`),
   ],
 );

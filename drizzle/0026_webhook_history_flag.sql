@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_events" ADD COLUMN "history" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "webhook_events_pending_history_idx" ON "webhook_events" USING btree ("id") WHERE "webhook_events"."status" = 'pending' and "webhook_events"."history";

@@ -275,11 +275,13 @@ export function startSocketClient(opts: {
   prefer: number;
   seqs: () => Promise<Map<string, number>>;
 }): SocketClient {
+  // The session, and the balancer's pin to the preferred web process: on the socket and every request.
+  const headers = { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` };
   const client: SocketClient = {
     name: opts.name,
     socket: connect(opts.url, {
       path: "/socket.io",
-      extraHeaders: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+      extraHeaders: headers,
       reconnectionDelay: 200,
       reconnectionDelayMax: 1_000,
     }),
@@ -318,7 +320,7 @@ export function startSocketClient(opts: {
           continue;
         }
         const res = await fetch(`${opts.url}/api/v1/conversations?limit=100`, {
-          headers: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+          headers,
         }).catch(() => null);
         await res?.arrayBuffer();
         if (!res?.ok) {
@@ -337,7 +339,7 @@ export function startSocketClient(opts: {
   const keepAlive = setInterval(() => {
     if (!client.socket.active) return clearInterval(keepAlive);
     void fetch(`${opts.url}/api/v1/conversations?limit=1`, {
-      headers: { cookie: `${opts.cookie}; ${LB_COOKIE}=${opts.prefer}` },
+      headers,
     })
       .then((res) => res.arrayBuffer())
       .catch(() => undefined);

@@ -460,7 +460,12 @@ export class Engine {
 
   // ---------- Graph: send ----------
 
-  apiSend(numberId: string, body: Record<string, unknown>, headers: Record<string, string>): SendResult {
+  apiSend(
+    numberId: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+    receivedAtMs?: number,
+  ): SendResult {
     const n = this.numbers.get(numberId);
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
     if (body.messaging_product !== "whatsapp")
@@ -511,7 +516,7 @@ export class Engine {
         return this.err(131062, "Authentication templates need a phone number recipient.");
     }
 
-    const now = this.now();
+    const now = receivedAtMs ?? this.now();
     if (!this.throughputFor(n).tryHit(now, throughputLimit(n.coexistence, this.config.throughputOverride)))
       return this.err(
         130429,

@@ -10,6 +10,8 @@ export type GraphRequest = {
   query: URLSearchParams;
   headers: Record<string, string>;
   rawBody: Buffer;
+  /** When the request arrived, on the engine's clock (engine.now()); its throughput limit counts this. */
+  receivedAtMs?: number;
 };
 
 export type GraphResponse = { status: number; body: unknown; contentType?: string; raw?: Buffer };
@@ -32,7 +34,7 @@ export async function handleGraph(engine: Engine, req: GraphRequest): Promise<Gr
 
   if (edge === "messages" && m === "POST") {
     const body = await parseBody(req);
-    return engine.apiSend(id, body, req.headers);
+    return engine.apiSend(id, body, req.headers, req.receivedAtMs);
   }
   if (edge === "media" && m === "POST") return uploadMedia(engine, id, req);
   if (edge === "smb_app_data" && m === "POST") return engine.smbAppData(id, await parseBody(req));

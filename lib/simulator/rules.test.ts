@@ -35,6 +35,14 @@ describe("throughput", () => {
     expect(w.tryHit(500, 20)).toBe(false);
     expect(w.tryHit(1100, 20)).toBe(true);
   });
+  it("keeps a hit stamped earlier than one already counted in order, so it expires at its own time", () => {
+    const w = new RateWindow(1000);
+    expect(w.tryHit(500, 2)).toBe(true);
+    expect(w.tryHit(100, 2)).toBe(true);
+    expect(w.tryHit(1050, 2)).toBe(false); // both still in the window
+    expect(w.tryHit(1100, 2)).toBe(true); // 100 left at 1100, 500 stays: two
+    expect(w.tryHit(1200, 2)).toBe(false);
+  });
 });
 
 describe("pair rate", () => {

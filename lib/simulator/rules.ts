@@ -23,7 +23,10 @@ export class RateWindow {
     const cutoff = nowMs - this.windowMs;
     while (this.times.length && this.times[0]! <= cutoff) this.times.shift();
     if (this.times.length >= limit) return false;
-    this.times.push(nowMs);
+    // Hits are stamped on arrival and handled once their bodies are read, so one may come in out of order.
+    let at = this.times.length;
+    while (at > 0 && this.times[at - 1]! > nowMs) at--;
+    this.times.splice(at, 0, nowMs);
     return true;
   }
 }

@@ -122,6 +122,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 }
 
 async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Stamped on arrival, as Meta's edge would: reading the body takes turns of this (busy) event loop, and a
+  // stamp after it made the simulator's own delay look like a crowded window to the throughput limit.
+  const at = Date.now();
+  const receivedAtMs = engine.now();
   const u = new URL(req.url ?? "/", "http://sim.local");
   const method = req.method ?? "GET";
   const rawBody = await readBody(req);
@@ -157,9 +161,14 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
   );
-  // When the request was handled (and its rate limits checked), not when handling finished.
-  const at = Date.now();
-  const out = await handleGraph(engine, { method, path, query: u.searchParams, headers, rawBody });
+  const out = await handleGraph(engine, {
+    method,
+    path,
+    query: u.searchParams,
+    headers,
+    rawBody,
+    receivedAtMs,
+  });
   engine.logRequest({
     at,
     method,

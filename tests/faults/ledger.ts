@@ -14,7 +14,13 @@ type SimDelivery = {
   attempts: { status?: number }[];
   payload?: { entry?: { changes?: { value?: Record<string, unknown> }[] }[] };
 };
-type SimRequest = { at: number; method: string; path: string; status: number; body?: { type?: string } };
+type SimRequest = {
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  body?: { type?: string; biz_opaque_callback_data?: string };
+};
 
 /** Items of the simulator's own webhooks (statuses of our sends) that the app answered with a 2xx. */
 export function ackedSimItems(deliveries: SimDelivery[]): AckedItem[] {
@@ -208,17 +214,25 @@ export function checkSockets(
 }
 
 export function checkRateLimit(requests: SimRequest[], pnid: string, limit: number): Check {
-  const ok = requests
+  const accepted = requests
     .filter(
       (r) => r.method === "POST" && r.path.endsWith(`/${pnid}/messages`) && r.body?.type && r.status === 200,
     )
-    .map((r) => r.at)
-    .sort((a, b) => a - b);
+    .sort((a, b) => a.at - b.at);
+  const ok = accepted.map((r) => r.at);
   let busiest = 0;
+  let crowded: SimRequest[] = [];
   for (let i = 0, j = 0; i < ok.length; i++) {
     while (ok[i]! - ok[j]! >= 1000) j++;
-    busiest = Math.max(busiest, i - j + 1);
+    if (i - j + 1 > busiest) [busiest, crowded] = [i - j + 1, accepted.slice(j, i + 1)];
   }
+  // Over the limit: which sends crowded the window and when, to match against the workers' logs and kills.
+  const crowdedText =
+    busiest > limit
+      ? `; crowded window at ${new Date(crowded[0]!.at).toISOString()}: ${crowded
+          .map((r) => `+${r.at - crowded[0]!.at} ms ${r.body?.biz_opaque_callback_data ?? "?"}`)
+          .join(", ")}`
+      : "";
   // The limiter spaces limit+1 sends `limit` intervals apart (lib/messaging/rate-limiter.ts): the tightest
   // span shows how much jitter between the slot and the simulator's stamp ate of the allowance over 1 s.
   let tightest = Infinity;
@@ -227,7 +241,7 @@ export function checkRateLimit(requests: SimRequest[], pnid: string, limit: numb
   return {
     name: "per-number send rate never exceeded across processes",
     ok: busiest <= limit,
-    detail: `${ok.length} sends accepted by the simulator; busiest 1 s window ${busiest} (limit ${limit}); tightest ${limit + 1} consecutive sends span ${Number.isFinite(tightest) ? `${tightest} ms` : "n/a"} (limiter plans ≥ ${Math.round(limit * numberIntervalMs(limit) - SLOT_START_WINDOW_MS)} ms); 429 × ${limited}`,
+    detail: `${ok.length} sends accepted by the simulator; busiest 1 s window ${busiest} (limit ${limit}); tightest ${limit + 1} consecutive sends span ${Number.isFinite(tightest) ? `${tightest} ms` : "n/a"} (limiter plans ≥ ${Math.round(limit * numberIntervalMs(limit) - SLOT_START_WINDOW_MS)} ms); 429 × ${limited}${crowdedText}`,
   };
 }
 

@@ -9,6 +9,7 @@ import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
 import { startIngestThread } from "@/lib/jobs/ingest-thread";
 import { startWebhookDispatcher } from "@/lib/integrations";
 import { startSendSweep } from "@/lib/messaging";
+import { warmGraphConnection } from "@/lib/whatsapp/client";
 import { syncTemplates } from "@/lib/templates";
 import { systemActor } from "@/lib/auth/actor";
 import { createQueues, startWorkers } from "@/lib/jobs/registry";
@@ -86,6 +87,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   stops.unshift({ name: "database pool", stop: closeDb });
   stops.unshift({ name: "jobs", stop: () => stopBoss(6_000) });
   if (isWorker) {
+    await warmGraphConnection();
     await startWorkers(boss);
     stops.unshift({ name: "job wake-ups", stop: await listenForJobs() });
     // With web on this process too, the lanes get a thread of their own (see startIngestThread).

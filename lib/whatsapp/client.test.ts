@@ -1,9 +1,18 @@
 import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
 import { afterEach, describe, expect, it } from "vitest";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { UpstreamError } from "@/lib/errors";
-import { createGraphClient, graphError, MediaTooLargeError, resolveAccessToken, sameDigest } from "./client";
+import {
+  createGraphClient,
+  graphError,
+  MediaTooLargeError,
+  resolveAccessToken,
+  sameDigest,
+  warmGraphConnection,
+} from "./client";
 
 const metaError = (code: number, extra: Record<string, unknown> = {}) => ({
   error: { message: `(#${code}) something`, type: "OAuthException", code, fbtrace_id: "x", ...extra },
@@ -82,6 +91,29 @@ describe("access token", () => {
   it("prefers META_ACCESS_TOKEN when set", () => {
     setRuntimeEnv({ GRAPH_API_BASE: "http://127.0.0.1:3100", META_ACCESS_TOKEN: "real-token" });
     expect(resolveAccessToken()).toBe("real-token");
+  });
+});
+
+describe("warmGraphConnection", () => {
+  afterEach(() => {
+    delete process.env.GRAPH_API_BASE;
+    setRuntimeEnv({});
+  });
+
+  it("makes one request to the Graph base without the token, and never throws", async () => {
+    const seen: { url?: string; auth?: string }[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push({ url: req.url, auth: req.headers.authorization });
+      res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"code":100}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    setRuntimeEnv({ GRAPH_API_BASE: `http://127.0.0.1:${port}` });
+    await warmGraphConnection();
+    expect(seen).toEqual([{ url: expect.stringMatching(/^\/v\d+\.\d+\/$/), auth: undefined }]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Nothing listens there any more: still resolves.
+    await expect(warmGraphConnection(500)).resolves.toBeUndefined();
   });
 });
 

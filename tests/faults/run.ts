@@ -73,8 +73,9 @@ const { values: args } = parseArgs({
     skew: { type: "boolean", default: false },
     "no-kills": { type: "boolean", default: false },
     soak: { type: "string" },
-    // BENCHMARKS.md T1's webhook rate; the soak ingests at half of it ("T1 at 50 %").
-    "soak-rate": { type: "string", default: "300" },
+    // The soak ingests at half this webhook rate (R19 "T1 at 50 %"). "measure" (the default): this cluster's
+    // own maximum, measured closed loop through the balancer just before the soak, as the issue asks.
+    "soak-rate": { type: "string", default: "measure" },
     // Comma lists overriding the form's faults; "none" for no such fault.
     pg: { type: "string" },
     sim: { type: "string" },
@@ -83,9 +84,12 @@ const { values: args } = parseArgs({
 });
 const FORM = args.soak !== undefined ? "soak" : args.scale ? "scale" : args.full ? "full" : "short";
 const SOAK_MINUTES = Number(args.soak ?? 0);
-const SOAK_RATE = Number(args["soak-rate"]);
-if (FORM === "soak" && !(SOAK_MINUTES > 0 && SOAK_RATE > 0))
-  throw new Error("--soak takes a number of minutes (and --soak-rate a webhook rate per second)");
+const SOAK_RATE_MEASURED = args["soak-rate"] === "measure";
+const SOAK_RATE = SOAK_RATE_MEASURED ? 0 : Number(args["soak-rate"]);
+if (FORM === "soak" && !(SOAK_MINUTES > 0 && (SOAK_RATE_MEASURED || SOAK_RATE > 0)))
+  throw new Error(
+    '--soak takes a number of minutes (and --soak-rate a webhook rate per second, or "measure")',
+  );
 // The soak's shortened retention: webhook bodies after 36 s (the purge job runs every minute, as in
 // production), completed jobs archived after 60 s (pg-boss's minimum with cron) and deleted 60 s later.
 const SOAK_ENV = {
@@ -303,6 +307,20 @@ async function main(): Promise<boolean> {
   say(`up: ${members.map((m) => `${m.name}:${m.port}`).join(" ")}, balancer ${lb.url}, simulator ${sim.url}`);
 
   if (FORM === "scale") return scale({ members, envOf, lb, sql });
+  // The soak's rate: half the maximum this cluster acknowledges right now (its webhooks join the ledger).
+  const calibrationWarmUp =
+    FORM === "soak" && SOAK_RATE_MEASURED
+      ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 5, tag: "mw" })
+      : null;
+  const calibration = calibrationWarmUp
+    ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 20, tag: "m" })
+    : null;
+  if (calibration) {
+    PLAN.webhookRate = Math.max(1, Math.round(calibration.perSecond / 2));
+    say(
+      `soak: the cluster acknowledged ${calibration.perSecond.toFixed(1)} webhooks/s closed loop (p50 ${calibration.p50} ms); soaking at ${PLAN.webhookRate}/s`,
+    );
+  }
 
   const sticky = await checkStickiness(lb.url);
 
@@ -555,7 +573,11 @@ async function main(): Promise<boolean> {
 
   // The ledger.
   const deliveries = await sim.api<Parameters<typeof ackedSimItems>[0]>("GET", "/deliveries");
-  const items = [...webhooks.acked, ...ackedSimItems(deliveries)];
+  const items = [
+    ...[calibrationWarmUp, calibration].flatMap((phase) => phase?.ledger.acked ?? []),
+    ...webhooks.acked,
+    ...ackedSimItems(deliveries),
+  ];
   const checks: Check[] = [sticky];
   checks.push(...(await checkWebhooks(sql, items)));
   const simSends = await sim.api<{ byCallbackData: Record<string, number>; duplicates: string[] }>(
@@ -628,7 +650,7 @@ async function main(): Promise<boolean> {
     const purged = await sql<{ n: number }[]>`
       select count(*)::int as n from webhook_events`.catch(() => [{ n: -1 }]);
     console.log(
-      `\nSoak (R19): ${SOAK_MINUTES} min at ${PLAN.webhookRate} webhooks/s (T1 ${SOAK_RATE}/s at 50 %) + ${PLAN.sendsPerSecond} sends/s + list/thread reads, ${sampler!.samples.length} samples every ${SOAK_INTERVAL_MS / 1000} s in ${path.join(logDir, "soak-samples.csv")}`,
+      `\nSoak (R19): ${SOAK_MINUTES} min at ${PLAN.webhookRate} webhooks/s (${calibration ? `half the ${calibration.perSecond.toFixed(1)}/s this cluster acknowledged closed loop before it` : `T1 ${SOAK_RATE}/s at 50 %`}) + ${PLAN.sendsPerSecond} sends/s + list/thread reads, ${sampler!.samples.length} samples every ${SOAK_INTERVAL_MS / 1000} s in ${path.join(logDir, "soak-samples.csv")}`,
     );
     console.log(
       `  retention       webhook_events ${SOAK_ENV.WEBHOOK_EVENTS_RETENTION_HOURS} h (purged every ${SOAK_PURGE_EVERY_SECONDS} s), pg-boss archive after ${SOAK_ENV.JOBS_ARCHIVE_AFTER_SECONDS} s, delete after ${SOAK_ENV.JOBS_DELETE_AFTER_SECONDS} s; webhook_events rows left after the drain ${purged[0]?.n}; achieved ${(webhooks.ackLatencies.length / PLAN.loadSeconds).toFixed(1)} acks/s (the poster waited ${Math.round(webhooks.stalledMs / 1000)} s on 300 unanswered requests)`,
@@ -709,6 +731,41 @@ async function simChecks(
   return checks;
 }
 
+const SCALE_POSTERS = 24;
+
+/**
+ * Signed webhooks from SCALE_POSTERS closed-loop posters for `seconds`: how many the cluster acknowledges per
+ * second at most, then waits until the workers applied them all, so whatever follows starts from the same state.
+ */
+async function closedLoopPhase(opts: { url: string; sql: postgres.Sql; seconds: number; tag: string }) {
+  let stop = false;
+  const run = runWebhookLoad({
+    url: opts.url,
+    rate: 0,
+    people: 60,
+    until: () => stop,
+    closedLoop: SCALE_POSTERS,
+    tag: opts.tag,
+  });
+  const started = performance.now();
+  await sleep(opts.seconds * 1000);
+  stop = true;
+  const ledger = await run;
+  const wallS = (performance.now() - started) / 1000;
+  const ack = [...ledger.ackLatencies].sort((a, b) => a - b);
+  const p50 = Math.round(ack[Math.floor(ack.length / 2)] ?? 0);
+  await waitFor(
+    async () => {
+      const [row] = await opts.sql<{ n: number }[]>`
+        select count(*)::int as n from webhook_events where status = 'pending'`;
+      return row?.n === 0 || undefined;
+    },
+    120_000,
+    "ingest drain",
+  );
+  return { ledger, perSecond: ledger.ackLatencies.length / wallS, p50 };
+}
+
 /**
  * --scale: webhook ingest through the balancer with both web processes, then with one (the other stopped),
  * closed loop, same run, same machine: the figure is the ratio. Workers apply meanwhile; the backlog is drained
@@ -721,32 +778,10 @@ async function scale(opts: {
   sql: postgres.Sql;
 }): Promise<boolean> {
   const { members, lb, sql } = opts;
-  const concurrency = 24;
+  const concurrency = SCALE_POSTERS;
   const seconds = PLAN.loadSeconds;
   const url = `${lb.url}/api/webhooks/whatsapp`;
-  const drain = () =>
-    waitFor(
-      async () => {
-        const [row] = await sql<{ n: number }[]>`
-          select count(*)::int as n from webhook_events where status = 'pending'`;
-        return row?.n === 0 || undefined;
-      },
-      120_000,
-      "ingest drain",
-    );
-  const phase = async (tag: string, forSeconds: number) => {
-    let stop = false;
-    const run = runWebhookLoad({ url, rate: 0, people: 60, until: () => stop, closedLoop: concurrency, tag });
-    const started = performance.now();
-    await sleep(forSeconds * 1000);
-    stop = true;
-    const ledger = await run;
-    const wallS = (performance.now() - started) / 1000;
-    const ack = [...ledger.ackLatencies].sort((a, b) => a - b);
-    const p50 = Math.round(ack[Math.floor(ack.length / 2)] ?? 0);
-    await drain();
-    return { ledger, perSecond: ledger.ackLatencies.length / wallS, p50 };
-  };
+  const phase = (tag: string, forSeconds: number) => closedLoopPhase({ url, sql, seconds: forSeconds, tag });
   say(`scale: warm-up, ${concurrency} closed-loop posters`);
   await phase("w", 5);
   const two = await phase("a", seconds);

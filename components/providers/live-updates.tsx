@@ -9,12 +9,16 @@ import { emitNotification } from "@/lib/client/notification-bus";
 import type { ConversationChanged, NotificationCreated } from "@/lib/realtime/events";
 import { RefetchCoalescer } from "./refetch-coalescer";
 import { catchUpThread, SeqTracker, threadIsOpen } from "./thread-catch-up";
+import { putChangedInPlace, refreshChangedMessages } from "./thread-changes";
 
 /**
  * The list, counts and a thread's timeline refetch at most about this often under a stream of nudges
  * (the first nudge still at once): the open thread's own fetch should not queue behind them.
  */
 const BACKGROUND_GAP_MS = 250;
+
+/** Reasons whose events may name the messages that changed (message_ids): only those rows are re-read. */
+const ROW_CHANGES: ReadonlySet<ConversationChanged["reason"]> = new Set(["status", "change", "reaction"]);
 
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
@@ -47,17 +51,41 @@ export function LiveUpdates() {
     const announced = new Map<string, Set<string>>();
     // One catch-up per thread at a time; nudges meanwhile join the one that follows it.
     const catchUp = (conversationId: string) =>
-      void coalescer.request(`after:${conversationId}`, async () => {
+      coalescer.request(`after:${conversationId}`, async () => {
         const ids = announced.get(conversationId) ?? new Set<string>();
         announced.delete(conversationId);
         if ((await catchUpThread(queryClient, conversationId, ids)) === "reload")
           refetch(queryKeys.messages(conversationId));
+      });
+    const announce = (conversationId: string, messageIds: Iterable<string>) => {
+      const ids = announced.get(conversationId) ?? new Set<string>();
+      for (const messageId of messageIds) ids.add(messageId);
+      announced.set(conversationId, ids);
+    };
+    // Message ids named as changed for an open thread and not yet re-read, per conversation.
+    const changed = new Map<string, Set<string>>();
+    // One re-read per thread at a time; ids named meanwhile go in the one that follows it.
+    const refreshChanged = (conversationId: string) =>
+      void coalescer.request(`ids:${conversationId}`, async () => {
+        const ids = changed.get(conversationId) ?? new Set<string>();
+        changed.delete(conversationId);
+        const { reload, newer } = await refreshChangedMessages(queryClient, conversationId, ids);
+        if (reload) refetch(queryKeys.messages(conversationId));
+        else if (newer.length > 0) {
+          // Changed before this tab held it: fetched like a new message, then the re-read rows put in place
+          // (a catch-up already under way may have read them before the change).
+          const newerIds = newer.map((m) => m.id);
+          announce(conversationId, newerIds);
+          await catchUp(conversationId);
+          putChangedInPlace(queryClient, conversationId, newerIds, newer);
+        }
       });
     const onConnect = () => {
       setState("live");
       if (connectedBefore) {
         seqs.reset();
         announced.clear();
+        changed.clear();
         void queryClient.invalidateQueries();
       }
       connectedBefore = true;
@@ -95,13 +123,27 @@ export function LiveUpdates() {
         order === "next" &&
         threadIsOpen(queryClient, id)
       ) {
-        announced.set(id, (announced.get(id) ?? new Set()).add(event.message_id));
-        catchUp(id);
+        announce(id, [event.message_id]);
+        void catchUp(id);
         // A message can add timeline rows too (the owner answering pauses the bot): not urgent.
         refetch(queryKeys.events(id), BACKGROUND_GAP_MS);
         return;
       }
-      // Everything else (statuses, edits, reactions, notes, a gap) refetches the thread and its timeline.
+      // Ticks, edits, media, reactions: only the named rows are re-read; the timeline is not theirs.
+      if (
+        ROW_CHANGES.has(event.reason) &&
+        event.message_ids?.length &&
+        order === "next" &&
+        threadIsOpen(queryClient, id)
+      ) {
+        const ids = changed.get(id) ?? new Set<string>();
+        for (const messageId of event.message_ids) ids.add(messageId);
+        changed.set(id, ids);
+        refreshChanged(id);
+        return;
+      }
+      // Everything else (notes, changes that name no rows, a closed thread, a gap) refetches the thread
+      // and its timeline.
       refetch(queryKeys.messages(id));
     };
     socket.on("connect", onConnect);

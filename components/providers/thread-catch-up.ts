@@ -128,7 +128,7 @@ export async function catchUpThread(
 }
 
 /** Resolves once the query is not fetching (or is gone). */
-function whenIdle(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
+export function whenIdle(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
   const cache = queryClient.getQueryCache();
   return new Promise((resolve) => {
     let unsubscribe: (() => void) | undefined;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { MessageEdited, MessageRevoked } from "@/lib/whatsapp/events";
-import { touchConversation, type ConversationTouch } from "./touch-conversation";
+import { touchConversation, type MessagesTouch } from "./touch-conversation";
 
 /**
  * An edit or a revoke: recorded once per change wamid with the content before and after, then applied to
@@ -10,7 +10,7 @@ import { touchConversation, type ConversationTouch } from "./touch-conversation"
 export async function applyMessageChange(
   tx: Tx,
   event: MessageEdited | MessageRevoked,
-): Promise<ConversationTouch | null> {
+): Promise<MessagesTouch | null> {
   const isEdit = event.kind === "message.edited";
   const [recorded] = await tx.execute<{ id: string }>(sql`
     insert into message_revisions (target_wamid, change_wamid, kind, by, next_text, next_content, changed_at)
@@ -20,15 +20,20 @@ export async function applyMessageChange(
     on conflict (change_wamid) do nothing
     returning id`);
   if (!recorded) return null;
-  const conversationId = await applyPendingChanges(tx, event.originalWamid);
-  return conversationId ? touchConversation(tx, conversationId) : null;
+  const applied = await applyPendingChanges(tx, event.originalWamid);
+  if (!applied) return null;
+  const touch = await touchConversation(tx, applied.conversationId);
+  return touch ? { ...touch, messageIds: [applied.messageId] } : null;
 }
 
 /**
  * Applies the not-yet-applied changes of a message in the order they were made, keeping the content
- * each one replaced. Returns the message's conversation when something was applied.
+ * each one replaced. Returns the message and its conversation when something was applied.
  */
-export async function applyPendingChanges(tx: Tx, wamid: string): Promise<string | null> {
+export async function applyPendingChanges(
+  tx: Tx,
+  wamid: string,
+): Promise<{ conversationId: string; messageId: string } | null> {
   const pending = await tx.execute<{
     id: string;
     kind: string;
@@ -39,14 +44,15 @@ export async function applyPendingChanges(tx: Tx, wamid: string): Promise<string
     select id, kind, next_text, next_content, changed_at from message_revisions
     where target_wamid = ${wamid} and applied_at is null
     order by changed_at, id`);
-  let conversationId: string | null = null;
+  let applied: { conversationId: string; messageId: string } | null = null;
   for (const change of pending) {
     const [message] = await tx.execute<{
+      id: string;
       conversation_id: string;
       text: string | null;
       content: unknown;
     }>(sql`
-      select conversation_id, text, content from messages where wamid = ${wamid} for update`);
+      select id, conversation_id, text, content from messages where wamid = ${wamid} for update`);
     if (!message) return null;
     await tx.execute(sql`
       update message_revisions set previous_text = ${message.text},
@@ -63,7 +69,7 @@ export async function applyPendingChanges(tx: Tx, wamid: string): Promise<string
         update messages set text = null, content = null, revoked_at = ${change.changed_at}::timestamptz
         where wamid = ${wamid}`);
     }
-    conversationId = message.conversation_id;
+    applied = { conversationId: message.conversation_id, messageId: message.id };
   }
-  return conversationId;
+  return applied;
 }

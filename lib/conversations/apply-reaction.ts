@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { ReactionReceived } from "@/lib/whatsapp/events";
-import { touchConversation, type ConversationTouch } from "./touch-conversation";
+import { touchConversation, type MessagesTouch } from "./touch-conversation";
 
 /**
  * One current reaction per reactor and target message; a newer one replaces it and "" removes it.
  * Keyed by the target wamid, so a reaction that arrives first attaches when the message is stored.
  */
-export async function applyReaction(tx: Tx, event: ReactionReceived): Promise<ConversationTouch | null> {
+export async function applyReaction(tx: Tx, event: ReactionReceived): Promise<MessagesTouch | null> {
   const [changed] = await tx.execute<{ wamid: string }>(sql`
     insert into message_reactions (target_wamid, reactor, emoji, wamid, timestamp)
     values (${event.targetWamid}, ${event.by}, ${event.emoji}, ${event.wamid}, ${event.timestamp.toISOString()}::timestamptz)
@@ -16,8 +16,10 @@ export async function applyReaction(tx: Tx, event: ReactionReceived): Promise<Co
       where message_reactions.timestamp < excluded.timestamp
     returning wamid`);
   if (!changed) return null;
-  const [message] = await tx.execute<{ conversation_id: string }>(
-    sql`select conversation_id from messages where wamid = ${event.targetWamid}`,
+  const [message] = await tx.execute<{ id: string; conversation_id: string }>(
+    sql`select id, conversation_id from messages where wamid = ${event.targetWamid}`,
   );
-  return message ? touchConversation(tx, message.conversation_id) : null;
+  if (!message) return null;
+  const touch = await touchConversation(tx, message.conversation_id);
+  return touch ? { ...touch, messageIds: [message.id] } : null;
 }

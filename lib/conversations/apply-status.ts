@@ -5,14 +5,14 @@ import { STATUS_ORDER_SQL } from "./status-order";
 
 /** Prefix of biz_opaque_callback_data on our sends; shared with lib/messaging (which imports it from here). */
 export const CALLBACK_PREFIX = "tandem:";
-import { touchConversation, type ConversationTouch } from "./touch-conversation";
+import { touchConversation, type ConversationTouch, type MessagesTouch } from "./touch-conversation";
 import { isUuid } from "@/lib/utils/ids";
 
 /**
  * Records a receipt once per (wamid, status) and raises the message's status if it ranks higher. A receipt
  * for a message not stored yet waits in message_statuses and is applied when the message appears.
  */
-export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<ConversationTouch | null> {
+export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<MessagesTouch | null> {
   const error = event.errors[0] ?? null;
   const [stored] = await tx.execute<{ wamid: string }>(sql`
     insert into message_statuses (wamid, status, timestamp, error, pricing)
@@ -23,15 +23,17 @@ export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<Convers
   if (!stored) return null;
   await linkCallback(tx, event);
   const order = sql.raw(STATUS_ORDER_SQL);
-  const [message] = await tx.execute<{ conversation_id: string }>(sql`
+  const [message] = await tx.execute<{ id: string; conversation_id: string }>(sql`
     update messages set
       status = ${event.status}::message_status,
       error = case when ${event.status} = 'failed' then coalesce(${error ? JSON.stringify(error) : null}::jsonb, error)
                    else error end
     where wamid = ${event.wamid}
       and (status is null or array_position(${order}, status::text) < array_position(${order}, ${event.status}::text))
-    returning conversation_id`);
-  return message ? touchConversation(tx, message.conversation_id) : null;
+    returning id, conversation_id`);
+  if (!message) return null;
+  const touch = await touchConversation(tx, message.conversation_id);
+  return touch ? { ...touch, messageIds: [message.id] } : null;
 }
 
 /**
@@ -53,11 +55,11 @@ async function linkCallback(tx: Tx, event: StatusUpdated) {
  * T3): each (wamid, status) is recorded once, callbacks are linked, and every message is raised to the
  * highest of its new receipts, never lowered. Same end state as applying them one by one in rank order:
  * a failure's error is kept when the message ranked below failed before. Receipts for messages not stored
- * yet wait in message_statuses, as with applyStatus. Returns wamid → conversation of each message raised.
+ * yet wait in message_statuses, as with applyStatus. Returns wamid → conversation and id of each message raised.
  * Rows are written and locked in wamid order, so concurrent batches cannot deadlock on them.
  */
-export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Map<string, string>> {
-  const raised = new Map<string, string>();
+export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Map<string, RaisedMessage>> {
+  const raised = new Map<string, RaisedMessage>();
   // One row per (wamid, status): the first wins, as when applied one by one.
   const unique = new Map<string, StatusUpdated>();
   const keyOf = (wamid: string, status: string) => `${wamid}\u0000${status}`;
@@ -87,7 +89,7 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
     stored.map((row) => unique.get(keyOf(row.wamid, row.status))!),
   );
   const order = sql.raw(STATUS_ORDER_SQL);
-  const updated = await tx.execute<{ wamid: string; conversation_id: string }>(sql`
+  const updated = await tx.execute<{ id: string; wamid: string; conversation_id: string }>(sql`
     with new as (
       select wamid, max(array_position(${order}, status)) as rank,
              bool_or(status = 'failed') as failed,
@@ -106,10 +108,13 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
     from new, locked
     where locked.id = m.id and new.wamid = m.wamid
       and (m.status is null or array_position(${order}, m.status::text) < new.rank)
-    returning m.wamid, m.conversation_id`);
-  for (const row of updated) raised.set(row.wamid, row.conversation_id);
+    returning m.id, m.wamid, m.conversation_id`);
+  for (const row of updated)
+    raised.set(row.wamid, { conversationId: row.conversation_id, messageId: row.id });
   return raised;
 }
+
+export type RaisedMessage = { conversationId: string; messageId: string };
 
 /** linkCallback for many receipts in one statement (only when some carry our callback data). */
 async function linkCallbacks(tx: Tx, events: StatusUpdated[]) {

@@ -1,6 +1,12 @@
 export { applyMessageChange } from "./apply-change";
 export { applyReaction } from "./apply-reaction";
-export { applyStatus, applyStatuses, CALLBACK_PREFIX, touchConversationsInOrder } from "./apply-status";
+export {
+  applyStatus,
+  applyStatuses,
+  CALLBACK_PREFIX,
+  touchConversationsInOrder,
+  type RaisedMessage,
+} from "./apply-status";
 export { actOnConversation, type ActionOutcome, type LockedConversation } from "./act";
 export { addConversationNote } from "./add-note";
 export { assignConversation } from "./assign-conversation";
@@ -19,7 +25,12 @@ export { applyEarlyStatuses, recordMessage, type NewMessage, type RecordedMessag
 export { reopenConversation, resolveConversation } from "./resolve-conversation";
 export { setConversationPriority } from "./set-priority";
 export { snoozeConversation, wakeSnoozedConversations } from "./snooze-conversation";
-export { addTimelineEvent, touchConversation, type ConversationTouch } from "./touch-conversation";
+export {
+  addTimelineEvent,
+  touchConversation,
+  type ConversationTouch,
+  type MessagesTouch,
+} from "./touch-conversation";
 export { selectMessageDto } from "./queries";
 export { searchConversations } from "./search";
 export { exportTranscript } from "./transcript";

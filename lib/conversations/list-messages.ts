@@ -2,12 +2,18 @@ import { dbOf, type Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { decodeCursor } from "@/lib/utils/cursor";
 import { getConversation } from "./get-conversation";
-import { selectMessages, selectMessagesAfter } from "./queries";
+import { selectMessages, selectMessagesAfter, selectMessagesByIds } from "./queries";
 import { listMessagesInput, type ListMessagesInput } from "./schemas";
 
 export async function listMessages({ ctx, input }: { ctx: Ctx; input: ListMessagesInput }) {
   const params = listMessagesInput.parse(input);
   await getConversation({ ctx, input: { id: params.conversationId } });
+  if (params.ids) {
+    // Named rows are not a page: no direction to page in.
+    if (params.cursor || params.after !== undefined)
+      throw new ValidationError("ids cannot be combined with cursor or after", { field: "ids" });
+    return selectMessagesByIds(dbOf(ctx), { conversationId: params.conversationId, ids: params.ids });
+  }
   if (params.cursor && !decodeCursor(params.cursor))
     throw new ValidationError("cursor is not valid", { field: "cursor" });
   if (params.after === undefined) return selectMessages(dbOf(ctx), params);

@@ -276,6 +276,22 @@ export function messagesAfterQuery(
     .limit(params.limit + 1);
 }
 
+/**
+ * The messages of a conversation with these ids, in thread order (what a live client re-reads when an event
+ * names rows that changed). Ids of no message of this conversation are simply absent. Never a next page.
+ */
+export async function selectMessagesByIds(
+  db: DbOrTx,
+  params: { conversationId: string; ids: string[] },
+): Promise<Page<MessageDto>> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, params.conversationId), inArray(messages.id, params.ids)))
+    .orderBy(asc(messages.timestamp), asc(messages.arrival));
+  return { data: await withMedia(db, rows), next_cursor: null };
+}
+
 /** The DTOs of some message rows, in their order, with one query for their media, not one per message. */
 async function withMedia(db: DbOrTx, rows: (typeof messages.$inferSelect)[]): Promise<MessageDto[]> {
   const mediaRows =

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { MESSAGE_IDS_LIMIT } from "@/lib/realtime/events";
+import { isUuid } from "@/lib/utils/ids";
 
 // Client-safe: DTOs and inputs shared by the API, the UI and tests.
 
@@ -29,6 +31,18 @@ export const listMessagesInput = z.object({
   cursor: z.string().optional(),
   /** A message id of this conversation: only the messages after it (oldest first), for live catch-up. */
   after: z.uuid().optional(),
+  /** Comma-separated message ids (as a conversation.changed event names them): just those messages. */
+  ids: z
+    .string()
+    .refine(
+      (value) => {
+        const ids = value.split(",");
+        return ids.length <= MESSAGE_IDS_LIMIT && ids.every(isUuid);
+      },
+      { message: `must be 1 to ${MESSAGE_IDS_LIMIT} message ids (uuids), comma-separated` },
+    )
+    .transform((value) => [...new Set(value.split(",").map((id) => id.toLowerCase()))])
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListMessagesInput = z.input<typeof listMessagesInput>;

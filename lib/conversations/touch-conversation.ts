@@ -8,6 +8,9 @@ export type ConversationTouch = {
   seq: number;
 };
 
+/** A touch caused by changes to some of the conversation's messages: its publish names them. */
+export type MessagesTouch = ConversationTouch & { messageIds: string[] };
+
 /** Bumps a conversation's sequence number (something in it changed) and returns what a publish needs. */
 export async function touchConversation(tx: Tx, conversationId: string): Promise<ConversationTouch | null> {
   const [row] = await tx.execute<{

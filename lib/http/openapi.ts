@@ -119,6 +119,13 @@ export const openApiDocument = {
               "A message id of this conversation: instead of a page back from the newest, the messages after it, oldest first (what a live client is missing). Not with cursor. next_cursor is then the id to pass as the next after when more remain. 422 when the id is not a message of this conversation",
             schema: { type: "string", format: "uuid" },
           },
+          {
+            name: "ids",
+            in: "query",
+            description:
+              "Up to 50 comma-separated message ids: just those messages, in thread order, as they are now (what a live client re-reads when conversation.changed names message_ids). Ids of no message of this conversation are absent; next_cursor is null. Not with cursor or after; 422 naming ids when malformed, more than 50 or combined",
+            schema: { type: "string" },
+          },
           cursorParams[1]!,
         ],
         responses: {

@@ -21,6 +21,7 @@ import {
   touchConversation,
   touchConversationsInOrder,
   type ConversationTouch,
+  type RaisedMessage,
 } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
@@ -57,6 +58,8 @@ type Publication =
       type: "conversation";
       touch: ConversationTouch;
       messageId?: string;
+      /** The messages whose rows changed: open threads re-read only those. */
+      messageIds?: string[];
       reason: ConversationChanged["reason"];
     }
   | { type: "number"; numberId: string; reason: NumberChanged["reason"] };
@@ -449,12 +452,19 @@ async function applyEvents(
   // Conversations raised by receipts, bumped in one statement per stretch of receipts in applyOrder.
   let touches: string[] = [];
   const touched = new Set<string>();
+  // All the batch's receipts are applied already: a conversation's one event names every message raised in it.
+  const raisedIn = messagesByConversation(statuses?.raised, ordered);
   const flushTouches = async () => {
     if (touches.length === 0) return;
     const ids = touches;
     touches = [];
     for (const touch of await touchConversationsInOrder(tx, ids))
-      effects.publications.push({ type: "conversation", touch, reason: "status" });
+      effects.publications.push({
+        type: "conversation",
+        touch,
+        messageIds: raisedIn.get(touch.conversationId),
+        reason: "status",
+      });
   };
   await readContactsAhead(tx, ordered, effects);
   for (const { webhook, index, event } of ordered) {
@@ -467,7 +477,7 @@ async function applyEvents(
         counts.failures.push({ path: `events[${index}] ${event.kind}`, reason: unknown });
         continue;
       }
-      const conversationId = statuses.raised.get(event.wamid);
+      const conversationId = statuses.raised.get(event.wamid)?.conversationId;
       if (conversationId && !touched.has(conversationId)) {
         touched.add(conversationId);
         touches.push(conversationId);
@@ -567,7 +577,7 @@ async function applyStatusesAtOnce(
   tx: Tx,
   ordered: { event: DomainEvent }[],
   effects: Effects,
-): Promise<{ raised: Map<string, string>; unknown: Map<DomainEvent, string> }> {
+): Promise<{ raised: Map<string, RaisedMessage>; unknown: Map<DomainEvent, string> }> {
   const known: StatusUpdated[] = [];
   const unknown = new Map<DomainEvent, string>();
   try {
@@ -708,18 +718,20 @@ async function applyEvent(
       await routedNumber(event.phoneNumberId);
       const touch = await applyStatus(tx, event);
       await applyStatusConsent(tx, event);
-      return touch ? [{ type: "conversation", touch, reason: "status" }] : [];
+      // A failure may add a timeline row (a marketing stop): name no rows, so clients reload the thread.
+      const messageIds = event.status === "failed" ? undefined : touch?.messageIds;
+      return touch ? [{ type: "conversation", touch, messageIds, reason: "status" }] : [];
     }
     case "message.edited":
     case "message.revoked": {
       await routedNumber(event.phoneNumberId);
       const touch = await applyMessageChange(tx, event);
-      return touch ? [{ type: "conversation", touch, reason: "change" }] : [];
+      return touch ? [{ type: "conversation", touch, messageIds: touch.messageIds, reason: "change" }] : [];
     }
     case "reaction.received": {
       await routedNumber(event.phoneNumberId);
       const touch = await applyReaction(tx, event);
-      return touch ? [{ type: "conversation", touch, reason: "reaction" }] : [];
+      return touch ? [{ type: "conversation", touch, messageIds: touch.messageIds, reason: "reaction" }] : [];
     }
     case "contact.synced": {
       const number = await routedNumber(event.phoneNumberId);
@@ -832,10 +844,37 @@ function envelopeOf(publication: Publication): RealtimeEnvelope {
   if (publication.type === "number")
     return numberEnvelope({ number_id: publication.numberId, reason: publication.reason });
   return conversationEnvelope({
-    ...publication.touch,
+    conversationId: publication.touch.conversationId,
+    teamId: publication.touch.teamId,
+    assigneeId: publication.touch.assigneeId,
+    seq: publication.touch.seq,
     messageId: publication.messageId,
+    messageIds: publication.messageIds,
     reason: publication.reason,
   });
+}
+
+/**
+ * conversation → the ids of its messages that a batch's receipts raised. None for a conversation with a
+ * failure among them: it may add a timeline row (a marketing stop), so clients reload the thread.
+ */
+function messagesByConversation(
+  raised: Map<string, RaisedMessage> | undefined,
+  ordered: { event: DomainEvent }[],
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!raised) return out;
+  for (const { conversationId, messageId } of raised.values()) {
+    const ids = out.get(conversationId);
+    if (ids) ids.push(messageId);
+    else out.set(conversationId, [messageId]);
+  }
+  for (const { event } of ordered)
+    if (event.kind === "status.updated" && event.status === "failed") {
+      const conversationId = raised.get(event.wamid)?.conversationId;
+      if (conversationId) out.delete(conversationId);
+    }
+  return out;
 }
 
 // SQLSTATE classes that a retry can cure: connection (08), serialization/deadlock (40), resources (53),

@@ -87,7 +87,13 @@ async function settle(ctx: Ctx, row: MediaWithMessage, outcome: Outcome) {
     if (!(await settleMedia(tx, row.id, outcome))) return null;
     return touchConversation(tx, row.conversationId);
   });
-  if (touch) await publishConversationChanged({ ...touch, messageId: row.messageId, reason: "change" });
+  if (touch)
+    await publishConversationChanged({
+      ...touch,
+      messageId: row.messageId,
+      messageIds: [row.messageId],
+      reason: "change",
+    });
   return { state: outcome.state };
 }
 

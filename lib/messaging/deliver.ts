@@ -451,7 +451,13 @@ async function accept(ctx: Ctx, send: Claimed, wamid: string) {
     await applyEarlyStatuses(tx, wamid);
     return touchConversation(tx, send.conversation_id);
   });
-  if (touch) await publishConversationChanged({ ...touch, messageId: send.message_id, reason: "status" });
+  if (touch)
+    await publishConversationChanged({
+      ...touch,
+      messageId: send.message_id,
+      messageIds: [send.message_id],
+      reason: "status",
+    });
 }
 
 async function onGraphError(ctx: Ctx, send: Claimed, error: unknown): Promise<DeliverOutcome> {
@@ -547,6 +553,13 @@ async function fail(ctx: Ctx, send: Claimed, info: Failure): Promise<DeliverOutc
     }
     return touchConversation(tx, send.conversation_id);
   });
-  if (touch) await publishConversationChanged({ ...touch, messageId: send.message_id, reason: "status" });
+  if (touch)
+    await publishConversationChanged({
+      ...touch,
+      messageId: send.message_id,
+      // A marketing stop adds a timeline row too: name no rows, so clients reload the thread with it.
+      messageIds: info.code === STOPPED_MARKETING ? undefined : [send.message_id],
+      reason: "status",
+    });
   return "failed";
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { touchConversation, type ConversationTouch } from "@/lib/conversations";
+import { touchConversation, type MessagesTouch } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { scheduleSend } from "./schedule";
@@ -54,14 +54,20 @@ export async function withdrawSends(tx: Tx, messageIds: string[], reason: Withdr
     returning message_id`);
   const withdrawn = rows.map((r) => r.message_id);
   if (withdrawn.length === 0) return { withdrawn, publish: async () => {} };
-  const conversations = await tx.execute<{ conversation_id: string }>(sql`
+  const failed = await tx.execute<{ id: string; conversation_id: string }>(sql`
     update messages set status = 'failed', error = ${JSON.stringify(info)}::jsonb
     where id = any(${uuidArray(withdrawn)}) and wamid is null
-    returning conversation_id`);
-  const touches: ConversationTouch[] = [];
-  for (const id of new Set(conversations.map((c) => c.conversation_id))) {
+    returning id, conversation_id`);
+  const byConversation = new Map<string, string[]>();
+  for (const row of failed) {
+    const ids = byConversation.get(row.conversation_id);
+    if (ids) ids.push(row.id);
+    else byConversation.set(row.conversation_id, [row.id]);
+  }
+  const touches: MessagesTouch[] = [];
+  for (const [id, messageIds] of byConversation) {
     const touch = await touchConversation(tx, id);
-    if (touch) touches.push(touch);
+    if (touch) touches.push({ ...touch, messageIds });
   }
   return {
     withdrawn,

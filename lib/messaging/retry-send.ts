@@ -77,6 +77,7 @@ export async function retrySend({
     assigneeId: conversation.assignee_id,
     seq,
     messageId: input.messageId,
+    messageIds: [input.messageId],
     reason: "status",
   });
   const dto = await selectMessageDto(dbOf(ctx), input.messageId);

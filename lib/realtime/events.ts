@@ -5,6 +5,11 @@ export type ConversationChanged = {
   /** Per-conversation sequence number: a client that sees a gap knows it missed an event and refetches. */
   seq: number;
   message_id?: string;
+  /**
+   * The messages whose rows changed (status, edit/revoke, media, reaction), at most MESSAGE_IDS_LIMIT: an
+   * open thread re-reads just those. Absent when more changed or they are not known: reload the thread.
+   */
+  message_ids?: string[];
   reason:
     | "message"
     | "read"
@@ -17,6 +22,9 @@ export type ConversationChanged = {
     | "consent"
     | "note";
 };
+
+/** At most this many ids in ConversationChanged.message_ids (and in GET …/messages?ids=): events stay small. */
+export const MESSAGE_IDS_LIMIT = 50;
 
 /** A business number's state changed (Coexistence link, history import progress): admins refetch it. */
 export type NumberChanged = {

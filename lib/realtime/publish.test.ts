@@ -40,3 +40,32 @@ describe("packEnvelopes", () => {
     expect(payloads.flatMap(unpackPayload)).toEqual(wide);
   });
 });
+
+describe("conversationEnvelope", () => {
+  const change = {
+    conversationId: "00000000-0000-4000-8000-000000000001",
+    teamId: null,
+    assigneeId: null,
+    seq: 7,
+    reason: "status" as const,
+  };
+  const id = (i: number) => `30000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+
+  it("names the changed messages once each, up to 50", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => id(i));
+    const envelope = conversationEnvelope({ ...change, messageIds: [...ids, id(0)] });
+    expect(envelope.data).toEqual({
+      conversation_id: change.conversationId,
+      seq: 7,
+      reason: "status",
+      message_ids: ids,
+    });
+  });
+
+  it("names none when more changed or none are known: the client reloads the thread", () => {
+    const many = Array.from({ length: 51 }, (_, i) => id(i));
+    expect(conversationEnvelope({ ...change, messageIds: many }).data).not.toHaveProperty("message_ids");
+    expect(conversationEnvelope({ ...change, messageIds: [] }).data).not.toHaveProperty("message_ids");
+    expect(conversationEnvelope(change).data).not.toHaveProperty("message_ids");
+  });
+});

@@ -8,7 +8,7 @@ import type {
   RealtimeBatch,
   RealtimeEnvelope,
 } from "./events";
-import { REALTIME_CHANNEL } from "./events";
+import { MESSAGE_IDS_LIMIT, REALTIME_CHANNEL } from "./events";
 import { rooms } from "./rooms";
 
 /**
@@ -25,6 +25,8 @@ export type ConversationChange = {
   assigneeId: string | null;
   seq: number;
   messageId?: string | null;
+  /** The messages whose rows changed; more than MESSAGE_IDS_LIMIT are left out (clients then reload). */
+  messageIds?: readonly string[];
   reason: ConversationChanged["reason"];
 };
 
@@ -36,6 +38,8 @@ export function conversationEnvelope(input: ConversationChange): RealtimeEnvelop
     reason: input.reason,
   };
   if (input.messageId) data.message_id = input.messageId;
+  const messageIds = [...new Set(input.messageIds ?? [])];
+  if (messageIds.length > 0 && messageIds.length <= MESSAGE_IDS_LIMIT) data.message_ids = messageIds;
   const targets = [rooms.all, input.teamId ? rooms.team(input.teamId) : rooms.teamless];
   if (input.assigneeId) targets.push(rooms.user(input.assigneeId));
   return { rooms: targets, event: "conversation.changed", data };

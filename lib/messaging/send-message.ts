@@ -127,6 +127,8 @@ export async function sendMessage({
     teamId: conversation.team_id,
     assigneeId: conversation.assignee_id,
     seq: outcome.seq,
+    // Named, so open threads fetch just this message instead of reloading.
+    messageId: outcome.messageId,
     reason: "message",
   });
   const dto = await selectMessageDto(dbOf(ctx), outcome.messageId);
@@ -271,6 +273,7 @@ export async function sendMessageBatch({
       teamId: q.target.team_id,
       assigneeId: q.target.assignee_id,
       seq: q.seq,
+      messageId: q.messageId,
       reason: "message",
     });
   if (raced.length > 0) {

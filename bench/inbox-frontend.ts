@@ -20,6 +20,41 @@ const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 10);
 const CPU_SLOWDOWN = 4;
 const ROW_LIMIT = 60;
 
+/** What DevTools' performance panel records: tasks, rendering steps, GC and JS samples. */
+const TRACE_CATEGORIES = [
+  "toplevel",
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "v8",
+  "v8.execute",
+  "disabled-by-default-v8.cpu_profiler",
+  "blink.user_timing",
+];
+
+// Trace event names in the buckets DevTools' summary uses; self time of everything else is "other".
+const BUCKETS: Record<string, string> = {
+  UpdateLayoutTree: "style",
+  RecalculateStyles: "style",
+  Layout: "layout",
+  PrePaint: "paint",
+  Paint: "paint",
+  Layerize: "paint",
+  UpdateLayer: "paint",
+  Commit: "paint",
+  MinorGC: "gc",
+  MajorGC: "gc",
+  "V8.GC_SCAVENGER": "gc",
+  FunctionCall: "script",
+  EvaluateScript: "script",
+  EventDispatch: "script",
+  TimerFire: "script",
+  FireAnimationFrame: "script",
+  RunMicrotasks: "script",
+  "v8.callFunction": "script",
+  "v8.run": "script",
+  "V8.Execute": "script",
+};
+
 const bench = await startBench("inbox-frontend");
 const origin = new URL(bench.url).origin;
 const { seedMs } = await seedInbox(bench.sql, { conversations: CONVERSATIONS, threadMessages: 2_000 });
@@ -115,6 +150,45 @@ await list.hover();
 await page.evaluate(() => {
   (window as unknown as { __longTasks: number[] }).__longTasks = [];
 });
+// Each frame, how much of the list's viewport no row covers: rows rendered late (deferred, or after a
+// long task) show as blank space, which the long-task count alone would not reveal.
+await list.evaluate((el) => {
+  const stats = { frames: 0, blank: 0, maxPx: 0, stop: false };
+  (window as unknown as { __blank: typeof stats }).__blank = stats;
+  const frame = () => {
+    if (stats.stop) return;
+    const top = el.scrollTop;
+    const bottom = Math.min(top + el.clientHeight, el.scrollHeight);
+    // Positions from the rows' own styles: no layout forced here.
+    const spans = [...(el.firstElementChild?.children ?? [])]
+      .map((child) => {
+        const style = (child as HTMLElement).style;
+        const start = Number(/translateY\((-?[\d.]+)px\)/.exec(style.transform)?.[1] ?? NaN);
+        return [start, start + parseFloat(style.height)] as const;
+      })
+      .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+      .sort((a, b) => a[0] - b[0]);
+    let covered = top;
+    let uncovered = 0;
+    for (const [a, b] of spans) {
+      if (b <= covered) continue;
+      if (a > covered) uncovered += Math.min(a, bottom) - covered;
+      covered = Math.max(covered, b);
+      if (covered >= bottom) break;
+    }
+    if (covered < bottom) uncovered += bottom - covered;
+    stats.frames++;
+    if (uncovered > 0) stats.blank++;
+    stats.maxPx = Math.max(stats.maxPx, uncovered);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+});
+// BENCH_PROFILE=1: a Chrome trace of the scroll phase (written to BENCH_PROFILE_OUT), and what the
+// long tasks in it were made of. Tracing slows the page: its long-task figures are not the T9 ones.
+const profiling = process.env.BENCH_PROFILE === "1";
+const traceFile = process.env.BENCH_PROFILE_OUT ?? path.join(os.tmpdir(), "inbox-frontend-scroll.trace.json");
+if (profiling) await browser.startTracing(page, { path: traceFile, categories: TRACE_CATEGORIES });
 let maxRows = await page.getByTestId("conversation-row").count();
 const scrollStarted = Date.now();
 while (Date.now() - scrollStarted < 20_000) {
@@ -123,9 +197,33 @@ while (Date.now() - scrollStarted < 20_000) {
   maxRows = Math.max(maxRows, await page.getByTestId("conversation-row").count());
 }
 const scrolledTo = await list.evaluate((el) => Math.round(el.scrollTop / 84));
+const blank = await page.evaluate(() => {
+  const w = window as unknown as { __blank: { frames: number; blank: number; maxPx: number; stop: boolean } };
+  w.__blank.stop = true;
+  return w.__blank;
+});
 const longTasks = (
   await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
 ).sort((a, b) => a - b);
+const profileReport = profiling ? analyseTrace(await browser.stopTracing(), origin) : "";
+
+// The keyboard cursor still scrolls its row into view and focuses it: from the top, 25 × j.
+await list.evaluate((el) => el.scrollTo({ top: 0 }));
+await page.waitForTimeout(500);
+await rowOf(top[0]!.id).click();
+for (let i = 0; i < 25; i++) await page.keyboard.press("j");
+await page.waitForTimeout(500);
+const cursor = await page.evaluate(() => {
+  const row = document.querySelector('[data-testid="conversation-row"][data-active]');
+  const box = document.querySelector('[data-testid="conversation-list"]')!.getBoundingClientRect();
+  if (!row) return "no active row rendered";
+  const r = row.getBoundingClientRect();
+  const index = Math.round(
+    Number(/translateY\((\d+)/.exec((row.parentElement as HTMLElement).style.transform)?.[1]) / 84,
+  );
+  if (r.top < box.top - 1 || r.bottom > box.bottom + 1) return `row ${index} active but out of view`;
+  return `row ${index} active, in view${document.activeElement === row ? ", focused" : ", NOT focused"}`;
+});
 const load = os.loadavg().map((n) => n.toFixed(2));
 
 await browser.close();
@@ -151,9 +249,12 @@ inbox front end, Chromium at ${CPU_SLOWDOWN}× CPU slowdown, ${os.cpus().length}
   Interaction (Event Timing, ${interactions.length} clicks)  p75 ${fmt(p75(interactions)).padStart(6)} ms  max ${fmt(interactions.at(-1) ?? 0)} ms   (T9 pass line: INP ≤ 200 ms)
   Switch → cached thread painted      p50 ${fmt(percentile(sw, 50)).padStart(6)} ms  p75 ${fmt(p75(sw)).padStart(6)} ms  max ${fmt(sw.at(-1) ?? 0)} ms   (T9 pass line: ≤ 200 ms)
   List row nodes in the DOM (max)     ${String(maxRows).padStart(6)}   scrolled to row ~${fmt(scrolledTo)}   (T9 pass line: ≤ ${ROW_LIMIT})
-  Long tasks while scrolling 20 s     ${String(longTasks.filter((d) => d > 50).length).padStart(6)} over 50 ms, longest ${fmt(longTasks.at(-1) ?? 0)} ms   (T9 pass line: none)
+  Long tasks while scrolling 20 s     ${String(longTasks.filter((d) => d > 50).length).padStart(6)} over 50 ms, longest ${fmt(longTasks.at(-1) ?? 0)} ms   (T9 pass line: none)${profiling ? "   [traced: slower than untraced]" : ""}
+    frames with blank list area       ${String(blank.blank).padStart(6)} of ${fmt(blank.frames)}, most ${fmt(blank.maxPx)} px blank
+  Keyboard: click the top row, 25 × j     ${cursor}
   The browser shares these ${os.cpus().length} cores with the server and Postgres; the throttle is on top of that.
 `);
+if (profiling) console.log(`${profileReport}\n  trace: ${traceFile}\n`);
 process.exit(0);
 
 /** Click a row; ms from the click event to the frame that first shows `marker` in the thread. */
@@ -202,4 +303,177 @@ function firstLoadJs() {
   const frameworkKb = gz(framework);
   const appKb = gz(app);
   return { frameworkKb, appKb, totalKb: frameworkKb + appKb };
+}
+
+type TraceEvent = {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  id?: string;
+  args?: { name?: string; data?: Record<string, unknown> };
+};
+type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
+
+/**
+ * The long tasks (> 50 ms) on the page's main thread: what started each (scroll event, timer, fetch
+ * callback…), their self time by trace event and bucket, and the JS functions the sampler saw in them,
+ * with the code at that place in the built chunk (names are minified).
+ */
+function analyseTrace(buffer: Buffer, origin: string): string {
+  const parsed = JSON.parse(buffer.toString("utf8")) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const mains = events.filter(
+    (e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain",
+  );
+  const taskNames = new Set(["RunTask", "ThreadControllerImpl::RunTask"]);
+  const onThread = (pid: number, tid: number) =>
+    events.filter((e) => e.pid === pid && e.tid === tid && e.ph === "X" && e.dur !== undefined);
+  // The page's main thread: the renderer main thread with the most task time.
+  let main: TraceEvent[] = [];
+  let mainKey = { pid: 0, tid: 0 };
+  let best = -1;
+  for (const m of mains) {
+    const evs = onThread(m.pid, m.tid);
+    const busy = evs.filter((e) => taskNames.has(e.name)).reduce((s, e) => s + e.dur!, 0);
+    if (busy > best) [best, main, mainKey] = [busy, evs, { pid: m.pid, tid: m.tid }];
+  }
+  main.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const tasks: TraceEvent[] = [];
+  for (const e of main)
+    if (taskNames.has(e.name) && !(tasks.length && e.ts < tasks.at(-1)!.ts + tasks.at(-1)!.dur!))
+      tasks.push(e);
+  const long = tasks.filter((t) => t.dur! > 50_000);
+
+  const selfByName = new Map<string, number>();
+  const byBucket = new Map<string, number>();
+  const byKind = new Map<string, { n: number; ms: number; max: number }>();
+  const add = <K>(m: Map<K, number>, k: K, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  let i = 0;
+  for (const task of long) {
+    const end = task.ts + task.dur!;
+    while (i < main.length && main[i]!.ts < task.ts) i++;
+    const inside: TraceEvent[] = [];
+    for (let j = i; j < main.length && main[j]!.ts < end; j++) inside.push(main[j]!);
+    // Self time: each event's duration less its direct children's (events nest by time on one thread).
+    const stack: { e: TraceEvent; child: number }[] = [];
+    const close = (upTo: number) => {
+      while (stack.length && stack.at(-1)!.e.ts + stack.at(-1)!.e.dur! <= upTo) {
+        const { e, child } = stack.pop()!;
+        const self = e.dur! - child;
+        add(selfByName, e.name, self);
+        add(byBucket, BUCKETS[e.name] ?? "other", self);
+        if (stack.length) stack.at(-1)!.child += e.dur!;
+      }
+    };
+    for (const e of inside) {
+      close(e.ts);
+      stack.push({ e, child: 0 });
+    }
+    close(Infinity);
+    // The task's kind: its largest direct child, with the event type or the function it called.
+    const work = inside.filter((e) => !taskNames.has(e.name));
+    const children = work.filter(
+      (e) => !work.some((p) => p !== e && p.ts <= e.ts && e.ts < p.ts + p.dur! && p.dur! > e.dur!),
+    );
+    const top = children.sort((a, b) => b.dur! - a.dur!)[0];
+    const data = top?.args?.data ?? {};
+    const kind = top
+      ? `${top.name}${data.type ? `:${String(data.type)}` : ""}${data.functionName ? ` ${String(data.functionName)}` : ""}${data.url ? ` ${path.basename(String(data.url))}:${String(data.lineNumber ?? "")}` : ""}`
+      : "(no child events)";
+    const k = byKind.get(kind) ?? { n: 0, ms: 0, max: 0 };
+    byKind.set(kind, { n: k.n + 1, ms: k.ms + task.dur! / 1000, max: Math.max(k.max, task.dur! / 1000) });
+  }
+
+  // JS samples of the main thread's CPU profile inside the long tasks.
+  const profile = events.find((e) => e.name === "Profile" && e.pid === mainKey.pid && e.tid === mainKey.tid);
+  const nodes = new Map<number, { frame: CallFrame; parent?: number }>();
+  const samples: { t: number; node: number }[] = [];
+  if (profile) {
+    let t = Number(profile.args?.data?.startTime ?? 0);
+    for (const e of events) {
+      if (e.name !== "ProfileChunk" || e.id !== profile.id || e.pid !== profile.pid) continue;
+      const data = e.args!.data as {
+        cpuProfile?: { nodes?: { id: number; callFrame: CallFrame; parent?: number }[]; samples?: number[] };
+        timeDeltas?: number[];
+      };
+      for (const n of data.cpuProfile?.nodes ?? []) nodes.set(n.id, { frame: n.callFrame, parent: n.parent });
+      const ids = data.cpuProfile?.samples ?? [];
+      const deltas = data.timeDeltas ?? [];
+      for (let k = 0; k < ids.length; k++) {
+        t += deltas[k] ?? 0;
+        samples.push({ t, node: ids[k]! });
+      }
+    }
+  }
+  samples.sort((a, b) => a.t - b.t);
+  const framework = new Set(
+    (
+      JSON.parse(fs.readFileSync(path.join(root, ".next", "build-manifest.json"), "utf8")) as {
+        rootMainFiles: string[];
+      }
+    ).rootMainFiles.map((f) => path.basename(f)),
+  );
+  const label = (f: CallFrame) => {
+    const file = f.url ? path.basename(f.url.split("?")[0]!) : "";
+    const where = file
+      ? `${file}${framework.has(file) ? " [fw]" : ""}:${f.lineNumber + 1}:${f.columnNumber + 1}`
+      : "";
+    return `${f.functionName || "(anonymous)"} ${where}`.trim();
+  };
+  const selfFn = new Map<string, number>();
+  const totalFn = new Map<string, number>();
+  const frameOf = new Map<string, CallFrame>();
+  let task = 0;
+  for (let k = 0; k < samples.length; k++) {
+    const { t, node } = samples[k]!;
+    while (task < long.length && long[task]!.ts + long[task]!.dur! < t) task++;
+    if (task >= long.length) break;
+    if (t < long[task]!.ts) continue;
+    const weight = Math.min((samples[k + 1]?.t ?? t) - t, 10_000) / 1000;
+    const seen = new Set<string>();
+    for (let id: number | undefined = node, depth = 0; id !== undefined && depth < 400; depth++) {
+      const n = nodes.get(id);
+      if (!n) break;
+      const key = label(n.frame);
+      frameOf.set(key, n.frame);
+      if (id === node) add(selfFn, key, weight);
+      if (!seen.has(key)) add(totalFn, key, weight);
+      seen.add(key);
+      id = n.parent;
+    }
+  }
+  const files = new Map<string, string[]>();
+  const code = (f: CallFrame | undefined) => {
+    if (!f?.url?.startsWith(`${origin}/_next/`)) return "";
+    const file = path.join(root, ".next", f.url.slice(`${origin}/_next/`.length).split("?")[0]!);
+    if (!files.has(file))
+      files.set(file, fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : []);
+    return (files.get(file)![f.lineNumber] ?? "").slice(f.columnNumber, f.columnNumber + 90);
+  };
+  const top = <K>(m: Map<K, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+  const ms = (us: number) => fmt(us / 1000, 1).padStart(8);
+  const total = long.reduce((s, t) => s + t.dur!, 0);
+  return [
+    `  PROFILE: ${long.length} tasks over 50 ms on the main thread, ${fmt(total / 1000)} ms in all (of ${tasks.length} tasks)`,
+    `  long tasks by what started them (count, ms, longest):`,
+    ...[...byKind.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 12)
+      .map(
+        ([k, v]) =>
+          `    ${String(v.n).padStart(4)} ${fmt(v.ms).padStart(7)} ms  max ${fmt(v.max).padStart(4)}  ${k}`,
+      ),
+    `  self time in long tasks by bucket (ms): ${top(byBucket, 10)
+      .map(([k, v]) => `${k} ${fmt(v / 1000)}`)
+      .join(", ")}`,
+    `  self time in long tasks by trace event (ms):`,
+    ...top(selfByName, 16).map(([k, v]) => `  ${ms(v)}  ${k}`),
+    `  JS self time in long tasks (ms, ${samples.length} samples):`,
+    ...top(selfFn, 20).map(([k, v]) => `  ${fmt(v, 1).padStart(8)}  ${k}   ${code(frameOf.get(k))}`),
+    `  JS total time in long tasks (ms):`,
+    ...top(totalFn, 30).map(([k, v]) => `  ${fmt(v, 1).padStart(8)}  ${k}   ${code(frameOf.get(k))}`),
+  ].join("\n");
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useCallback, useEffect, useRef } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useRef } from "react";
 import type { ConversationSummary } from "@/lib/conversations/schemas";
 import { elapsed, initials, slaBadge, windowBadge } from "@/lib/utils/format";
 import { LabelChip } from "./conversation-header";
@@ -26,8 +26,8 @@ type Props = {
 // Every row has the same height (three lines, the last one for badges, empty or not): nothing jumps when a
 // row gains a label or a badge, and the virtualizer never has to measure.
 const ROW_HEIGHT = 84;
-// Rows kept above and below the viewport: enough that a fast wheel never shows blank space (each scroll
-// frame renders its new rows synchronously), few enough that the DOM stays small (T9: ≤ 60 row nodes).
+// Rows kept above and below the viewport, rendered ahead in a deferred render (below), few enough that the
+// DOM stays small (T9: ≤ 60 row nodes, the overscan plus at most a viewport that scrolled past it).
 const OVERSCAN = 12;
 // Fetch the next page once the rendered rows come within a page (50) of the loaded end, so it has
 // arrived by the time a fast scroll gets there.
@@ -75,6 +75,56 @@ export const ConversationList = memo(function ConversationList({
     if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: "auto" });
   }, [activeIndex, virtualizer]);
 
+  // The rows in the viewport render in the scroll frame itself, so the list is never blank; the overscan
+  // rows around them follow in a deferred render, time-sliced (a newer scroll frame restarts it). A fast
+  // wheel brings a dozen rows per frame, and rendering them all in that frame, with their style and
+  // layout, made tasks over 50 ms on a 4× throttled CPU (T9). Only the range is deferred: every row
+  // shown comes from the current `rows`, by index.
+  const rowAt = (index: number) => {
+    const c = rows[index];
+    return (
+      <div
+        key={c?.id ?? "more"}
+        role="listitem"
+        style={{
+          position: "absolute",
+          top: 0,
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          transform: `translateY(${index * ROW_HEIGHT}px)`,
+          // Fixed size, nothing drawn outside: the rows that scroll in are laid out and painted
+          // on their own, without re-laying out the rest of the list.
+          contain: "strict",
+        }}
+      >
+        {c ? (
+          <Row
+            conversation={c}
+            selected={c.id === selectedId}
+            active={c.id === activeId}
+            onSelect={onSelect}
+            now={now}
+          />
+        ) : (
+          <p className="px-4 py-3 text-xs text-slate-500 dark:text-slate-400">
+            {loadingMore ? "Loading more…" : ""}
+          </p>
+        )}
+      </div>
+    );
+  };
+  const deferredFirst = useDeferredValue(items[0]?.index ?? 0);
+  const deferredLast = useDeferredValue(lastIndex);
+  const count = rows.length + (hasMore ? 1 : 0);
+  const shownRows = [];
+  for (let index = deferredFirst; index <= Math.min(deferredLast, count - 1); index++)
+    shownRows.push(rowAt(index));
+  const visible = virtualizer.range;
+  if (visible)
+    for (let index = visible.startIndex; index <= Math.min(visible.endIndex, count - 1); index++)
+      if (index < deferredFirst || index > deferredLast) shownRows.push(rowAt(index));
+
   if (loading)
     return <p className="p-4 text-sm text-slate-500 dark:text-slate-400">Loading conversations…</p>;
   if (error)
@@ -100,44 +150,11 @@ export const ConversationList = memo(function ConversationList({
       data-testid="conversation-list"
       role="list"
       aria-label="Conversations"
-      className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
+      // Opaque and on its own layer, so the compositor scrolls it: without them every scroll frame
+      // repainted and re-layerized the whole page (Paint 5–20 ms a frame at 4× throttling, T9's trace).
+      className="min-h-0 flex-1 overflow-y-auto bg-white [overflow-anchor:none] [will-change:transform] dark:bg-slate-900"
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {items.map((item) => {
-          const c = rows[item.index];
-          return (
-            <div
-              key={item.key}
-              role="listitem"
-              style={{
-                position: "absolute",
-                top: 0,
-                left: 0,
-                right: 0,
-                height: ROW_HEIGHT,
-                transform: `translateY(${item.start}px)`,
-                // Fixed size, nothing drawn outside: the rows that scroll in are laid out and painted
-                // on their own, without re-laying out the rest of the list.
-                contain: "strict",
-              }}
-            >
-              {c ? (
-                <Row
-                  conversation={c}
-                  selected={c.id === selectedId}
-                  active={c.id === activeId}
-                  onSelect={onSelect}
-                  now={now}
-                />
-              ) : (
-                <p className="px-4 py-3 text-xs text-slate-500 dark:text-slate-400">
-                  {loadingMore ? "Loading more…" : ""}
-                </p>
-              )}
-            </div>
-          );
-        })}
-      </div>
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>{shownRows}</div>
     </div>
   );
 });

@@ -3,6 +3,7 @@
 // signed inbound webhooks at 50 events/s into that conversation and others. Measured from the POST being
 // sent to (a) the socket event at each client and (b) the text appearing in the browser's DOM, beside the
 // same run's webhook ack time (POST → 2xx), which every live update has to wait for anyway.
+import fs from "node:fs";
 import os from "node:os";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { chromium } from "@playwright/test";
@@ -35,21 +36,26 @@ const others: Person[] = Array.from({ length: 50 }, (_, i) => ({
   bsuid: `GB.live${i}`,
 }));
 
-const bench = await startBench("inbox-live");
+// BENCH_LOG_DIR=dir: both web processes' output (a pino line with `ms` per request) goes to dir/web-{a,b}.log.
+const logDir = process.env.BENCH_LOG_DIR;
+const bench = await startBench("inbox-live", undefined, logDir ? { logFile: `${logDir}/web-a.log` } : {});
 const originA = new URL(bench.url).origin;
 const { seedMs } = await seedInbox(bench.sql, { conversations: CONVERSATIONS, threadMessages: 1_000 });
 // The second web process: same database and secrets, no workers of its own (the first one applies).
 const portB = await freePort();
-const { child: webB } = await startServerProcess({
-  NODE_ENV: "production",
-  DATABASE_URL: bench.pgUrl,
-  PORT: String(portB),
-  META_APP_SECRET: BENCH_SECRET,
-  META_VERIFY_TOKEN: "bench-verify-token",
-  AUTH_SECRET,
-  ROLE: "web",
-  GRAPH_API_BASE: "http://127.0.0.1:9",
-});
+const { child: webB } = await startServerProcess(
+  {
+    NODE_ENV: "production",
+    DATABASE_URL: bench.pgUrl,
+    PORT: String(portB),
+    META_APP_SECRET: BENCH_SECRET,
+    META_VERIFY_TOKEN: "bench-verify-token",
+    AUTH_SECRET,
+    ROLE: "web",
+    GRAPH_API_BASE: "http://127.0.0.1:9",
+  },
+  logDir ? { logFile: `${logDir}/web-b.log` } : {},
+);
 const originB = `http://127.0.0.1:${portB}`;
 const origins = [originA, originB];
 
@@ -119,7 +125,10 @@ const { cookie: browserCookie } = await sessionFor(admin.id, { userAgent: "inbox
 const [cookieName, cookieValue] = browserCookie.split(/=(.*)/s) as [string, string];
 await context.addCookies([{ name: cookieName, value: cookieValue, url: originA }]);
 // tsx keeps function names with a `__name` helper that functions shipped to the page would miss.
-await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+// Resource Timing keeps 250 entries by default: room for every fetch of the run.
+await context.addInitScript({
+  content: "globalThis.__name = (f) => f; performance.setResourceTimingBufferSize(1000000);",
+});
 const page = await context.newPage();
 await page.goto(`${originA}/inbox?c=${watchedId}`);
 await page.getByTestId("thread").getByText("livebench--1-").first().waitFor({ timeout: 60_000 });
@@ -148,9 +157,13 @@ page.on("request", (r) => {
   const f = fetchKind(r.url());
   if (f) f.sent += 1;
 });
+// With BENCH_LOG_DIR, the catch-ups' request ids, to find their lines (and `ms`) in web-a.log.
+const catchUpIds: string[] = [];
 page.on("requestfinished", (r) => {
   const f = fetchKind(r.url());
   if (!f) return;
+  if (logDir && f === fetches.catchUp)
+    void r.response().then((res) => catchUpIds.push(res?.headers()["x-request-id"] ?? ""));
   f.done += 1;
   // From the page asking (queueing included) to the last byte.
   f.ms.push(r.timing().responseEnd);
@@ -188,18 +201,40 @@ await page.evaluate(() => {
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 });
 
+// Event-loop delay per web process over the measured window: prom-client's histogram restarts at each scrape.
+const eventLoop = async () =>
+  Promise.all(
+    origins.map(async (origin) => {
+      const res = await fetch(`${origin}/api/metrics`, { headers: { cookie: browserCookie } }).catch(
+        () => null,
+      );
+      const text = (await res?.text().catch(() => "")) ?? "";
+      const gauge = (name: string) =>
+        1000 *
+        Number(new RegExp(`^tandem_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, "m").exec(text)?.[1]);
+      return { p50: gauge("p50"), p99: gauge("p99"), max: gauge("max") };
+    }),
+  );
+
 // Open loop at RATE; the first WARMUP_SECONDS are sent but not counted.
 const inFlight: Promise<void>[] = [];
 const total = (WARMUP_SECONDS + SECONDS) * RATE;
 const warmupCount = WARMUP_SECONDS * RATE;
 const startedAt = performance.now();
+let measuredFrom = Infinity;
 for (let i = 0; i < total; i++) {
+  if (i === warmupCount) {
+    measuredFrom = Date.now();
+    // Not awaited: the send schedule is not held up by the scrape.
+    void eventLoop();
+  }
   const wait = startedAt + (i * 1000) / RATE - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const person = i % OPEN_EVERY === 0 ? watched : others[i % others.length]!;
   inFlight.push(post(i, person, origins[i % 2]!));
 }
 await Promise.all(inFlight);
+const lag = await eventLoop();
 // Wait for every event to be applied (up to 60 s), then 3 s for the last live updates to land; what is
 // still missing after that is counted as missed.
 const applyDeadline = Date.now() + 60_000;
@@ -244,6 +279,24 @@ for (let i = warmupCount; i < total; i += OPEN_EVERY) {
   if (seen) threadMs.push(seen.at - sentAt.get(`wamid.live${i}`)!);
   else threadMissed += 1;
 }
+// The catch-up fetches of the measured window as Resource Timing saw them: queueing in the browser (waiting
+// for one of its six connections), then request → first byte, and the server's own Server-Timing phases.
+const catchUpTimings = await page.evaluate((from) => {
+  return performance
+    .getEntriesByType("resource")
+    .filter(
+      (e): e is PerformanceResourceTiming =>
+        /\/api\/v1\/conversations\/[^/?]+\/messages\?(.*&)?after=/.test(e.name) &&
+        performance.timeOrigin + e.startTime >= from,
+    )
+    .map((e) => ({
+      total: e.responseEnd - e.startTime,
+      queued: e.requestStart - e.startTime,
+      firstByte: e.responseStart - e.requestStart,
+      server: Object.fromEntries(e.serverTiming.map((t) => [t.name, t.duration])),
+    }));
+}, measuredFrom);
+if (logDir) fs.writeFileSync(`${logDir}/catch-up-ids.txt`, catchUpIds.join("\n"));
 const listMs = Object.entries(dom)
   .filter(([key, v]) => v.where === "list" && Number(key.split(":")[1]) >= warmupCount)
   .map(([key, v]) => v.at - sentAt.get(`wamid.live${key.split(":")[1]}`)!);
@@ -271,6 +324,16 @@ const fetchLine = (label: string, f: Fetches) => {
 };
 const socket = stats(socketMs);
 const thread = stats(threadMs);
+const serverPart = (name: string) =>
+  catchUpTimings.flatMap((t) => (name in t.server ? [t.server[name]!] : []));
+// In the route but in neither phase: the event loop busy with others between the two.
+const betweenPhases = catchUpTimings.flatMap(({ server: { total, auth, handler } }) =>
+  total !== undefined ? [total - (auth ?? 0) - (handler ?? 0)] : [],
+);
+// Network, Next.js routing and the wait for the event loop before and after the route's own code.
+const outsideRoute = catchUpTimings.flatMap((t) =>
+  "total" in t.server ? [t.firstByte - t.server.total!] : [],
+);
 console.log(`
 webhook → live update at ${RATE} events/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), ${SOCKETS} sockets on 2 web processes + 1 browser, ${os.cpus().length} cores, load ${load.join(" ")}
   seeded ${fmt(CONVERSATIONS)} conversations in ${fmt(seedMs / 1000, 1)} s; every ${OPEN_EVERY}th event into the conversation open in the browser
@@ -284,6 +347,16 @@ ${fetchLine("browser fetch: thread catch-up", fetches.catchUp)}
 ${fetchLine("browser fetch: thread page", fetches.thread)}
 ${fetchLine("browser fetch: list page", fetches.list)}
 ${fetchLine("browser fetch: other API", fetches.other)}
+  catch-up fetch by Resource Timing (start → last byte) and its parts:
+${line("  total", stats(catchUpTimings.map((t) => t.total)))}
+${line("  queued in browser (→ request)", stats(catchUpTimings.map((t) => t.queued)))}
+${line("  request → first byte", stats(catchUpTimings.map((t) => t.firstByte)))}
+${line("  server total (Server-Timing)", stats(serverPart("total")))}
+${line("  server: auth", stats(serverPart("auth")))}
+${line("  server: handler", stats(serverPart("handler")))}
+${line("  server: between the phases", stats(betweenPhases))}
+${line("  first byte − server total", stats(outsideRoute))}
+  event-loop delay over the window, web A (browser, ingest) / web B: p50 ${lag.map((l) => fmt(l.p50, 1)).join(" / ")} ms, p99 ${lag.map((l) => fmt(l.p99, 1)).join(" / ")} ms, max ${lag.map((l) => fmt(l.max)).join(" / ")} ms
   Ratio socket p95 / ack p95          ${(socket.p95 / Math.max(1, ack.p95)).toFixed(1)}   (T4 pass line: p95 ≤ 500 ms, p99 ≤ 1 s)
   Ratio browser p95 / ack p95         ${(thread.p95 / Math.max(1, ack.p95)).toFixed(1)}
   The sockets, the sender and the browser share these ${os.cpus().length} cores with both servers and Postgres.

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { getToken, type JWT } from "next-auth/jwt";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env.js";
@@ -43,7 +44,7 @@ export async function sessionFromHeaders(
   headers: HeaderInput,
   now: Date = new Date(),
 ): Promise<SessionState | undefined> {
-  const token = await readSessionToken(headers);
+  const token = await readSessionToken(headers, now);
   if (!token) return undefined;
   return validateSession(token, now);
 }
@@ -71,11 +72,27 @@ export async function validateSession(claims: SessionClaims, now: Date): Promise
 }
 
 /** The session claims of the request's cookie (either cookie name), or undefined. */
-export async function readSessionToken(headers: HeaderInput): Promise<SessionClaims | undefined> {
+export async function readSessionToken(
+  headers: HeaderInput,
+  now: Date = new Date(),
+): Promise<SessionClaims | undefined> {
   const secret = getEnv().AUTH_SECRET;
   if (!secret) return undefined;
   const normalized = headers instanceof Headers ? headers : toHeaders(headers);
-  if (!normalized.get("cookie")) return undefined;
+  const cookie = normalized.get("cookie");
+  if (!cookie) return undefined;
+  const key = crypto.createHash("sha256").update(cookie).digest("base64");
+  const cached = decodedClaims.get(key);
+  if (
+    cached &&
+    cached.secret === secret &&
+    (cached.exp === undefined || cached.exp > now.getTime() / 1000 - 15)
+  ) {
+    // Most recently used last, so the oldest is the one dropped when full.
+    decodedClaims.delete(key);
+    decodedClaims.set(key, cached);
+    return cached.claims;
+  }
   for (const cookieName of SESSION_COOKIE_NAMES) {
     const token: JWT | null = await getToken({
       req: { headers: normalized },
@@ -85,11 +102,23 @@ export async function readSessionToken(headers: HeaderInput): Promise<SessionCla
       secureCookie: cookieName.startsWith("__Secure-"),
     }).catch(() => null);
     if (token && typeof token.uid === "string" && typeof token.sid === "string") {
-      return { userId: token.uid, sessionId: token.sid, sessionVersion: Number(token.sv ?? 0) };
+      const claims = { userId: token.uid, sessionId: token.sid, sessionVersion: Number(token.sv ?? 0) };
+      decodedClaims.set(key, { claims, secret, exp: typeof token.exp === "number" ? token.exp : undefined });
+      if (decodedClaims.size > DECODED_CLAIMS_MAX) decodedClaims.delete(decodedClaims.keys().next().value!);
+      return claims;
     }
   }
   return undefined;
 }
+
+// Decrypting the JWE cookie takes about seven event-loop turns (WebCrypto key derivation and decryption on
+// the thread pool): on a busy web process that was most of a request's auth time (BENCHMARKS.md T4). The
+// claims of a cookie never change, so they are kept by a hash of the exact cookie header, with the secret they
+// were read with and the JWT's expiry (checked as next-auth does, 15 s tolerance); a cookie that does not
+// decode is not kept. Only the decoding is cached: the session row and the user are still checked on every
+// request, so revocation applies at once.
+const DECODED_CLAIMS_MAX = 2_000;
+const decodedClaims = new Map<string, { claims: SessionClaims; secret: string; exp: number | undefined }>();
 
 function toHeaders(record: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();

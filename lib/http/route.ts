@@ -14,29 +14,64 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * The one wrapper for REST route handlers: request id → actor (API key, else session cookie) → CSRF
  * origin check on cookie-authenticated state changes →
- * handler → JSON; AppError and ZodError map to their status, a lost database connection to 503, anything
- * else to a logged 500.
+ * handler → JSON with a Server-Timing header; AppError and ZodError map to their status, a lost database
+ * connection to 503, anything else to a logged 500.
  */
 export function route<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = req.headers.get("x-request-id") ?? crypto.randomUUID();
+    const timing = new ServerTiming();
     try {
       const bearer = bearerToken(req);
       // An API key authenticates on its own (no cookie consulted); a bad one is a 401 naming why.
-      const actor =
-        bearer !== undefined ? await actorFromApiKey(bearer) : await actorFromHeaders(req.headers);
+      const actor = await timing.measure("auth", () =>
+        bearer !== undefined ? actorFromApiKey(bearer) : actorFromHeaders(req.headers),
+      );
       if (!actor) throw new UnauthenticatedError();
+      timing.authenticated = true;
       // CSRF rides on ambient cookies; a bearer key is never sent by a browser on its own.
       if (bearer === undefined && !SAFE_METHODS.has(req.method) && !isSameOrigin(req)) {
         throw new ForbiddenError("Cross-site request refused");
       }
-      const result = await handler(req, { actor, params: await context.params, requestId });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? { ok: true }, { headers: { "x-request-id": requestId } });
+      const params = await context.params;
+      const result = await timing.measure("handler", () => handler(req, { actor, params, requestId }));
+      if (result instanceof Response) return timing.addTo(result);
+      return timing.addTo(Response.json(result ?? { ok: true }, { headers: { "x-request-id": requestId } }));
     } catch (error) {
-      return errorResponse(error, requestId);
+      return timing.addTo(errorResponse(error, requestId));
     }
   };
+}
+
+/**
+ * The request's time by phase as a Server-Timing header (`auth;dur=…, handler;dur=…, total;dur=…`, in ms),
+ * which browser dev tools and Resource Timing show beside the network time (BENCHMARKS.md T4). Only once
+ * the caller is authenticated: an anonymous caller gets no precise timing of the credential checks.
+ */
+export class ServerTiming {
+  readonly #started = performance.now();
+  readonly #phases: [string, number][] = [];
+  authenticated = false;
+
+  async measure<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.#phases.push([name, performance.now() - started]);
+    }
+  }
+
+  addTo(response: Response): Response {
+    if (!this.authenticated) return response;
+    const phases = [...this.#phases, ["total", performance.now() - this.#started] as const];
+    try {
+      response.headers.set("server-timing", phases.map(([n, ms]) => `${n};dur=${ms.toFixed(1)}`).join(", "));
+    } catch {
+      // Immutable headers (a handler passing on a fetched or redirect Response): sent without the timing.
+    }
+    return response;
+  }
 }
 
 export function errorResponse(error: unknown, requestId: string): Response {

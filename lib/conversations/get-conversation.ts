@@ -1,7 +1,7 @@
-import { assertCan } from "@/lib/auth/permissions";
+import { assertCan, type Scope } from "@/lib/auth/permissions";
 import { dbOf, type Ctx } from "@/lib/db/context";
 import { NotFoundError } from "@/lib/errors";
-import { selectConversation } from "./queries";
+import { selectConversation, selectConversationScope } from "./queries";
 import { isUuid } from "@/lib/utils/ids";
 
 /** Fetch-or-throw with object scope: out-of-scope conversations look the same as missing ones. */
@@ -9,13 +9,24 @@ export async function getConversation({ ctx, input }: { ctx: Ctx; input: { id: s
   assertCan(ctx.actor, "conversations:read");
   const conversation = isUuid(input.id) ? await selectConversation(dbOf(ctx), input.id) : undefined;
   if (!conversation) throw new NotFoundError("Conversation");
+  assertInScope(ctx, { teamId: conversation.team_id, assigneeId: conversation.assignee_id });
+  return conversation;
+}
+
+/**
+ * The same check as getConversation without loading the conversation: one small lookup, for reads that only
+ * need the caller to be allowed in (a thread's messages, fetched on every live update).
+ */
+export async function assertConversationReadable(ctx: Ctx, id: string): Promise<void> {
+  assertCan(ctx.actor, "conversations:read");
+  assertInScope(ctx, isUuid(id) ? await selectConversationScope(dbOf(ctx), id) : undefined);
+}
+
+function assertInScope(ctx: Ctx, scope: Scope | undefined) {
+  if (!scope) throw new NotFoundError("Conversation");
   try {
-    assertCan(ctx.actor, "conversations:read", {
-      teamId: conversation.team_id,
-      assigneeId: conversation.assignee_id,
-    });
+    assertCan(ctx.actor, "conversations:read", scope);
   } catch {
     throw new NotFoundError("Conversation");
   }
-  return conversation;
 }

@@ -1,13 +1,13 @@
 import { dbOf, type Ctx } from "@/lib/db/context";
 import { ValidationError } from "@/lib/errors";
 import { decodeCursor } from "@/lib/utils/cursor";
-import { getConversation } from "./get-conversation";
+import { assertConversationReadable } from "./get-conversation";
 import { selectMessages, selectMessagesAfter, selectMessagesByIds } from "./queries";
 import { listMessagesInput, type ListMessagesInput } from "./schemas";
 
 export async function listMessages({ ctx, input }: { ctx: Ctx; input: ListMessagesInput }) {
   const params = listMessagesInput.parse(input);
-  await getConversation({ ctx, input: { id: params.conversationId } });
+  await assertConversationReadable(ctx, params.conversationId);
   if (params.ids) {
     // Named rows are not a page: no direction to page in.
     if (params.cursor || params.after !== undefined)

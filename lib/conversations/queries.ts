@@ -160,6 +160,16 @@ async function withLabels(db: DbOrTx, rows: Joined[]): Promise<ConversationSumma
   return rows.map((row) => ({ ...toSummary(row), labels: byConversation.get(row.c.id) ?? [] }));
 }
 
+/** Who may see a conversation: its team and assignee, nothing else. */
+export async function selectConversationScope(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ teamId: conversations.teamId, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(eq(conversations.id, id))
+    .limit(1);
+  return row;
+}
+
 export async function selectConversation(db: DbOrTx, id: string) {
   const rows = await db
     .select({ c: conversations, contact: contacts, number: phoneNumbers, assigneeName: users.name })

@@ -307,21 +307,6 @@ async function main(): Promise<boolean> {
   say(`up: ${members.map((m) => `${m.name}:${m.port}`).join(" ")}, balancer ${lb.url}, simulator ${sim.url}`);
 
   if (FORM === "scale") return scale({ members, envOf, lb, sql });
-  // The soak's rate: half the maximum this cluster acknowledges right now (its webhooks join the ledger).
-  const calibrationWarmUp =
-    FORM === "soak" && SOAK_RATE_MEASURED
-      ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 5, tag: "mw" })
-      : null;
-  const calibration = calibrationWarmUp
-    ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 20, tag: "m" })
-    : null;
-  if (calibration) {
-    PLAN.webhookRate = Math.max(1, Math.round(calibration.perSecond / 2));
-    say(
-      `soak: the cluster acknowledged ${calibration.perSecond.toFixed(1)} webhooks/s closed loop (p50 ${calibration.p50} ms); soaking at ${PLAN.webhookRate}/s`,
-    );
-  }
-
   const sticky = await checkStickiness(lb.url);
 
   // Customers the simulator knows (so sends to them succeed), each opening a conversation with a real inbound.
@@ -363,6 +348,22 @@ async function main(): Promise<boolean> {
     30_000,
     "sockets connected",
   );
+
+  // The soak's rate: half the maximum this cluster acknowledges right now (its webhooks join the ledger).
+  // After the setup: its customers' first messages must not queue behind the calibration's follow-up work.
+  const calibrationWarmUp =
+    FORM === "soak" && SOAK_RATE_MEASURED
+      ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 5, tag: "mw" })
+      : null;
+  const calibration = calibrationWarmUp
+    ? await closedLoopPhase({ url: `${lb.url}/api/webhooks/whatsapp`, sql, seconds: 20, tag: "m" })
+    : null;
+  if (calibration) {
+    PLAN.webhookRate = Math.max(1, Math.round(calibration.perSecond / 2));
+    say(
+      `soak: the cluster acknowledged ${calibration.perSecond.toFixed(1)} webhooks/s closed loop (p50 ${calibration.p50} ms); soaking at ${PLAN.webhookRate}/s`,
+    );
+  }
 
   // Load and faults together.
   loopDelay.enable();

@@ -3,7 +3,6 @@
 // signed inbound webhooks at 50 events/s into that conversation and others. Measured from the POST being
 // sent to (a) the socket event at each client and (b) the text appearing in the browser's DOM, beside the
 // same run's webhook ack time (POST → 2xx), which every live update has to wait for anyway.
-import fs from "node:fs";
 import os from "node:os";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { chromium } from "@playwright/test";
@@ -157,13 +156,9 @@ page.on("request", (r) => {
   const f = fetchKind(r.url());
   if (f) f.sent += 1;
 });
-// With BENCH_LOG_DIR, the catch-ups' request ids, to find their lines (and `ms`) in web-a.log.
-const catchUpIds: string[] = [];
 page.on("requestfinished", (r) => {
   const f = fetchKind(r.url());
   if (!f) return;
-  if (logDir && f === fetches.catchUp)
-    void r.response().then((res) => catchUpIds.push(res?.headers()["x-request-id"] ?? ""));
   f.done += 1;
   // From the page asking (queueing included) to the last byte.
   f.ms.push(r.timing().responseEnd);
@@ -296,7 +291,6 @@ const catchUpTimings = await page.evaluate((from) => {
       server: Object.fromEntries(e.serverTiming.map((t) => [t.name, t.duration])),
     }));
 }, measuredFrom);
-if (logDir) fs.writeFileSync(`${logDir}/catch-up-ids.txt`, catchUpIds.join("\n"));
 const listMs = Object.entries(dom)
   .filter(([key, v]) => v.where === "list" && Number(key.split(":")[1]) >= warmupCount)
   .map(([key, v]) => v.at - sentAt.get(`wamid.live${key.split(":")[1]}`)!);

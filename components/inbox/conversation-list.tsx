@@ -117,13 +117,15 @@ export const ConversationList = memo(function ConversationList({
   const deferredFirst = useDeferredValue(items[0]?.index ?? 0);
   const deferredLast = useDeferredValue(lastIndex);
   const count = rows.length + (hasMore ? 1 : 0);
-  const shownRows = [];
-  for (let index = deferredFirst; index <= Math.min(deferredLast, count - 1); index++)
-    shownRows.push(rowAt(index));
+  const shown = new Set<number>();
+  for (let index = deferredFirst; index <= Math.min(deferredLast, count - 1); index++) shown.add(index);
   const visible = virtualizer.range;
   if (visible)
     for (let index = visible.startIndex; index <= Math.min(visible.endIndex, count - 1); index++)
-      if (index < deferredFirst || index > deferredLast) shownRows.push(rowAt(index));
+      shown.add(index);
+  // In index order: the DOM order is the focus and reading order, and rows never swap places between
+  // renders (React only inserts and removes them).
+  const shownRows = [...shown].sort((a, b) => a - b).map(rowAt);
 
   if (loading)
     return <p className="p-4 text-sm text-slate-500 dark:text-slate-400">Loading conversations…</p>;

@@ -20,6 +20,13 @@ const BACKGROUND_GAP_MS = 250;
 /** Reasons whose events may name the messages that changed (message_ids): only those rows are re-read. */
 const ROW_CHANGES: ReadonlySet<ConversationChanged["reason"]> = new Set(["status", "change", "reaction"]);
 
+/** Adds message ids to those waiting for a conversation's next catch-up or re-read. */
+function addIds(pending: Map<string, Set<string>>, conversationId: string, messageIds: Iterable<string>) {
+  const ids = pending.get(conversationId) ?? new Set<string>();
+  for (const id of messageIds) ids.add(id);
+  pending.set(conversationId, ids);
+}
+
 /** Turns server nudges into cache invalidations; after a reconnect everything is refetched (no missed events). */
 export function LiveUpdates() {
   const queryClient = useQueryClient();
@@ -57,11 +64,6 @@ export function LiveUpdates() {
         if ((await catchUpThread(queryClient, conversationId, ids)) === "reload")
           refetch(queryKeys.messages(conversationId));
       });
-    const announce = (conversationId: string, messageIds: Iterable<string>) => {
-      const ids = announced.get(conversationId) ?? new Set<string>();
-      for (const messageId of messageIds) ids.add(messageId);
-      announced.set(conversationId, ids);
-    };
     // Message ids named as changed for an open thread and not yet re-read, per conversation.
     const changed = new Map<string, Set<string>>();
     // One re-read per thread at a time; ids named meanwhile go in the one that follows it.
@@ -75,7 +77,7 @@ export function LiveUpdates() {
           // Changed before this tab held it: fetched like a new message, then the re-read rows put in place
           // (a catch-up already under way may have read them before the change).
           const newerIds = newer.map((m) => m.id);
-          announce(conversationId, newerIds);
+          addIds(announced, conversationId, newerIds);
           await catchUp(conversationId);
           putChangedInPlace(queryClient, conversationId, newerIds, newer);
         }
@@ -123,7 +125,7 @@ export function LiveUpdates() {
         order === "next" &&
         threadIsOpen(queryClient, id)
       ) {
-        announce(id, [event.message_id]);
+        addIds(announced, id, [event.message_id]);
         void catchUp(id);
         // A message can add timeline rows too (the owner answering pauses the bot): not urgent.
         refetch(queryKeys.events(id), BACKGROUND_GAP_MS);
@@ -136,9 +138,7 @@ export function LiveUpdates() {
         order === "next" &&
         threadIsOpen(queryClient, id)
       ) {
-        const ids = changed.get(id) ?? new Set<string>();
-        for (const messageId of event.message_ids) ids.add(messageId);
-        changed.set(id, ids);
+        addIds(changed, id, event.message_ids);
         refreshChanged(id);
         return;
       }

@@ -119,16 +119,28 @@ export async function catchUpThread(
     return "reload";
   }
   if (page.next_cursor) return "reload";
-  const merge = () => queryClient.setQueryData<Pages>(key, (old) => mergeNewMessages(old, page.data));
-  merge();
-  // A full refetch in flight may have read the thread before these rows committed, and replaces the
-  // pages when it lands: merge them again then, or they would vanish until the next nudge.
-  if (queryClient.isFetching({ queryKey: key, exact: true }) > 0) void whenIdle(queryClient, key).then(merge);
+  updateThreadPages(queryClient, conversationId, (old) => mergeNewMessages(old, page.data));
   return announcedCovered(announced, page.data, before) ? "done" : "reload";
 }
 
+/**
+ * Applies `update` to the thread's cached pages now, and again once a full refetch in flight lands: that
+ * refetch may have read the thread before this change and replaces the pages, which would undo it until the
+ * next nudge.
+ */
+export function updateThreadPages(
+  queryClient: QueryClient,
+  conversationId: string,
+  update: (old: Pages | undefined) => Pages | undefined,
+): void {
+  const key = queryKeys.messages(conversationId);
+  queryClient.setQueryData<Pages>(key, update);
+  if (queryClient.isFetching({ queryKey: key, exact: true }) > 0)
+    void whenIdle(queryClient, key).then(() => queryClient.setQueryData<Pages>(key, update));
+}
+
 /** Resolves once the query is not fetching (or is gone). */
-export function whenIdle(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
+function whenIdle(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
   const cache = queryClient.getQueryCache();
   return new Promise((resolve) => {
     let unsubscribe: (() => void) | undefined;

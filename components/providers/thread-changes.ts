@@ -1,10 +1,9 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
-import { queryKeys } from "@/lib/client/query-keys";
 import type { MessageDto, Page } from "@/lib/conversations/schemas";
 import { MESSAGE_IDS_LIMIT } from "@/lib/realtime/events";
 import { flattenPages } from "@/components/inbox/thread-rows";
-import { newestMessage, whenIdle } from "./thread-catch-up";
+import { newestMessage, updateThreadPages } from "./thread-catch-up";
 
 // The open thread's live path for rows that changed (a status tick, an edit or revoke, media that arrived,
 // a reaction): the event names the messages, the tab re-reads just those (GET …/messages?ids=) and puts
@@ -92,28 +91,21 @@ export async function refreshChangedMessages(
   return { reload, newer: page.data.filter((m) => newerIds.has(m.id)) };
 }
 
-/** replaceChangedMessages on the thread's cached pages, again after a full refetch in flight lands. */
+/** replaceChangedMessages on the thread's cached pages (updateThreadPages); the outcome is the first one's. */
 export function putChangedInPlace(
   queryClient: QueryClient,
   conversationId: string,
   requested: Iterable<string>,
   fetched: MessageDto[],
 ): Omit<ChangedMessages, "data"> {
-  const key = queryKeys.messages(conversationId);
   const ids = [...requested];
-  let outcome: Omit<ChangedMessages, "data"> = { reload: true, newer: [] };
-  queryClient.setQueryData<Pages>(key, (old) => {
+  let outcome: Omit<ChangedMessages, "data"> | undefined;
+  updateThreadPages(queryClient, conversationId, (old) => {
     const result = replaceChangedMessages(old, ids, fetched);
-    outcome = { reload: result.reload, newer: result.newer };
+    outcome ??= { reload: result.reload, newer: result.newer };
     return result.data;
   });
-  // A full refetch in flight may have read the rows before this change and replaces the pages when it
-  // lands: put them in place again then, or the old tick would stay until the next nudge.
-  if (queryClient.isFetching({ queryKey: key, exact: true }) > 0)
-    void whenIdle(queryClient, key).then(() =>
-      queryClient.setQueryData<Pages>(key, (old) => replaceChangedMessages(old, ids, fetched).data),
-    );
-  return outcome;
+  return outcome ?? { reload: true, newer: [] };
 }
 
 /** Whether a re-read row shows anything different from the held one (same server shape, same key order). */

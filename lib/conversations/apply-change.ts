@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { MessageEdited, MessageRevoked } from "@/lib/whatsapp/events";
-import { touchConversation, type MessagesTouch } from "./touch-conversation";
+import { touchMessages, type MessagesTouch } from "./touch-conversation";
 
 /**
  * An edit or a revoke: recorded once per change wamid with the content before and after, then applied to
@@ -21,9 +21,7 @@ export async function applyMessageChange(
     returning id`);
   if (!recorded) return null;
   const applied = await applyPendingChanges(tx, event.originalWamid);
-  if (!applied) return null;
-  const touch = await touchConversation(tx, applied.conversationId);
-  return touch ? { ...touch, messageIds: [applied.messageId] } : null;
+  return applied ? touchMessages(tx, applied.conversationId, [applied.messageId]) : null;
 }
 
 /**

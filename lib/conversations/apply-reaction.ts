@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
 import type { ReactionReceived } from "@/lib/whatsapp/events";
-import { touchConversation, type MessagesTouch } from "./touch-conversation";
+import { touchMessages, type MessagesTouch } from "./touch-conversation";
 
 /**
  * One current reaction per reactor and target message; a newer one replaces it and "" removes it.
@@ -19,7 +19,5 @@ export async function applyReaction(tx: Tx, event: ReactionReceived): Promise<Me
   const [message] = await tx.execute<{ id: string; conversation_id: string }>(
     sql`select id, conversation_id from messages where wamid = ${event.targetWamid}`,
   );
-  if (!message) return null;
-  const touch = await touchConversation(tx, message.conversation_id);
-  return touch ? { ...touch, messageIds: [message.id] } : null;
+  return message ? touchMessages(tx, message.conversation_id, [message.id]) : null;
 }

@@ -5,7 +5,7 @@ import { STATUS_ORDER_SQL } from "./status-order";
 
 /** Prefix of biz_opaque_callback_data on our sends; shared with lib/messaging (which imports it from here). */
 export const CALLBACK_PREFIX = "tandem:";
-import { touchConversation, type ConversationTouch, type MessagesTouch } from "./touch-conversation";
+import { touchMessages, type ConversationTouch, type MessagesTouch } from "./touch-conversation";
 import { isUuid } from "@/lib/utils/ids";
 
 /**
@@ -31,9 +31,7 @@ export async function applyStatus(tx: Tx, event: StatusUpdated): Promise<Message
     where wamid = ${event.wamid}
       and (status is null or array_position(${order}, status::text) < array_position(${order}, ${event.status}::text))
     returning id, conversation_id`);
-  if (!message) return null;
-  const touch = await touchConversation(tx, message.conversation_id);
-  return touch ? { ...touch, messageIds: [message.id] } : null;
+  return message ? touchMessages(tx, message.conversation_id, [message.id]) : null;
 }
 
 /**

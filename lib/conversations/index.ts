@@ -28,6 +28,7 @@ export { snoozeConversation, wakeSnoozedConversations } from "./snooze-conversat
 export {
   addTimelineEvent,
   touchConversation,
+  touchMessages,
   type ConversationTouch,
   type MessagesTouch,
 } from "./touch-conversation";

@@ -26,6 +26,16 @@ export async function touchConversation(tx: Tx, conversationId: string): Promise
     : null;
 }
 
+/** touchConversation for a change to some of its messages, naming them for the publish. */
+export async function touchMessages(
+  tx: Tx,
+  conversationId: string,
+  messageIds: string[],
+): Promise<MessagesTouch | null> {
+  const touch = await touchConversation(tx, conversationId);
+  return touch ? { ...touch, messageIds } : null;
+}
+
 /** Adds a timeline row (system event) once per dedupe key, and bumps the conversation. */
 export async function addTimelineEvent(
   tx: Tx,

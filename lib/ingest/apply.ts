@@ -34,6 +34,7 @@ import {
   recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
+  type HistoryAdded,
   type HistoryProgress,
   type PhoneNumber,
 } from "@/lib/numbers";
@@ -52,6 +53,7 @@ import type {
   StatusUpdated,
 } from "@/lib/whatsapp/events";
 import { normalizeWebhook } from "@/lib/whatsapp/normalize";
+import { groupBy } from "@/lib/utils/group";
 
 type Publication =
   | {
@@ -176,8 +178,6 @@ type EventEffects = {
   contactSync: [numberId: string, at: Date][];
   history: { numberId: string; event: HistoryChunk; added: HistoryAdded }[];
 };
-
-type HistoryAdded = { threads: number; messages: number; duplicates: number };
 
 type Parsed = { id: number; events: DomainEvent[]; failures: NormalizeFailure[]; parsed: boolean };
 type Result = { eventId: number; outcome: ApplyOutcome };
@@ -783,7 +783,7 @@ async function applyEvent(
           messages: thread.messages,
         })),
       });
-      const added = { threads: imported.length, messages: 0, duplicates: 0 };
+      const added: HistoryAdded = { threads: imported.length, messages: 0, duplicates: 0 };
       for (const thread of imported) {
         added.messages += thread.inserted;
         added.duplicates += thread.duplicates;
@@ -862,13 +862,12 @@ function messagesByConversation(
   raised: Map<string, RaisedMessage> | undefined,
   ordered: { event: DomainEvent }[],
 ): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!raised) return out;
-  for (const { conversationId, messageId } of raised.values()) {
-    const ids = out.get(conversationId);
-    if (ids) ids.push(messageId);
-    else out.set(conversationId, [messageId]);
-  }
+  if (!raised) return new Map();
+  const out = groupBy(
+    raised.values(),
+    (m) => m.conversationId,
+    (m) => m.messageId,
+  );
   for (const { event } of ordered)
     if (event.kind === "status.updated" && event.status === "failed") {
       const conversationId = raised.get(event.wamid)?.conversationId;

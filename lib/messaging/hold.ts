@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { touchConversation, type MessagesTouch } from "@/lib/conversations";
+import { touchMessages, type MessagesTouch } from "@/lib/conversations";
+import { groupBy } from "@/lib/utils/group";
 import type { Tx } from "@/lib/db/client";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { scheduleSend } from "./schedule";
@@ -58,16 +59,14 @@ export async function withdrawSends(tx: Tx, messageIds: string[], reason: Withdr
     update messages set status = 'failed', error = ${JSON.stringify(info)}::jsonb
     where id = any(${uuidArray(withdrawn)}) and wamid is null
     returning id, conversation_id`);
-  const byConversation = new Map<string, string[]>();
-  for (const row of failed) {
-    const ids = byConversation.get(row.conversation_id);
-    if (ids) ids.push(row.id);
-    else byConversation.set(row.conversation_id, [row.id]);
-  }
   const touches: MessagesTouch[] = [];
-  for (const [id, messageIds] of byConversation) {
-    const touch = await touchConversation(tx, id);
-    if (touch) touches.push({ ...touch, messageIds });
+  for (const [conversationId, ids] of groupBy(
+    failed,
+    (row) => row.conversation_id,
+    (row) => row.id,
+  )) {
+    const touch = await touchMessages(tx, conversationId, ids);
+    if (touch) touches.push(touch);
   }
   return {
     withdrawn,

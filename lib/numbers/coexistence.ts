@@ -83,11 +83,14 @@ export type HistoryProgress = {
   duplicates: number;
 };
 
+/** What one history chunk added: threads it touched, messages inserted, duplicates skipped. */
+export type HistoryAdded = { threads: number; messages: number; duplicates: number };
+
 /** Folds one chunk into a batch's progress for its number (written once, by recordHistoryProgress). */
 export function addHistoryChunk(
   total: HistoryProgress | undefined,
   event: Pick<HistoryChunk, "phase" | "progress">,
-  added: { threads: number; messages: number; duplicates: number },
+  added: HistoryAdded,
 ): HistoryProgress {
   return {
     phase: Math.max(total?.phase ?? event.phase, event.phase),

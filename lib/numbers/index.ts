@@ -6,6 +6,7 @@ export {
   recordContactSync,
   recordHistoryDeclined,
   recordHistoryProgress,
+  type HistoryAdded,
   type HistoryProgress,
 } from "./coexistence";
 export { connectNumber } from "./connect-number";

@@ -82,14 +82,16 @@ export function LiveUpdates() {
           putChangedInPlace(queryClient, conversationId, newerIds, newer);
         }
       });
+    // Events may have been missed: everything shown is refetched and sequences start over.
+    const resync = () => {
+      seqs.reset();
+      announced.clear();
+      changed.clear();
+      void queryClient.invalidateQueries();
+    };
     const onConnect = () => {
       setState("live");
-      if (connectedBefore) {
-        seqs.reset();
-        announced.clear();
-        changed.clear();
-        void queryClient.invalidateQueries();
-      }
+      if (connectedBefore) resync();
       connectedBefore = true;
     };
     // The server ends the socket when the session ends (revoked, user disabled, signed out elsewhere).
@@ -147,6 +149,8 @@ export function LiveUpdates() {
       refetch(queryKeys.messages(id));
     };
     socket.on("connect", onConnect);
+    // The server's own LISTEN connection was lost and is back (a Postgres restart): same as a reconnect.
+    socket.on("realtime.resync", resync);
     socket.on("session.ended", onSessionEnded);
     socket.on("disconnect", onDisconnect);
     socket.on("connect_error", onConnectError);
@@ -157,6 +161,7 @@ export function LiveUpdates() {
     // The socket is the tab's (presence and the board use it too): only this component's listeners go.
     return () => {
       socket.off("connect", onConnect);
+      socket.off("realtime.resync", resync);
       socket.off("session.ended", onSessionEnded);
       socket.off("disconnect", onDisconnect);
       socket.off("connect_error", onConnectError);

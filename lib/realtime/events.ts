@@ -63,6 +63,11 @@ export type ServerToClientEvents = {
   "board.changed": (event: BoardChanged) => void;
   /** Another agent's presence on a conversation this socket views (lib/realtime/presence.ts). */
   "conversation.presence": (event: ConversationPresence) => void;
+  /**
+   * This process's LISTEN connection to Postgres came back after a loss (a restart, an outage): events
+   * published meanwhile never reached it, so the client refetches what it shows, as after a reconnect.
+   */
+  "realtime.resync": (event: { reason: "listen_restored" }) => void;
   /** Sent just before the server drops the socket because its session ended (revoked, disabled, expired). */
   "session.ended": (event: { reason: string }) => void;
 };

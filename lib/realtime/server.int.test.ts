@@ -11,6 +11,7 @@ import { sessionFor } from "@/tests/int/session-cookie";
 import { SOCKET_PATH, type ConversationChanged } from "./events";
 import { conversationEnvelope, numberEnvelope, publishMany } from "./publish";
 import { attachRealtime } from "./server";
+import { getSql } from "@/lib/db/client";
 
 // Issue 7: disabling a user, a role change or an ended session drops that user's sockets within 5 s.
 const db = useTestDatabase();
@@ -153,5 +154,40 @@ describe("batched publications", () => {
     });
     expect(numbers).toEqual([numberId]);
     expect(mine[0]?.conversation_id).toBe(changes[150]!.conversationId);
+  });
+});
+
+describe("a lost LISTEN connection", () => {
+  it("tells this process's sockets to resync once LISTEN is back, and relays again (T4b)", async () => {
+    const admin = await newUser("admin");
+    const watcher = await connected((await sessionFor(admin.id)).cookie);
+    const resyncs: string[] = [];
+    const seen: string[] = [];
+    watcher.socket.on("realtime.resync", (e) => resyncs.push(e.reason));
+    watcher.socket.on("conversation.changed", (e) => seen.push(e.conversation_id));
+
+    // What a Postgres restart does to this process's LISTEN connections (the adapter's and ours).
+    const sql = getSql();
+    const ended = await sql<{ pid: number }[]>`
+      select pg_terminate_backend(pid) as pid from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
+    expect(ended.length).toBeGreaterThan(0);
+
+    expect(await waitFor(() => resyncs.length > 0, 10_000)).toBe(true);
+    expect(resyncs).toEqual(["listen_restored"]);
+    expect(watcher.socket.connected).toBe(true);
+
+    const conversationId = crypto.randomUUID();
+    await publishMany([
+      conversationEnvelope({
+        conversationId,
+        teamId: null,
+        assigneeId: null,
+        seq: 1,
+        messageId: crypto.randomUUID(),
+        reason: "message",
+      }),
+    ]);
+    expect(await waitFor(() => seen.includes(conversationId), 5_000)).toBe(true);
   });
 });

@@ -140,14 +140,28 @@ export async function attachRealtime(httpServer: HttpServer, databaseUrl: string
   };
   // Every process publishes with NOTIFY; each web process relays to its own sockets only (local), so an
   // event reaches each socket once however many instances run.
-  const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
-    try {
-      // An ingest batch sends its changes in one NOTIFY (publishMany): each goes out as if sent alone.
-      for (const envelope of unpackPayload(payload)) relay(envelope);
-    } catch (error) {
-      console.error(`[realtime] bad notification: ${(error as Error).message}`);
-    }
-  });
+  let listening = false;
+  const subscription = await getSql().listen(
+    REALTIME_CHANNEL,
+    (payload) => {
+      try {
+        // An ingest batch sends its changes in one NOTIFY (publishMany): each goes out as if sent alone.
+        for (const envelope of unpackPayload(payload)) relay(envelope);
+      } catch (error) {
+        console.error(`[realtime] bad notification: ${(error as Error).message}`);
+      }
+    },
+    // postgres.js re-runs LISTEN after its connection drops (a Postgres restart, an outage) and calls this
+    // each time. NOTIFYs sent while it was gone are lost, and this process's sockets stayed connected, so
+    // nothing else would make them refetch: every one of them is told to (T4b).
+    () => {
+      if (listening) {
+        console.warn(`[realtime] LISTEN restored: ${io.of("/").sockets.size} sockets told to resync`);
+        io.local.emit("realtime.resync", { reason: "listen_restored" });
+      }
+      listening = true;
+    },
+  );
 
   return {
     io,

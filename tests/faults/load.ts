@@ -254,6 +254,8 @@ export type SocketClient = {
   /** The sequence each conversation was caught up to by a refetch after (re)connecting. */
   covered: Map<string, number>;
   connects: number;
+  /** Times the server said its LISTEN came back (realtime.resync) and the client refetched. */
+  resyncs: number;
   /** Disconnect → connected again, and connected → refetch done, per reconnect. */
   reconnectMs: number[];
   catchUpMs: number[];
@@ -288,6 +290,7 @@ export function startSocketClient(opts: {
     seen: new Map(),
     covered: new Map(),
     connects: 0,
+    resyncs: 0,
     reconnectMs: [],
     catchUpMs: [],
     liveGaps: 0,
@@ -310,7 +313,15 @@ export function startSocketClient(opts: {
     if (disconnectedAt !== null) client.reconnectMs.push(connectedAt - disconnectedAt);
     const reconnect = disconnectedAt !== null;
     disconnectedAt = null;
-    void (async () => {
+    void refetch(connectedAt, reconnect);
+  });
+  // The web process's LISTEN came back after a Postgres restart: what a tab does, a refetch as on reconnect.
+  client.socket.on("realtime.resync", () => {
+    client.resyncs += 1;
+    void refetch(Date.now(), true);
+  });
+  function refetch(startedAt: number, measured: boolean) {
+    return (async () => {
       // The refetch may meet a process that just died: retried like a browser's query would be.
       // Postgres may be down (R4): the harness's own read is retried as well, never left unhandled.
       for (let attempt = 0; attempt < 200; attempt++) {
@@ -328,11 +339,11 @@ export function startSocketClient(opts: {
           continue;
         }
         for (const [id, seq] of seqs) client.covered.set(id, Math.max(client.covered.get(id) ?? 0, seq));
-        if (reconnect) client.catchUpMs.push(Date.now() - connectedAt);
+        if (measured) client.catchUpMs.push(Date.now() - startedAt);
         return;
       }
     })();
-  });
+  }
   client.socket.on("connect_error", () => (disconnectedAt ??= Date.now()));
   // A tab's refetches on live updates count as activity against the session's 30-minute idle timeout; a
   // client that only listened would be signed out, and its socket dropped, half an hour into a soak.

@@ -143,6 +143,8 @@ export type SimConfig = {
 export type RequestLog = {
   id: number;
   at: number;
+  /** How much `at` may be late by: the simulator's event loop was busy when the request came (loop-watch.ts). */
+  held_ms?: number;
   method: string;
   path: string;
   query: Record<string, string>;

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { NumberConfig, SimConfig } from "./engine";
 import { Engine } from "./engine";
 import { handleGraph } from "./graph";
+import { watchLoop } from "./loop-watch";
 import type { Template } from "./rules";
 import { handleSimApi } from "./sim-api";
 
@@ -88,8 +89,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     log,
   });
 
+  const loop = watchLoop();
   const server = createServer((req, res) => {
-    handle(engine, req, res).catch((e: unknown) => {
+    handle(engine, req, res, loop).catch((e: unknown) => {
       log(`error ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) send(res, 500, { error: "simulator error" });
       else res.end();
@@ -113,6 +115,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         engine.delivery.stop();
+        loop.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       });
@@ -121,10 +124,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
 }
 
-async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  loop: ReturnType<typeof watchLoop>,
+): Promise<void> {
   // Stamped on arrival, as Meta's edge would: reading the body takes turns of this (busy) event loop, and a
   // stamp after it made the simulator's own delay look like a crowded window to the throughput limit.
   const at = Date.now();
+  const heldMs = loop.heldMs(at);
   const receivedAtMs = engine.now();
   const u = new URL(req.url ?? "/", "http://sim.local");
   const method = req.method ?? "GET";
@@ -171,6 +180,7 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   });
   engine.logRequest({
     at,
+    ...(heldMs > 0 ? { held_ms: heldMs } : {}),
     method,
     path: u.pathname,
     query: Object.fromEntries(u.searchParams),

@@ -11,6 +11,9 @@ export type SimKind = "5xx" | "429" | "131056" | "190";
 export type PgFaultResult = {
   mode: PgMode;
   downMs: number;
+  /** When Postgres went down and when it accepted connections again (epoch ms; 0 when the fault failed). */
+  downAt: number;
+  backAt: number;
   /** Postgres back → every running process answers /api/health 200 again, per process. */
   reconnectMs: Record<string, number | null>;
   /** Postgres back → the first stored webhook applied, and the first send Meta accepted (jobs resumed). */
@@ -87,7 +90,7 @@ export async function postgresFault(opts: {
   say(
     `Postgres ${mode}: every process healthy ${Number.isFinite(worst) ? `${worst} ms` : "NOT within 60 s"} after it was back; first webhook applied +${firstAppliedMs ?? "never"} ms, first send accepted +${firstAcceptedMs ?? "never"} ms`,
   );
-  return { mode, downMs, reconnectMs, firstAppliedMs, firstAcceptedMs };
+  return { mode, downMs, downAt: times.downAt, backAt: back, reconnectMs, firstAppliedMs, firstAcceptedMs };
 }
 
 export type SimFaultResult = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRateLimit } from "./ledger";
+import { checkRateLimit, msWithPostgresUp } from "./ledger";
 
 const PNID = "1300000000000005";
 const send = (at: number, heldMs?: number) => ({
@@ -37,5 +37,17 @@ describe("checkRateLimit (the fault ledger's per-number rule)", () => {
   it("still fails when the loop's delay cannot explain the crowding", () => {
     const check = checkRateLimit(spaced([150, 150, 150, 150, 150], [31]), PNID, 5);
     expect(check.ok).toBe(false);
+  });
+});
+
+describe("msWithPostgresUp (catch-up time the app owns)", () => {
+  const down = [{ from: 10_000, to: 40_000 }];
+  it("counts a catch-up with Postgres up in full", () => {
+    expect(msWithPostgresUp({ at: 50_000, ms: 700 }, down)).toBe(700);
+    expect(msWithPostgresUp({ at: 1_000, ms: 700 }, down)).toBe(700);
+  });
+  it("times one that began or ran during the outage from Postgres' return", () => {
+    expect(msWithPostgresUp({ at: 20_000, ms: 21_500 }, down)).toBe(1_500);
+    expect(msWithPostgresUp({ at: 9_000, ms: 32_000 }, down)).toBe(1_000);
   });
 });

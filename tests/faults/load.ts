@@ -246,6 +246,9 @@ export async function runSendLoad(opts: {
   return ledger;
 }
 
+/** Something that began at `at` (epoch ms) and took `ms`. */
+export type Timed = { at: number; ms: number };
+
 export type SocketClient = {
   name: string;
   socket: Socket;
@@ -256,9 +259,9 @@ export type SocketClient = {
   connects: number;
   /** Times the server said its LISTEN came back (realtime.resync) and the client refetched. */
   resyncs: number;
-  /** Disconnect → connected again, and connected → refetch done, per reconnect. */
-  reconnectMs: number[];
-  catchUpMs: number[];
+  /** Disconnect → connected again, and connected (or told to resync) → refetch done: when each began, how long. */
+  reconnects: Timed[];
+  catchUps: Timed[];
   liveGaps: number;
 };
 
@@ -291,8 +294,8 @@ export function startSocketClient(opts: {
     covered: new Map(),
     connects: 0,
     resyncs: 0,
-    reconnectMs: [],
-    catchUpMs: [],
+    reconnects: [],
+    catchUps: [],
     liveGaps: 0,
   };
   let disconnectedAt: number | null = null;
@@ -310,7 +313,8 @@ export function startSocketClient(opts: {
   client.socket.on("connect", () => {
     const connectedAt = Date.now();
     client.connects += 1;
-    if (disconnectedAt !== null) client.reconnectMs.push(connectedAt - disconnectedAt);
+    if (disconnectedAt !== null)
+      client.reconnects.push({ at: disconnectedAt, ms: connectedAt - disconnectedAt });
     const reconnect = disconnectedAt !== null;
     disconnectedAt = null;
     void refetch(connectedAt, reconnect);
@@ -339,7 +343,7 @@ export function startSocketClient(opts: {
           continue;
         }
         for (const [id, seq] of seqs) client.covered.set(id, Math.max(client.covered.get(id) ?? 0, seq));
-        if (measured) client.catchUpMs.push(Date.now() - startedAt);
+        if (measured) client.catchUps.push({ at: startedAt, ms: Date.now() - startedAt });
         return;
       }
     })();

@@ -247,7 +247,7 @@ export async function runSendLoad(opts: {
 }
 
 /** Something that began at `at` (epoch ms) and took `ms`. */
-export type Timed = { at: number; ms: number };
+export type Timed = { at: number; ms: number; detail?: string };
 
 export type SocketClient = {
   name: string;
@@ -328,22 +328,31 @@ export function startSocketClient(opts: {
     return (async () => {
       // The refetch may meet a process that just died: retried like a browser's query would be.
       // Postgres may be down (R4): the harness's own read is retried as well, never left unhandled.
+      // Each attempt's outcome and time, so the ledger can say where a slow catch-up spent it.
+      const tries: string[] = [];
       for (let attempt = 0; attempt < 200; attempt++) {
+        let at = Date.now();
         const seqs = await opts.seqs().catch(() => null);
         if (!seqs) {
+          tries.push(`harness read failed ${Date.now() - at} ms`);
           await sleep(250);
           continue;
         }
+        at = Date.now();
         const res = await fetch(`${opts.url}/api/v1/conversations?limit=100`, {
           headers,
         }).catch(() => null);
         await res?.arrayBuffer();
+        tries.push(
+          `${res ? `${res.status} from :${res.headers.get("x-tandem-backend") ?? "balancer"}` : "no answer"} ${Date.now() - at} ms`,
+        );
         if (!res?.ok) {
           await sleep(250);
           continue;
         }
         for (const [id, seq] of seqs) client.covered.set(id, Math.max(client.covered.get(id) ?? 0, seq));
-        if (measured) client.catchUps.push({ at: startedAt, ms: Date.now() - startedAt });
+        if (measured)
+          client.catchUps.push({ at: startedAt, ms: Date.now() - startedAt, detail: tries.join(", ") });
         return;
       }
     })();

@@ -13,8 +13,10 @@ import { openNumberToken } from "@/lib/numbers/token";
 import { graphJson } from "@/lib/whatsapp/client";
 import { pauseNumberSending } from "./pause";
 import {
+  accountLateStart,
   defaultRateLimit,
   extendSlot,
+  latePushPays,
   limiterKeys,
   numberIntervalMs,
   penalize,
@@ -164,7 +166,7 @@ export async function deliverMessage({
     return onGraphError(ctx, send, error);
   }
 
-  const started = await startInNumberSlot(ctx, send, () =>
+  const started = await startInNumberSlot(ctx, send, (onDispatch) =>
     graphJson<{ messages?: { id?: string }[] }>(`${send.pnid}/messages`, {
       method: "POST",
       json: body,
@@ -172,6 +174,7 @@ export async function deliverMessage({
       accessToken: numberToken(send),
       // Meta ignores it; our simulator counts sends per key to prove "at most once" (BENCHMARKS.md R5).
       headers: send.idempotency_key ? { "idempotency-key": send.idempotency_key } : {},
+      onDispatch,
     }),
   );
   if (!started.ok) {
@@ -190,27 +193,59 @@ export async function deliverMessage({
     return "accepted";
   } catch (error) {
     return onGraphError(ctx, send, error);
+  } finally {
+    await started.accounted;
   }
 }
 
 // Late slots given up in a row before the send goes back to the queue (a starved event loop).
 const MAX_LATE_SLOTS = 4;
 const pgClock = new PgClock();
-// Unused number slots are what the exact limit costs when a process wakes late (CPU-starved, busy event
-// loop); many of them mean lost throughput, which an operator should see (and bench:send counts).
+// What the exact limit costs when a process wakes or sends late (CPU-starved, busy event loop), and how
+// often the key ran dry (a slot at the earliest possible time: the queue did not keep it busy). Reported
+// every 30 s so an operator (and bench:send) can tell lost throughput from a slow queue.
 const SLOT_REPORT_MS = 30_000;
-const slotStats = { taken: 0, unused: 0, since: performance.now() };
+const slotStats = {
+  taken: 0,
+  unused: 0,
+  extended: 0,
+  idle: 0,
+  lateDispatches: 0,
+  lateDispatchMs: 0,
+  maxLateDispatchMs: 0,
+  unaccounted: 0,
+  since: performance.now(),
+};
 
-function countSlot(used: boolean) {
-  slotStats.taken++;
-  if (!used) slotStats.unused++;
+/** `extended` and `idle` describe a slot that is then counted as used or unused too. */
+function countSlot(outcome: "used" | "unused" | "extended" | "idle") {
+  if (outcome === "used" || outcome === "unused") slotStats.taken++;
+  if (outcome === "unused") slotStats.unused++;
+  if (outcome === "extended") slotStats.extended++;
+  if (outcome === "idle") slotStats.idle++;
+  reportSlots();
+}
+
+function reportSlots() {
   const now = performance.now();
   if (now - slotStats.since < SLOT_REPORT_MS) return;
-  if (slotStats.unused > 0)
+  const s = slotStats;
+  if (s.unused + s.extended + s.idle + s.lateDispatches > 0)
     console.warn(
-      `[messaging] number slots unused: ${slotStats.unused} of ${slotStats.taken} in ${Math.round((now - slotStats.since) / 1000)} s (sends woke too late for them)`,
+      `[messaging] number slots unused: ${s.unused} of ${s.taken} in ${Math.round((now - s.since) / 1000)} s (sends woke too late for them); ` +
+        `extended ${s.extended}, idle ${s.idle}; late requests ${s.lateDispatches} (${Math.round(s.lateDispatchMs)} ms in all, max ${Math.round(s.maxLateDispatchMs)} ms, unaccounted ${s.unaccounted})`,
     );
-  Object.assign(slotStats, { taken: 0, unused: 0, since: now });
+  Object.assign(slotStats, {
+    taken: 0,
+    unused: 0,
+    extended: 0,
+    idle: 0,
+    lateDispatches: 0,
+    lateDispatchMs: 0,
+    maxLateDispatchMs: 0,
+    unaccounted: 0,
+    since: now,
+  });
 }
 
 /**
@@ -248,46 +283,61 @@ function pairBurst(send: Claimed): number {
  * on Postgres' clock, with the clock offset's uncertainty taken against us at both ends. Whatever makes us
  * late (a busy event loop, a slow timer, a slow round trip) only ever costs throughput (later slots pushed
  * back, or this one left unused for a fresh one), never a crowded window. Check and call are one
- * synchronous step.
+ * synchronous step; a request whose bytes still left late (the process descheduled inside fetch) pushes the
+ * later slots back after the fact (`accounted`, settled before the job ends).
  */
 async function startInNumberSlot<T>(
   ctx: Ctx,
   send: Claimed,
-  call: () => Promise<T>,
+  call: (onDispatch: (atMs: number) => void) => Promise<T>,
 ): Promise<
-  | { ok: true; call: Promise<T> }
+  | { ok: true; call: Promise<T>; accounted: Promise<void> }
   /** `full`: every slot within MAX_SLOT_WAIT_MS is taken (else this process woke too late for its slots). */
   | { ok: false; retryAfterMs: number; full: boolean }
 > {
   const limit = numberLimit(send);
   const intervalMs = numberIntervalMs(limit);
   const key = limiterKeys.number(send.number_id);
-  const start = () => {
-    const started = call();
-    countSlot(true);
-    return { ok: true as const, call: started };
+  const start = (slotAtMs: number, latest: number) => {
+    let dispatched: (atMs: number) => void = () => {};
+    const dispatch = new Promise<number | null>((resolve) => {
+      dispatched = resolve;
+    });
+    const started = call(dispatched);
+    countSlot("used");
+    // The headers are written before any answer comes back; no dispatch by then means none was observed.
+    const settled = started.then(
+      () => null,
+      () => null,
+    );
+    const accounted = Promise.race([dispatch, settled]).then((at) =>
+      at === null || at <= latest ? undefined : accountLate(ctx, { key, slotAtMs, limit, at, latest }),
+    );
+    return { ok: true as const, call: started, accounted };
   };
   for (let late = 0; late < MAX_LATE_SLOTS; late++) {
     let askedAt = performance.now();
-    const slot = await reserveSlot(dbOf(ctx), {
-      key,
-      intervalMs,
-      maxWaitMs: MAX_SLOT_WAIT_MS,
-      leadMs: pgClock.leadMs(),
-    });
+    const leadMs = pgClock.leadMs();
+    const slot = await reserveSlot(dbOf(ctx), { key, intervalMs, maxWaitMs: MAX_SLOT_WAIT_MS, leadMs });
     pgClock.observe(askedAt, performance.now(), slot.pgNowMs);
     if (!slot.ok) return { ok: false, retryAfterMs: slot.retryAfterMs, full: true };
+    if (slot.delayMs <= leadMs) countSlot("idle");
     const span = pgClock.localWindow(slot.slotAtMs, SLOT_START_WINDOW_MS);
     if (!span) {
-      countSlot(false);
+      countSlot("unused");
       continue;
     }
     await sleepUntil(span.earliest);
-    if (performance.now() <= span.latest) return start();
-    // Woke too late: rather than leave the slot unused, push the slots a second on back by the lateness.
-    // That works while fewer than `limit` slots are reserved after ours (high limits: fewer claimers than
-    // the limit); a shorter reservation horizon would allow it at 5 msg/s too, but starves the slots instead
-    // (a bounced job comes back through pg-boss late).
+    if (performance.now() <= span.latest) return start(slot.slotAtMs, span.latest);
+    // Woke too late: push the slots a second on back by the lateness, or leave this one unused for a fresh
+    // one, whichever costs the number less throughput. The push works while fewer than `limit` slots are
+    // reserved after ours; a shorter reservation horizon would allow it at 5 msg/s too, but starves the slots
+    // instead (a bounced job comes back through pg-boss late).
+    const lateMs = performance.now() - span.earliest;
+    if (!latePushPays({ lateMs, roundTripMs: pgClock.leadMs(), intervalMs })) {
+      countSlot("unused");
+      continue;
+    }
     askedAt = performance.now();
     const later = await extendSlot(dbOf(ctx), {
       key,
@@ -296,10 +346,49 @@ async function startInNumberSlot<T>(
       startWithinMs: pgClock.leadMs() + SLOT_START_WINDOW_MS,
     });
     pgClock.observe(askedAt, performance.now(), later.pgNowMs);
-    if (later.ok && performance.now() <= pgClock.localDeadline(later.startByMs)) return start();
-    countSlot(false);
+    const deadline = later.ok ? pgClock.localDeadline(later.startByMs) : -Infinity;
+    if (performance.now() <= deadline) {
+      countSlot("extended");
+      return start(slot.slotAtMs, deadline);
+    }
+    countSlot("unused");
   }
   return { ok: false, retryAfterMs: intervalMs, full: false };
+}
+
+/**
+ * A request that left after its start deadline (`latest`, local): the later slots move back as for a late
+ * wake, from the latest Postgres time its dispatch may have had. Counted, and logged when it came too late to
+ * move them (as many slots after ours were reserved as the limit allows in 1 s).
+ */
+async function accountLate(
+  ctx: Ctx,
+  input: { key: string; slotAtMs: number; limit: number; at: number; latest: number },
+): Promise<void> {
+  const lateMs = input.at - input.latest;
+  slotStats.lateDispatches++;
+  slotStats.lateDispatchMs += lateMs;
+  slotStats.maxLateDispatchMs = Math.max(slotStats.maxLateDispatchMs, lateMs);
+  try {
+    const startedAtMs = input.at + pgClock.bounds().hi;
+    // No clock sample (cannot happen after a reservation): nothing to place the start at.
+    if (!Number.isFinite(startedAtMs)) throw new Error("Postgres' clock offset is unknown");
+    const moved = await accountLateStart(dbOf(ctx), {
+      key: input.key,
+      slotAtMs: input.slotAtMs,
+      limit: input.limit,
+      startedAtMs,
+    });
+    if (moved) return;
+    slotStats.unaccounted++;
+    console.warn(
+      `[messaging] a send left ${Math.round(lateMs)} ms after its slot's window, too late to move the later slots`,
+    );
+  } catch (error) {
+    // The send itself went out; its job must still record Meta's answer.
+    slotStats.unaccounted++;
+    console.warn(`[messaging] could not account a late send: ${(error as Error).message}`);
+  }
 }
 
 /** Sleeps until performance.now() reaches `at`; a timer may fire up to 1 ms early, so the rest is polled. */

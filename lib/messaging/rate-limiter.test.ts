@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { numberIntervalMs, PgClock, SLOT_START_WINDOW_MS } from "./rate-limiter";
+import { latePushPays, numberIntervalMs, PgClock, SLOT_START_WINDOW_MS } from "./rate-limiter";
 
 // Postgres' clock runs 1,000,000 ms ahead of performance.now() in these samples.
 const OFFSET = 1_000_000;
@@ -50,4 +50,24 @@ describe("numberIntervalMs", () => {
       expect(1000 / interval / limit).toBeGreaterThanOrEqual(0.98);
     },
   );
+});
+
+describe("latePushPays", () => {
+  it("never pushes the slots back at 80 msg/s: an unused 12.75 ms slot always costs less", () => {
+    const intervalMs = numberIntervalMs(80);
+    expect(latePushPays({ lateMs: 0, roundTripMs: 2, intervalMs })).toBe(false);
+    expect(latePushPays({ lateMs: 40, roundTripMs: 10, intervalMs })).toBe(false);
+  });
+
+  it("pushes them at 5 msg/s unless the wake was nearly a whole interval late", () => {
+    const intervalMs = numberIntervalMs(5);
+    expect(latePushPays({ lateMs: 35, roundTripMs: 10, intervalMs })).toBe(true);
+    expect(latePushPays({ lateMs: 180, roundTripMs: 10, intervalMs })).toBe(false);
+  });
+
+  it("at 20 msg/s weighs the lateness and the round trip against the 51 ms interval", () => {
+    const intervalMs = numberIntervalMs(20);
+    expect(latePushPays({ lateMs: 12, roundTripMs: 4, intervalMs })).toBe(true);
+    expect(latePushPays({ lateMs: 12, roundTripMs: 20, intervalMs })).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import diagnosticsChannel from "node:diagnostics_channel";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +32,7 @@ import {
   type DeliverOutcome,
 } from "./index";
 import { describeSendError } from "@/lib/whatsapp/send-errors";
-import { limiterKeys } from "./rate-limiter";
+import { accountLateStart, limiterKeys, numberIntervalMs, reserveSlot } from "./rate-limiter";
 import { buildSendBody } from "./send-payload";
 
 const database = useTestDatabase();
@@ -1091,4 +1092,108 @@ describe("the per-number limiter", () => {
       await getDb().execute(sql`update phone_numbers set send_rate_limit = null where id = ${ids.B}`);
     }
   }, 120_000);
+});
+
+describe("late starts on the per-number limiter", () => {
+  const limit = 5;
+  const intervalMs = numberIntervalMs(limit);
+  const reserve = async (key: string) => {
+    const slot = await reserveSlot(getDb(), { key, intervalMs, maxWaitMs: 10_000 });
+    if (!slot.ok) throw new Error("slot refused");
+    return slot.slotAtMs;
+  };
+
+  it("a start after its window puts the slot `limit` places later 1 s + 10 ms after it, no further", async () => {
+    const key = limiterKeys.number("late-start-exact");
+    const first = await reserve(key);
+    await reserve(key);
+    await reserve(key);
+    // Two slots are reserved after the late one: the push moves the tat, not them.
+    const startedAtMs = first + 100;
+    expect(await accountLateStart(getDb(), { key, slotAtMs: first, limit, startedAtMs })).toBe(true);
+    const next = [await reserve(key), await reserve(key), await reserve(key)];
+    // The 5th slot after the late start's: exactly 1,010 ms after it (counting the reserved slots exactly,
+    // not one more), and the slots before it stay one interval apart.
+    expect(next[2]! - startedAtMs).toBeGreaterThanOrEqual(1010 - 0.01);
+    expect(next[2]! - startedAtMs).toBeLessThan(1010 + 0.01);
+    expect(next[1]! - next[0]!).toBeCloseTo(intervalMs, 2);
+  });
+
+  it("reports a late start it cannot fix: `limit` slots after it are reserved already", async () => {
+    const key = limiterKeys.number("late-start-refused");
+    const first = await reserve(key);
+    for (let i = 0; i < limit; i++) await reserve(key);
+    const tat = async () => {
+      const [row] = await getDb().execute<{ tat_ms: string }>(
+        sql`select extract(epoch from tat) * 1000 as tat_ms from send_rate_limits where key = ${key}`,
+      );
+      return Number(row!.tat_ms);
+    };
+    const before = await tat();
+    expect(await accountLateStart(getDb(), { key, slotAtMs: first, limit, startedAtMs: first + 100 })).toBe(
+      false,
+    );
+    expect(await tat()).toBe(before);
+  });
+
+  it("graphJson tells when the request's headers left the process", async () => {
+    const dispatches: number[] = [];
+    const before = performance.now();
+    await graphJson(`${numberB.phoneNumberId}`, {
+      query: { fields: "id" },
+      onDispatch: (at) => dispatches.push(at),
+    });
+    expect(dispatches).toHaveLength(1);
+    expect(dispatches[0]!).toBeGreaterThanOrEqual(before);
+    expect(dispatches[0]!).toBeLessThanOrEqual(performance.now());
+  });
+
+  it("a send whose request left late (the process stalled inside fetch) moves the number's later slots", async () => {
+    await getDb().execute(sql`update phone_numbers set send_rate_limit = ${limit} where id = ${ids.B}`);
+    // A stall between the slot check and the bytes leaving: what a descheduled process does to a send.
+    const stallMs = 150;
+    let stalled: object | undefined;
+    let dispatchedAt: number | undefined;
+    const onCreate = (message: unknown) => {
+      const { request } = message as { request: { method: string; path: string } };
+      if (
+        stalled ||
+        request.method !== "POST" ||
+        !request.path.endsWith(`/${numberB.phoneNumberId}/messages`)
+      )
+        return;
+      stalled = request;
+      const until = performance.now() + stallMs;
+      while (performance.now() < until);
+    };
+    const onHeaders = (message: unknown) => {
+      if ((message as { request: object }).request === stalled) dispatchedAt ??= Date.now();
+    };
+    diagnosticsChannel.subscribe("undici:request:create", onCreate);
+    diagnosticsChannel.subscribe("undici:client:sendHeaders", onHeaders);
+    try {
+      const c = await customerConversation({ number: "B" });
+      await sendMessage({
+        ctx: system,
+        input: {
+          conversationId: c.conversationId,
+          idempotencyKey: "key-late-dispatch",
+          message: { type: "text", text: "late" },
+          source: "campaign",
+        },
+      });
+      expect(await drain()).toEqual(["accepted"]);
+      expect(dispatchedAt).toBeDefined();
+      const [row] = await getDb().execute<{ tat_ms: string }>(
+        sql`select extract(epoch from tat) * 1000 as tat_ms from send_rate_limits where key = ${limiterKeys.number(ids.B)}`,
+      );
+      // The slot `limit` places after this send's starts 1 s + 10 ms after the request really left: with the
+      // slot's own pacing only (the tat one interval after the slot), it would start ~150 ms too early.
+      expect(Number(row!.tat_ms) - dispatchedAt!).toBeGreaterThanOrEqual(1010 - (limit - 1) * intervalMs - 1);
+    } finally {
+      diagnosticsChannel.unsubscribe("undici:request:create", onCreate);
+      diagnosticsChannel.unsubscribe("undici:client:sendHeaders", onHeaders);
+      await getDb().execute(sql`update phone_numbers set send_rate_limit = null where id = ${ids.B}`);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import diagnosticsChannel from "node:diagnostics_channel";
 import { Readable, Transform, pipeline } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { getEnv } from "@/lib/env.js";
@@ -149,6 +150,12 @@ export async function graphJson<T = unknown>(
     accessToken?: string;
     timeoutMs?: number;
     fetch?: typeof fetch;
+    /**
+     * Called with performance.now() when the request's headers are written to the socket (undici's
+     * diagnostics channel; the global fetch only): fetch() itself returns before that, and a process
+     * descheduled in between sends later than it asked to. Never called with a fetch of one's own.
+     */
+    onDispatch?: (atMs: number) => void;
   } = {},
 ): Promise<T> {
   const url = new URL(`${graphBase()}/${path.replace(/^\/+/, "")}`);
@@ -163,20 +170,53 @@ export async function graphJson<T = unknown>(
     headers["content-type"] = "application/json";
     body = JSON.stringify(init.json);
   }
-  let res: Response;
-  try {
-    res = await (init.fetch ?? fetch)(url, {
+  const request = () =>
+    (init.fetch ?? fetch)(url, {
       method: init.method ?? (body === undefined ? "GET" : "POST"),
       headers,
       body,
       signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
     });
+  let res: Response;
+  try {
+    res = await (init.onDispatch && !init.fetch ? watchDispatch(init.onDispatch, request) : request());
   } catch (error) {
     throw new UpstreamError(`Graph API request failed: ${(error as Error).message}`, true, { cause: error });
   }
   const parsed = await readJson(res);
   if (!res.ok) throw graphError(res.status, parsed);
   return parsed as T;
+}
+
+// undici creates a fetch's request synchronously inside fetch() and announces when it writes that request's
+// headers: the caller inside fetch() at creation is the one to tell. An undici that created it later would
+// tell no one (lib/messaging/send.int.test.ts checks that it tells).
+let creating: ((atMs: number) => void) | undefined;
+const dispatchCallers = new WeakMap<object, (atMs: number) => void>();
+let watchingDispatches = false;
+
+function watchDispatch<T>(onDispatch: (atMs: number) => void, request: () => T): T {
+  if (!watchingDispatches) {
+    watchingDispatches = true;
+    diagnosticsChannel.subscribe("undici:request:create", (message) => {
+      if (!creating) return;
+      dispatchCallers.set((message as { request: object }).request, creating);
+      creating = undefined;
+    });
+    diagnosticsChannel.subscribe("undici:client:sendHeaders", (message) => {
+      const { request } = message as { request: object };
+      const caller = dispatchCallers.get(request);
+      if (!caller) return;
+      dispatchCallers.delete(request);
+      caller(performance.now());
+    });
+  }
+  creating = onDispatch;
+  try {
+    return request();
+  } finally {
+    creating = undefined;
+  }
 }
 
 /**

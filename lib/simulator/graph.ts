@@ -10,7 +10,10 @@ export type GraphRequest = {
   query: URLSearchParams;
   headers: Record<string, string>;
   rawBody: Buffer;
-  /** When the request arrived, on the engine's clock (engine.now()); its throughput limit counts this. */
+  /**
+   * When the request arrived, on the engine's clock (engine.now()), as early as it may have (less what the
+   * simulator's busy loop held it); its throughput limit counts this, as Meta's edge would count arrival.
+   */
   receivedAtMs?: number;
 };
 

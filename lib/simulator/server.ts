@@ -176,7 +176,8 @@ async function handle(
     query: u.searchParams,
     headers,
     rawBody,
-    receivedAtMs,
+    // As early as it may have arrived: a request this loop held must not count as later than it came.
+    receivedAtMs: receivedAtMs - heldMs,
   });
   engine.logRequest({
     at,

@@ -16,7 +16,8 @@ import { fmt, percentile, root, seedInbox, startBench } from "./support";
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
-const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 10);
+// p75 of 10 switches was one sample from the top: runs of the same code read 206 and 448 ms.
+const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 30);
 const CPU_SLOWDOWN = 4;
 const ROW_LIMIT = 60;
 
@@ -134,11 +135,18 @@ for (const [k, c] of top.entries()) {
 await page.evaluate(() => {
   (window as unknown as { __interactions: object }).__interactions = {};
 });
+// BENCH_PROFILE=1 traces the switches too (their own file): what the main thread does between a click and
+// the thread's paint, every task over 16 ms (a frame), since a switch is a few frames, not one long task.
+const profiling = process.env.BENCH_PROFILE === "1";
+const switchTraceFile =
+  process.env.BENCH_PROFILE_SWITCH_OUT ?? path.join(os.tmpdir(), "inbox-frontend-switch.trace.json");
+if (profiling) await browser.startTracing(page, { path: switchTraceFile, categories: TRACE_CATEGORIES });
 const switchMs: number[] = [];
 for (let i = 0; i < SWITCHES; i++) {
   const k = i % top.length;
   switchMs.push(await timeSwitch(page, top[k]!.id, `switchbench-${k}-newest`));
 }
+const switchProfile = profiling ? analyseTrace(await browser.stopTracing(), origin, 16) : "";
 await page.waitForTimeout(500);
 const interactions = Object.values(
   await page.evaluate(() => (window as unknown as { __interactions: Record<number, number> }).__interactions),
@@ -186,7 +194,6 @@ await list.evaluate((el) => {
 });
 // BENCH_PROFILE=1: a Chrome trace of the scroll phase (written to BENCH_PROFILE_OUT), and what the
 // long tasks in it were made of. Tracing slows the page: its long-task figures are not the T9 ones.
-const profiling = process.env.BENCH_PROFILE === "1";
 const traceFile = process.env.BENCH_PROFILE_OUT ?? path.join(os.tmpdir(), "inbox-frontend-scroll.trace.json");
 if (profiling) await browser.startTracing(page, { path: traceFile, categories: TRACE_CATEGORIES });
 let maxRows = await page.getByTestId("conversation-row").count();
@@ -205,7 +212,7 @@ const blank = await page.evaluate(() => {
 const longTasks = (
   await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
 ).sort((a, b) => a - b);
-const profileReport = profiling ? analyseTrace(await browser.stopTracing(), origin) : "";
+const profileReport = profiling ? analyseTrace(await browser.stopTracing(), origin, 50) : "";
 
 // The keyboard cursor still scrolls its row into view and focuses it: from the top, 25 × j.
 await list.evaluate((el) => el.scrollTo({ top: 0 }));
@@ -254,7 +261,10 @@ inbox front end, Chromium at ${CPU_SLOWDOWN}× CPU slowdown, ${os.cpus().length}
   Keyboard: click the top row, 25 × j     ${cursor}
   The browser shares these ${os.cpus().length} cores with the server and Postgres; the throttle is on top of that.
 `);
-if (profiling) console.log(`${profileReport}\n  trace: ${traceFile}\n`);
+if (profiling)
+  console.log(
+    `  SWITCHES (traced: slower than untraced)\n${switchProfile}\n  trace: ${switchTraceFile}\n\n  SCROLL\n${profileReport}\n  trace: ${traceFile}\n`,
+  );
 process.exit(0);
 
 /** Click a row; ms from the click event to the frame that first shows `marker` in the thread. */
@@ -318,11 +328,11 @@ type TraceEvent = {
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 
 /**
- * The long tasks (> 50 ms) on the page's main thread: what started each (scroll event, timer, fetch
+ * The tasks over `minMs` on the page's main thread: what started each (scroll event, timer, fetch
  * callback…), their self time by trace event and bucket, and the JS functions the sampler saw in them,
  * with the code at that place in the built chunk (names are minified).
  */
-function analyseTrace(buffer: Buffer, origin: string): string {
+function analyseTrace(buffer: Buffer, origin: string, minMs: number): string {
   const parsed = JSON.parse(buffer.toString("utf8")) as TraceEvent[] | { traceEvents: TraceEvent[] };
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
   const mains = events.filter(
@@ -345,7 +355,7 @@ function analyseTrace(buffer: Buffer, origin: string): string {
   for (const e of main)
     if (taskNames.has(e.name) && !(tasks.length && e.ts < tasks.at(-1)!.ts + tasks.at(-1)!.dur!))
       tasks.push(e);
-  const long = tasks.filter((t) => t.dur! > 50_000);
+  const long = tasks.filter((t) => t.dur! > minMs * 1000);
 
   const selfByName = new Map<string, number>();
   const byBucket = new Map<string, number>();
@@ -457,8 +467,8 @@ function analyseTrace(buffer: Buffer, origin: string): string {
   const ms = (us: number) => fmt(us / 1000, 1).padStart(8);
   const total = long.reduce((s, t) => s + t.dur!, 0);
   return [
-    `  PROFILE: ${long.length} tasks over 50 ms on the main thread, ${fmt(total / 1000)} ms in all (of ${tasks.length} tasks)`,
-    `  long tasks by what started them (count, ms, longest):`,
+    `  PROFILE: ${long.length} tasks over ${minMs} ms on the main thread, ${fmt(total / 1000)} ms in all (of ${tasks.length} tasks)`,
+    `  tasks over ${minMs} ms by what started them (count, ms, longest):`,
     ...[...byKind.entries()]
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, 12)
@@ -466,14 +476,14 @@ function analyseTrace(buffer: Buffer, origin: string): string {
         ([k, v]) =>
           `    ${String(v.n).padStart(4)} ${fmt(v.ms).padStart(7)} ms  max ${fmt(v.max).padStart(4)}  ${k}`,
       ),
-    `  self time in long tasks by bucket (ms): ${top(byBucket, 10)
+    `  self time in those tasks by bucket (ms): ${top(byBucket, 10)
       .map(([k, v]) => `${k} ${fmt(v / 1000)}`)
       .join(", ")}`,
-    `  self time in long tasks by trace event (ms):`,
+    `  self time in those tasks by trace event (ms):`,
     ...top(selfByName, 16).map(([k, v]) => `  ${ms(v)}  ${k}`),
-    `  JS self time in long tasks (ms, ${samples.length} samples):`,
+    `  JS self time in those tasks (ms, ${samples.length} samples):`,
     ...top(selfFn, 20).map(([k, v]) => `  ${fmt(v, 1).padStart(8)}  ${k}   ${code(frameOf.get(k))}`),
-    `  JS total time in long tasks (ms):`,
+    `  JS total time in those tasks (ms):`,
     ...top(totalFn, 30).map(([k, v]) => `  ${fmt(v, 1).padStart(8)}  ${k}   ${code(frameOf.get(k))}`),
   ].join("\n");
 }

@@ -14,15 +14,16 @@ export async function getConversation({ ctx, input }: { ctx: Ctx; input: { id: s
 }
 
 /**
- * The same check as getConversation without loading the conversation: one small lookup, for reads that only
- * need the caller to be allowed in (a thread's messages, fetched on every live update).
+ * The same check as getConversation without loading the conversation: one small lookup, for requests that
+ * only need the caller to be allowed in (a malformed thread read, before its 422).
  */
 export async function assertConversationReadable(ctx: Ctx, id: string): Promise<void> {
   assertCan(ctx.actor, "conversations:read");
   assertInScope(ctx, isUuid(id) ? await selectConversationScope(dbOf(ctx), id) : undefined);
 }
 
-function assertInScope(ctx: Ctx, scope: Scope | undefined) {
+/** 404 for a conversation that is missing (no scope) or outside the caller's scope: the two look the same. */
+export function assertInScope(ctx: Ctx, scope: Scope | undefined) {
   if (!scope) throw new NotFoundError("Conversation");
   try {
     assertCan(ctx.actor, "conversations:read", scope);

@@ -226,48 +226,88 @@ function decodeMessageCursor(value: string): (Cursor & { arrival?: number }) | u
   return typeof arrival === "number" && Number.isSafeInteger(arrival) ? { ...cursor, arrival } : cursor;
 }
 
-export async function selectMessages(
-  db: DbOrTx,
-  params: { conversationId: string; cursor?: string; limit: number },
-): Promise<Page<MessageDto>> {
-  // Newest first from the index, then reversed so a page reads top to bottom.
-  const rows = await messagePageQuery(db, params);
-  const page = rows.slice(0, params.limit);
-  const oldest = rows.length > params.limit ? page[page.length - 1] : undefined;
+/** What a thread read asks for: a page (cursor), what follows a message (after), or named messages (ids). */
+export type ThreadRead =
+  | { kind: "page"; conversationId: string; cursor?: string; limit: number }
+  | { kind: "after"; conversationId: string; after: string; limit: number }
+  | { kind: "ids"; conversationId: string; ids: string[] };
+
+/**
+ * A page of a thread, a catch-up after a message, or named messages: with the conversation's scope and
+ * the messages' media in the same statement, one round trip in all (the live catch-up, BENCHMARKS.md T4).
+ * The conversation row drives it, so an empty thread or a missing anchor still reads its scope; undefined
+ * when there is no such conversation. Rows come in the read's own order; the caller checks the scope.
+ */
+export async function selectThreadMessages(db: DbOrTx, read: ThreadRead) {
+  const thread =
+    read.kind === "page"
+      ? messagePageQuery(db, read).as("thread_page")
+      : read.kind === "after"
+        ? messagesAfterQuery(db, read).as("thread_page")
+        : messagesByIdsQuery(db, read).as("thread_page");
+  const fields = thread._.selectedFields;
+  const order =
+    read.kind === "page"
+      ? [desc(fields.timestamp), desc(fields.arrival)]
+      : [asc(fields.timestamp), asc(fields.arrival)];
+  const rows = await db
+    .select({
+      teamId: conversations.teamId,
+      assigneeId: conversations.assigneeId,
+      // Only a catch-up asks: is its anchor a message of this conversation (a 422 when not)?
+      anchored:
+        read.kind === "after"
+          ? sql<boolean>`exists (select 1 from messages a
+              where a.id = ${read.after}::uuid and a.conversation_id = ${conversations.id})`
+          : sql<boolean>`true`,
+      message: fields,
+      media,
+    })
+    .from(conversations)
+    // The page keeps its own index order and limit inside the subquery; joined to one conversation row.
+    .leftJoin(thread, sql`true`)
+    .leftJoin(media, eq(media.messageId, fields.id))
+    .where(eq(conversations.id, read.conversationId))
+    .orderBy(...order);
+  const [first] = rows;
+  if (!first) return undefined;
+  const dtos = rows.flatMap((r) =>
+    r.message
+      ? [{ row: r.message, dto: toMessageDto(r.message, r.media ? toMessageMedia(r.media) : undefined) }]
+      : [],
+  );
   return {
-    data: await withMedia(db, page.reverse()),
-    next_cursor: oldest ? encodeMessageCursor(oldest) : null,
+    scope: { teamId: first.teamId, assigneeId: first.assigneeId },
+    anchored: first.anchored,
+    page: toPage(read, dtos),
+  };
+}
+
+/** The messages and next cursor of a read, from its rows (a page: newest first, one beyond the limit). */
+function toPage(
+  read: ThreadRead,
+  rows: { row: typeof messages.$inferSelect; dto: MessageDto }[],
+): Page<MessageDto> {
+  if (read.kind === "ids") return { data: rows.map((r) => r.dto), next_cursor: null };
+  const page = rows.slice(0, read.limit);
+  const more = rows.length > read.limit;
+  if (read.kind === "after")
+    return { data: page.map((r) => r.dto), next_cursor: more ? page[page.length - 1]!.dto.id : null };
+  // Newest first from the index, then reversed so a page reads top to bottom.
+  const oldest = more ? page[page.length - 1] : undefined;
+  return {
+    data: page.reverse().map((r) => r.dto),
+    next_cursor: oldest ? encodeMessageCursor(oldest.row) : null,
   };
 }
 
 /**
- * What an open thread that holds everything up to message `after` is missing: the messages after it in
- * thread order (timestamp, arrival), oldest first, at most `limit`. The anchor's key is read in SQL, not
- * sent back in a cursor, so its microseconds survive. `next_cursor` is then the id to pass as the next
- * `after` when more remain. Undefined when `after` is not a message of this conversation.
+ * The rows of a catch-up: what an open thread that holds everything up to message `after` is missing, the
+ * messages after it in thread order (timestamp, arrival), oldest first, at most `limit` (+1 to tell whether
+ * more remain). The anchor's key is read in SQL, not sent back in a cursor, so its microseconds survive;
+ * `next_cursor` is then the id to pass as the next `after`. No rows when `after` is not a message of this
+ * conversation.
  */
-export async function selectMessagesAfter(
-  db: DbOrTx,
-  params: { conversationId: string; after: string; limit: number },
-): Promise<Page<MessageDto> | undefined> {
-  const rows = await messagesAfterQuery(db, params);
-  if (rows.length === 0) {
-    // Nothing newer, or no such anchor: only the second is the caller's mistake.
-    const [anchor] = await db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.id, params.after), eq(messages.conversationId, params.conversationId)))
-      .limit(1);
-    return anchor ? { data: [], next_cursor: null } : undefined;
-  }
-  const page = rows.slice(0, params.limit);
-  return {
-    data: await withMedia(db, page),
-    next_cursor: rows.length > params.limit ? page[page.length - 1]!.id : null,
-  };
-}
-
-/** The rows of selectMessagesAfter: the thread index read backwards from the anchor's key. */
 export function messagesAfterQuery(
   db: DbOrTx,
   params: { conversationId: string; after: string; limit: number },
@@ -290,34 +330,12 @@ export function messagesAfterQuery(
  * The messages of a conversation with these ids, in thread order (what a live client re-reads when an event
  * names rows that changed). Ids of no message of this conversation are simply absent. Never a next page.
  */
-export async function selectMessagesByIds(
-  db: DbOrTx,
-  params: { conversationId: string; ids: string[] },
-): Promise<Page<MessageDto>> {
-  const rows = await db
+function messagesByIdsQuery(db: DbOrTx, params: { conversationId: string; ids: string[] }) {
+  return db
     .select()
     .from(messages)
     .where(and(eq(messages.conversationId, params.conversationId), inArray(messages.id, params.ids)))
     .orderBy(asc(messages.timestamp), asc(messages.arrival));
-  return { data: await withMedia(db, rows), next_cursor: null };
-}
-
-/** The DTOs of some message rows, in their order, with one query for their media, not one per message. */
-async function withMedia(db: DbOrTx, rows: (typeof messages.$inferSelect)[]): Promise<MessageDto[]> {
-  const mediaRows =
-    rows.length > 0
-      ? await db
-          .select()
-          .from(media)
-          .where(
-            inArray(
-              media.messageId,
-              rows.map((m) => m.id),
-            ),
-          )
-      : [];
-  const mediaByMessage = new Map(mediaRows.map((row) => [row.messageId, toMessageMedia(row)]));
-  return rows.map((m) => toMessageDto(m, mediaByMessage.get(m.id)));
 }
 
 /** One message as the API returns it (after a send, or to re-read it). */

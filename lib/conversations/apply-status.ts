@@ -95,7 +95,10 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
       from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as n(wamid text, status text, error jsonb)
       group by wamid
     ), locked as materialized (
-      select m.id from messages m join new on new.wamid = m.wamid
+      -- By an array of wamids, not a join with the receipts: the planner guessed 100 rows for
+      -- jsonb_to_recordset and hashed the whole messages table (two sequential scans per batch).
+      select m.id, m.wamid from messages m
+      where m.wamid = any(${textArray([...new Set(stored.map((row) => row.wamid))])}::text[])
       order by m.wamid collate "C" for update of m
     )
     update messages m set
@@ -103,8 +106,8 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
       error = case when new.failed and (m.status is null
                      or array_position(${order}, m.status::text) < array_position(${order}, 'failed'))
                    then coalesce(new.failed_error, m.error) else m.error end
-    from new, locked
-    where locked.id = m.id and new.wamid = m.wamid
+    from locked join new on new.wamid = locked.wamid
+    where m.id = locked.id
       and (m.status is null or array_position(${order}, m.status::text) < new.rank)
     returning m.id, m.wamid, m.conversation_id`);
   for (const row of updated)
@@ -113,6 +116,11 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
 }
 
 export type RaisedMessage = { conversationId: string; messageId: string };
+
+/** A Postgres text[] literal with every element quoted, so commas, quotes and braces survive. */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+}
 
 /** linkCallback for many receipts in one statement (only when some carry our callback data). */
 async function linkCallbacks(tx: Tx, events: StatusUpdated[]) {

@@ -146,8 +146,9 @@ type ClaimedRow = { id: string; body: Buffer; status: string };
 
 // A webhook whose apply keeps failing for transient reasons is given up after this many tries.
 const MAX_ATTEMPTS = 10;
-// Webhooks per transaction. Each event that writes takes a subtransaction id when it runs in a savepoint;
-// past 64 per transaction Postgres' subxid cache overflows and every snapshot gets slower, so stay under.
+// Webhooks per transaction by default, and at most in the careful pass. Each event that writes takes a
+// subtransaction id when it runs in a savepoint; past 64 per transaction Postgres' subxid cache overflows
+// and every snapshot gets slower, so stay under. The fast pass takes none: callers may claim more.
 const DEFAULT_BATCH = 32;
 
 // Immediate retries of a batch that lost a deadlock or a serialization conflict, before the backoff.
@@ -205,6 +206,8 @@ async function applyClaimed(
   let conflicts = 0;
   // Set once a claim found nothing it could lock without waiting: the retry waits for the oldest webhook.
   let waitForOldest = false;
+  // Webhooks claimed by the first pass, which the careful pass may have narrowed (a full claim means a backlog).
+  let claimed = 0;
   for (;;) {
     const effects: Effects = {
       publications: [],
@@ -228,13 +231,14 @@ async function applyClaimed(
         const parsed = pending.filter((webhook) => !deferred.has(webhook.id));
         if (parsed.length === 0 && deferred.size > 0) throw new AllDeferred();
         const done = await applyEvents(tx, parsed, effects, careful);
+        await emitBatchIntegrationEvents(tx, effects);
+        await finish(tx, done);
+        // The number's row is shared by every lane: written last, so its lock is held for the commit only.
         for (const [numberId, at] of effects.appActivity) await recordAppActivity(tx, numberId, at);
         for (const [numberId, at] of effects.contactSync) await recordContactSync(tx, numberId, at);
         // In one order (by id), so two batches touching several numbers never wait on each other crosswise.
         for (const [numberId, total] of [...effects.historyProgress].sort(([a], [b]) => (a < b ? -1 : 1)))
           await recordHistoryProgress(tx, numberId, total);
-        await emitBatchIntegrationEvents(tx, effects);
-        await finish(tx, done);
         return done;
       });
     } catch (error) {
@@ -245,7 +249,10 @@ async function applyClaimed(
       }
       if (error instanceof NeedsSavepoints && !careful) {
         careful = true;
-        ids = claimedIds;
+        // The rest of a big claim stays pending for the next batch: a savepoint per event in more than this
+        // many webhooks would overflow the transaction's subxid cache (see DEFAULT_BATCH).
+        claimed = Math.max(claimed, claimedIds.length);
+        ids = claimedIds.slice(0, DEFAULT_BATCH);
         continue;
       }
       if (claimedIds.length === 0 || !isTransientDatabaseError(error)) throw error;
@@ -257,9 +264,13 @@ async function applyClaimed(
       // A deadlock or lost connection is not the webhooks' fault: they are tried again after a backoff.
       await scheduleRetry(ctx, claimedIds, error as Error);
       const results = claimedIds.map((eventId) => ({ eventId, outcome: { state: "skipped" } as const }));
-      return { results, claimed: claimedIds.length, afterCommit: async () => {} };
+      return { results, claimed: Math.max(claimed, claimedIds.length), afterCommit: async () => {} };
     }
-    return { results, claimed: claimedIds.length, afterCommit: () => afterCommit(effects) };
+    return {
+      results,
+      claimed: Math.max(claimed, claimedIds.length),
+      afterCommit: () => afterCommit(effects),
+    };
   }
 }
 
@@ -282,15 +293,28 @@ async function claim(tx: Tx, target: number[] | number): Promise<ClaimedRow[]> {
       order by id for update skip locked`);
   const history = historyFirst;
   historyFirst = !historyFirst;
-  for (const kind of [history, !history]) {
-    const rows = await tx.execute<ClaimedRow>(sql`
+  const limit = (kind: boolean) => (kind ? Math.min(target, HISTORY_BATCH) : target);
+  // The kinds are literals, not parameters: a generic plan could not prove a partial index's predicate
+  // (history = true) for a parameter, and would look for history chunks by walking the whole live backlog.
+  const kind = (k: boolean) => sql.raw(k ? "true" : "false");
+  // One round trip: the other kind is only looked for (and locked) when the first has nothing claimable.
+  return tx.execute<ClaimedRow>(sql`
+    with first as materialized (
       select id, body, status from webhook_events
-      where status = 'pending' and history = ${kind} and (retry_at is null or retry_at <= now())
-      order by id limit ${kind ? Math.min(target, HISTORY_BATCH) : target}
-      for update skip locked`);
-    if (rows.length > 0) return rows;
-  }
-  return [];
+      where status = 'pending' and history = ${kind(history)} and (retry_at is null or retry_at <= now())
+      order by id limit ${limit(history)}
+      for update skip locked
+    ), other as materialized (
+      select id, body, status from webhook_events
+      where not exists (select 1 from first)
+        and status = 'pending' and history = ${kind(!history)} and (retry_at is null or retry_at <= now())
+      order by id limit ${limit(!history)}
+      for update skip locked
+    )
+    select id, body, status from first
+    union all
+    select id, body, status from other
+    order by id`);
 }
 
 function parseRow(row: ClaimedRow): Parsed {

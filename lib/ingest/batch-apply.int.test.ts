@@ -160,6 +160,40 @@ describe("batched apply (issue 5)", () => {
     expect(sibs?.n).toBe(3);
   });
 
+  it("redoes a big claim with a bad webhook in savepoints 32 at a time, the rest in the next batch", async () => {
+    const p = person(30);
+    const good = Array.from({ length: 40 }, (_, i) =>
+      meta.inboundMessage(biz, p, { id: wamid(), timestamp: ts(300 - i), content: text(`b-big ${i}`) }),
+    );
+    const unknownNumber = meta.inboundMessage({ ...biz, phoneNumberId: "159999999999998" }, p, {
+      id: wamid(),
+      timestamp: ts(),
+      content: text("b-lost"),
+    });
+    const ids = await store([...good.slice(0, 5), unknownNumber, ...good.slice(5)]);
+    // The unknown number fails the fast pass. A savepoint per event for all 41 would overflow the subxid
+    // cache: the first 32 go through the careful pass, the other 9 stay pending for the next batch.
+    const first = await applyNextWebhookEvents({ ctx, input: { limit: 100 } });
+    expect(first.map((a) => a.eventId)).toEqual(ids.slice(0, 32));
+    const pendingAfterFirst = (await rowsOf(ids)).filter((r) => r.status === "pending").map((r) => r.id);
+    expect(pendingAfterFirst.sort((a, b) => a - b)).toEqual(ids.slice(32));
+    const second = await applyNextWebhookEvents({ ctx, input: { limit: 100 } });
+    expect(second.map((a) => a.eventId)).toEqual(ids.slice(32));
+
+    const rows = new Map((await rowsOf(ids)).map((r) => [r.id, r]));
+    expect(rows.get(ids[5]!)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("unknown phone_number_id 159999999999998"),
+    });
+    for (const id of ids.filter((_, i) => i !== 5))
+      expect(rows.get(id)).toMatchObject({ status: "processed", error: null });
+    const [big] = await getDb()
+      .select({ n: count() })
+      .from(messages)
+      .where(sql`${messages.text} like 'b-big %'`);
+    expect(big?.n).toBe(40);
+  });
+
   it("records the owner's app activity from echoes of a batch, and echoes never open the window", async () => {
     const p = person(20);
     const older = meta.messageEcho(biz, p, { id: wamid(), timestamp: ts(120), content: text("b-owner 1") });

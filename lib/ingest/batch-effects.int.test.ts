@@ -1,10 +1,13 @@
+import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/lib/auth/actor";
-import { getDb } from "@/lib/db/client";
-import { contacts, webhookDeliveries } from "@/lib/db/schema";
+import { getDb, getSql } from "@/lib/db/client";
+import { contacts, messages, webhookDeliveries } from "@/lib/db/schema";
 import { createEndpoint } from "@/lib/integrations";
 import { addNumber } from "@/lib/numbers";
+import { REALTIME_CHANNEL, type ConversationChanged } from "@/lib/realtime/events";
+import { unpackPayload } from "@/lib/realtime/publish";
 import * as meta from "@/lib/simulator/payloads";
 import { metaJson } from "@/lib/simulator/sign";
 import { createTeam } from "@/lib/teams";
@@ -134,5 +137,53 @@ describe("a batch's integration events", () => {
         .slice(3)
         .map((d) => (d.payload as { data: { wamid: string } }).data.wamid),
     ).toEqual(more);
+  });
+});
+
+describe("a batch's realtime events", () => {
+  const published: ConversationChanged[] = [];
+  const flushes = new Set<string>();
+  let unlisten: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const subscription = await getSql().listen(REALTIME_CHANNEL, (payload) => {
+      for (const envelope of unpackPayload(payload))
+        if (envelope.event === "conversation.changed") published.push(envelope.data);
+        else if (envelope.event === "board.changed") flushes.add(envelope.rooms[0]!);
+    });
+    unlisten = () => subscription.unlisten();
+  });
+  afterAll(async () => {
+    await unlisten?.();
+  });
+
+  it("are published once, after commit: one per message, none from the pass rolled back", async () => {
+    const dora: meta.Person = { name: "Dora", phone: "447723000005", bsuid: "GB.be-dora" };
+    const ids = [wamid(), wamid()];
+    const nowhere = meta.inboundMessage({ ...biz, phoneNumberId: "179999999999998" }, dora, {
+      id: wamid(),
+      timestamp: ts(),
+      content: { type: "text", body: "lost" },
+    });
+    for (const body of [inbound(dora, "one", ids[0]), nowhere, inbound(dora, "two", ids[1])])
+      await storeWebhookEvent(Buffer.from(metaJson(body)));
+    // The unknown number fails the fast pass, which rolls back and publishes nothing; the careful pass commits.
+    const applied = await applyNextWebhookEvents({ ctx, input: { limit: 500 } });
+    expect(applied.map((a) => a.state)).toEqual(["processed", "failed", "processed"]);
+    // NOTIFYs reach a listener in commit order: once this marker is heard, so is everything the batch sent.
+    const marker = `flush:${crypto.randomUUID()}`;
+    await getSql().notify(
+      REALTIME_CHANNEL,
+      JSON.stringify({ rooms: [marker], event: "board.changed", data: { reason: "conversation" } }),
+    );
+    await expect.poll(() => flushes.has(marker)).toBe(true);
+
+    const rows = await getDb()
+      .select({ id: messages.id, conversationId: messages.conversationId })
+      .from(messages)
+      .where(inArray(messages.wamid, ids));
+    expect(rows).toHaveLength(2);
+    const heard = published.filter((e) => e.conversation_id === rows[0]!.conversationId);
+    expect(heard.map((e) => e.message_id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(heard.every((e) => e.reason === "message")).toBe(true);
   });
 });

@@ -205,7 +205,7 @@ const pgClock = new PgClock();
 // often the key ran dry (a slot at the earliest possible time: the queue did not keep it busy). Reported
 // every 30 s so an operator (and bench:send) can tell lost throughput from a slow queue.
 const SLOT_REPORT_MS = 30_000;
-const slotStats = {
+const noSlotsYet = () => ({
   taken: 0,
   unused: 0,
   extended: 0,
@@ -215,7 +215,8 @@ const slotStats = {
   maxLateDispatchMs: 0,
   unaccounted: 0,
   since: performance.now(),
-};
+});
+const slotStats = noSlotsYet();
 
 /** `extended` and `idle` describe a slot that is then counted as used or unused too. */
 function countSlot(outcome: "used" | "unused" | "extended" | "idle") {
@@ -235,17 +236,7 @@ function reportSlots() {
       `[messaging] number slots unused: ${s.unused} of ${s.taken} in ${Math.round((now - s.since) / 1000)} s (sends woke too late for them); ` +
         `extended ${s.extended}, idle ${s.idle}; late requests ${s.lateDispatches} (${Math.round(s.lateDispatchMs)} ms in all, max ${Math.round(s.maxLateDispatchMs)} ms, unaccounted ${s.unaccounted})`,
     );
-  Object.assign(slotStats, {
-    taken: 0,
-    unused: 0,
-    extended: 0,
-    idle: 0,
-    lateDispatches: 0,
-    lateDispatchMs: 0,
-    maxLateDispatchMs: 0,
-    unaccounted: 0,
-    since: now,
-  });
+  Object.assign(slotStats, noSlotsYet());
 }
 
 /**

@@ -5,6 +5,7 @@ import { assertCan } from "@/lib/auth/permissions";
 import { touchConversation, type ConversationTouch } from "@/lib/conversations";
 import type { DbOrTx } from "@/lib/db/client";
 import { dbOf, withTransaction, type Ctx } from "@/lib/db/context";
+import { pgTextArray } from "@/lib/db/text-array";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { publishConversationChanged } from "@/lib/realtime/publish";
 import { isUuid } from "@/lib/utils/ids";
@@ -318,11 +319,6 @@ export function attributeFilterSql(column: SQL, filters: readonly TypedAttribute
       }
     }
   });
-}
-
-/** A Postgres array literal; every element quoted so commas, quotes and braces in options survive. */
-export function pgTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 }
 
 // postgres.js returns text[] as an array when it knows the type; raw execute may hand back the literal.

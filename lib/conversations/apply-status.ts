@@ -6,6 +6,7 @@ import { STATUS_ORDER_SQL } from "./status-order";
 /** Prefix of biz_opaque_callback_data on our sends; shared with lib/messaging (which imports it from here). */
 export const CALLBACK_PREFIX = "tandem:";
 import { touchMessages, type ConversationTouch, type MessagesTouch } from "./touch-conversation";
+import { pgTextArray } from "@/lib/db/text-array";
 import { isUuid } from "@/lib/utils/ids";
 
 /**
@@ -98,7 +99,7 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
       -- By an array of wamids, not a join with the receipts: the planner guessed 100 rows for
       -- jsonb_to_recordset and hashed the whole messages table (two sequential scans per batch).
       select m.id, m.wamid from messages m
-      where m.wamid = any(${textArray([...new Set(stored.map((row) => row.wamid))])}::text[])
+      where m.wamid = any(${pgTextArray([...new Set(stored.map((row) => row.wamid))])}::text[])
       order by m.wamid collate "C" for update of m
     )
     update messages m set
@@ -116,11 +117,6 @@ export async function applyStatuses(tx: Tx, events: StatusUpdated[]): Promise<Ma
 }
 
 export type RaisedMessage = { conversationId: string; messageId: string };
-
-/** A Postgres text[] literal with every element quoted, so commas, quotes and braces survive. */
-function textArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
-}
 
 /** linkCallback for many receipts in one statement (only when some carry our callback data). */
 async function linkCallbacks(tx: Tx, events: StatusUpdated[]) {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/client";
+import { pgTextArray } from "@/lib/db/text-array";
 import { publishNotification } from "@/lib/realtime/publish";
 
 export type NewNotification = {
@@ -20,10 +21,10 @@ export async function createNotifications(tx: Tx, items: NewNotification[]) {
     insert into notifications (user_id, kind, conversation_id, actor_id, data)
     select * from unnest(
       ${`{${items.map((i) => i.userId).join(",")}}`}::uuid[],
-      ${toTextArray(items.map((i) => i.kind))}::text[],
+      ${pgTextArray(items.map((i) => i.kind))}::text[],
       ${`{${items.map((i) => i.conversationId).join(",")}}`}::uuid[],
-      ${toTextArray(items.map((i) => i.actorId ?? ""))}::text[],
-      ${toTextArray(items.map((i) => JSON.stringify(i.data ?? {})))}::jsonb[]
+      ${pgTextArray(items.map((i) => i.actorId ?? ""))}::text[],
+      ${pgTextArray(items.map((i) => JSON.stringify(i.data ?? {})))}::jsonb[]
     )
     returning id, user_id, kind, conversation_id`);
   return {
@@ -36,9 +37,4 @@ export async function createNotifications(tx: Tx, items: NewNotification[]) {
         });
     },
   };
-}
-
-// A Postgres array literal with every element quoted, so commas, quotes and braces survive.
-function toTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }

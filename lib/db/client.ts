@@ -20,6 +20,15 @@ const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Hand
 // Reports get their own two connections with a statement timeout, so a heavy report can neither starve
 // ingest of connections nor run forever (BENCHMARKS.md T8).
 const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4, reports: 2 };
+// postgres.js waits up to 20 s before reconnecting, growing with every failed attempt of the whole pool: after
+// a 30 s outage a busy process kept failing requests for 6 s with Postgres back (fault harness, R4). Attempts
+// against a down server are cheap refusals, so retry within a second; the jitter spreads the processes.
+const RECONNECT_BACKOFF_CAP_S = 1;
+/** Seconds before a pooled connection retries after `retries` failed attempts (postgres.js `backoff`). */
+export function reconnectBackoffSeconds(retries: number, random = Math.random()): number {
+  return (0.5 + random / 2) * Math.min(0.05 * 2 ** retries, RECONNECT_BACKOFF_CAP_S);
+}
+
 // Twice the 180-day target (T8: 5 s): a report slower than that is cut off with a 503, not left to queue the rest.
 const REPORT_STATEMENT_TIMEOUT_MS = 10_000;
 
@@ -90,6 +99,7 @@ function handle(pool: Pool = "main"): Handle {
     // A restarted Postgres must not leave us with dead sockets forever (BENCHMARKS.md R4).
     idle_timeout: 60,
     connect_timeout: 10,
+    backoff: reconnectBackoffSeconds,
     debug: queryListeners.size > 0 ? emitQuery : false,
     ...(pool === "reports" ? { connection: { statement_timeout: REPORT_STATEMENT_TIMEOUT_MS } } : {}),
   });

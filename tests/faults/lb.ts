@@ -10,6 +10,10 @@ export const LB_COOKIE = "tandem_lb";
 const HEALTH_EVERY_MS = 400;
 
 type Backend = { port: number; up: boolean };
+/** Where a traced request spent its time in the balancer (epoch ms): to tell a slow backend from a slow hop. */
+export type LbTrace = { arrived: number; backend?: number; headers?: number; finished?: number };
+// Requests whose x-request-id starts with this are traced (the socket clients' catch-up refetches).
+const TRACED_PREFIX = "trace-";
 type Pinned = http.IncomingMessage & { lbSetCookie?: string };
 
 export type Balancer = {
@@ -28,6 +32,7 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30_000 });
   let next = 0;
   const answered: Record<string, number> = {};
+  const traces = new Map<string, LbTrace>();
 
   // Without an "error" listener http-proxy-3 rethrows a socket error that has no callback (an EPIPE on a
   // client socket while a backend answers a WebSocket upgrade with plain HTTP during a Postgres restart) and
@@ -41,6 +46,8 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
   });
 
   proxy.on("proxyRes", (proxyRes, req) => {
+    const trace = traces.get(String(req.headers["x-request-id"]));
+    if (trace) trace.headers = Date.now();
     const cookie = (req as Pinned).lbSetCookie;
     if (!cookie) return;
     const existing = proxyRes.headers["set-cookie"] ?? [];
@@ -61,10 +68,17 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
 
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith("/__lb/")) return control(req, res);
+    const id = req.headers["x-request-id"];
+    if (typeof id === "string" && id.startsWith(TRACED_PREFIX)) {
+      const trace: LbTrace = { arrived: Date.now() };
+      traces.set(id, trace);
+      res.once("finish", () => (trace.finished = Date.now()));
+    }
     res.once("finish", () => (answered[res.statusCode] = (answered[res.statusCode] ?? 0) + 1));
     const backend = pick(req);
     if (!backend) return void res.writeHead(503, { "content-type": "text/plain" }).end("no backend");
     res.setHeader("x-tandem-backend", String(backend.port));
+    if (typeof id === "string" && traces.has(id)) traces.get(id)!.backend = backend.port;
     proxy.web(req, res, { target: `http://127.0.0.1:${backend.port}` }, (error) => {
       // A refused connection: that process is gone. Not a client that gave up, nor a slow answer: a busy
       // process is not a dead one. The client (Meta, a browser) retries either way.
@@ -90,6 +104,12 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
       const port = Number(url.searchParams.get("port"));
       backends.filter((b) => b.port === port).forEach((b) => (b.up = false));
       return void res.writeHead(204).end();
+    }
+    if (url.pathname === "/__lb/trace") {
+      const trace = traces.get(url.searchParams.get("id") ?? "");
+      return void res
+        .writeHead(trace ? 200 : 404, { "content-type": "application/json" })
+        .end(JSON.stringify(trace ?? null));
     }
     if (url.pathname === "/__lb/stats")
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answered));

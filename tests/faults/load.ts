@@ -7,7 +7,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { inboundMessage, messageEcho, statusUpdate, type Person } from "@/lib/simulator/payloads";
 import { metaJson, signBody } from "@/lib/simulator/sign";
 import { DEMO_NUMBER, SECRET } from "./cluster";
-import { LB_COOKIE } from "./lb";
+import { LB_COOKIE, type LbTrace } from "./lb";
 
 export type StatusName = "sent" | "delivered" | "read";
 /** What one acknowledged webhook carried: the ledger checks each item was applied. */
@@ -247,6 +247,18 @@ export async function runSendLoad(opts: {
 }
 
 /** Something that began at `at` (epoch ms) and took `ms`. */
+const SLOW_ATTEMPT_MS = 1_000;
+
+/** The balancer's trace of one request, relative to when the client sent it. */
+async function balancerTrace(url: string, requestId: string, sentAt: number): Promise<string> {
+  const trace = (await fetch(`${url}/__lb/trace?id=${requestId}`)
+    .then((r) => r.json())
+    .catch(() => null)) as LbTrace | null;
+  if (!trace) return " [balancer never saw it]";
+  const rel = (t?: number) => (t === undefined ? "never" : `+${t - sentAt} ms`);
+  return ` [balancer: arrived ${rel(trace.arrived)}, backend headers ${rel(trace.headers)}, done ${rel(trace.finished)}]`;
+}
+
 export type Timed = { at: number; ms: number; detail?: string };
 
 export type SocketClient = {
@@ -299,6 +311,7 @@ export function startSocketClient(opts: {
     liveGaps: 0,
   };
   let disconnectedAt: number | null = null;
+  let traced = 0;
   const last = new Map<string, number>();
   client.socket.on("conversation.changed", (event) => {
     const e = event as { conversation_id: string; seq: number };
@@ -339,12 +352,16 @@ export function startSocketClient(opts: {
           continue;
         }
         at = Date.now();
+        const requestId = `trace-${opts.name}-${++traced}`;
         const res = await fetch(`${opts.url}/api/v1/conversations?limit=100`, {
-          headers,
+          headers: { ...headers, "x-request-id": requestId },
         }).catch(() => null);
         await res?.arrayBuffer();
+        const ms = Date.now() - at;
+        // A slow attempt says where it waited: before the balancer, in the backend, or sending the body.
+        const where = ms > SLOW_ATTEMPT_MS ? await balancerTrace(opts.url, requestId, at) : "";
         tries.push(
-          `${res ? `${res.status} from :${res.headers.get("x-tandem-backend") ?? "balancer"}` : "no answer"} ${Date.now() - at} ms`,
+          `${res ? `${res.status} from :${res.headers.get("x-tandem-backend") ?? "balancer"}` : "no answer"} ${ms} ms${where} (${requestId})`,
         );
         if (!res?.ok) {
           await sleep(250);

@@ -210,6 +210,11 @@ async function spawnPostgres(pgDir: string, port: number, dataDir: string): Prom
  * behind Tandem's own processes for a core. Raising a priority needs root or CAP_SYS_NICE.
  */
 export function prioritizeSimulator(child: ChildProcess): void {
+  runAhead(child);
+}
+
+/** A stand-in for what runs on other machines in production (Meta, the load balancer) runs ahead of Tandem. */
+function runAhead(child: ChildProcess): void {
   try {
     os.setPriority(child.pid!, -10);
   } catch {
@@ -317,6 +322,8 @@ export async function startBalancerProcess(ports: number[]) {
     ["--import", "tsx", "tests/faults/lb-main.ts", ...ports.map(String)],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
   );
+  // The balancer stands for nginx or a cloud load balancer with cores of its own: its queueing is not Tandem's.
+  runAhead(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       const match = /balancer on (\S+)/.exec(chunk.toString());
@@ -338,6 +345,10 @@ export async function startBalancerProcess(ports: number[]) {
     markDown: async (port: number) => {
       await fetch(`${url}/__lb/down?port=${port}`, { method: "POST" });
     },
+    loopDelay: () =>
+      fetch(`${url}/__lb/loop`)
+        .then(async (r) => (await r.json()) as { p99Ms: number; maxMs: number })
+        .catch(() => null),
     answered: () =>
       fetch(`${url}/__lb/stats`)
         .then(async (r) => (await r.json()) as Record<string, number>)

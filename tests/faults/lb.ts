@@ -3,7 +3,9 @@
 // session on the same process, so the first response pins the client with a cookie; WebSockets are proxied
 // on upgrade. A backend that fails a request or its health check is skipped until it answers again.
 import http from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createProxyServer } from "http-proxy-3";
 
 export const LB_COOKIE = "tandem_lb";
@@ -11,7 +13,15 @@ const HEALTH_EVERY_MS = 400;
 
 type Backend = { port: number; up: boolean };
 /** Where a traced request spent its time in the balancer (epoch ms): to tell a slow backend from a slow hop. */
-export type LbTrace = { arrived: number; backend?: number; headers?: number; finished?: number };
+export type LbTrace = {
+  arrived: number;
+  backend?: number;
+  /** The balancer's connection to the backend opened, and the request was written to it. */
+  connected?: number;
+  written?: number;
+  headers?: number;
+  finished?: number;
+};
 // Requests whose x-request-id starts with this are traced (the socket clients' catch-up refetches).
 const TRACED_PREFIX = "trace-";
 type Pinned = http.IncomingMessage & { lbSetCookie?: string };
@@ -29,7 +39,13 @@ export type Balancer = {
 
 export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
   const backends: Backend[] = ports.map((port) => ({ port, up: true }));
-  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30_000 });
+  // Connections to the backends are kept and reused, as nginx's upstream keepalive does: a new TCP connection
+  // per request (http-proxy's default) cost this process its event loop under a retry storm (requests waited
+  // seconds here while the backends answered in milliseconds).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30_000, agent });
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   let next = 0;
   const answered: Record<string, number> = {};
   const traces = new Map<string, LbTrace>();
@@ -43,6 +59,19 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
       if (!target.headersSent) target.writeHead(502, { "content-type": "text/plain" });
       target.end("bad gateway");
     } else target.destroy();
+  });
+
+  proxy.on("proxyReq", (proxyReq, req) => {
+    const trace = traces.get(String(req.headers["x-request-id"]));
+    if (!trace) return;
+    // A reused keep-alive connection counts as connected at once; the socket may be assigned already.
+    const onSocket = (socket: Socket) =>
+      socket.connecting
+        ? socket.once("connect", () => (trace.connected = Date.now()))
+        : (trace.connected = Date.now());
+    if (proxyReq.socket) onSocket(proxyReq.socket as Socket);
+    else proxyReq.once("socket", onSocket);
+    proxyReq.once("finish", () => (trace.written = Date.now()));
   });
 
   proxy.on("proxyRes", (proxyRes, req) => {
@@ -111,6 +140,10 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
         .writeHead(trace ? 200 : 404, { "content-type": "application/json" })
         .end(JSON.stringify(trace ?? null));
     }
+    if (url.pathname === "/__lb/loop")
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 }));
     if (url.pathname === "/__lb/stats")
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answered));
     res.writeHead(404).end();
@@ -144,6 +177,8 @@ export async function startStickyBalancer(ports: number[]): Promise<Balancer> {
     markDown: (p) => backends.filter((b) => b.port === p).forEach((b) => (b.up = false)),
     stop: async () => {
       clearInterval(timer);
+      loopDelay.disable();
+      agent.destroy();
       proxy.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -256,7 +256,7 @@ async function balancerTrace(url: string, requestId: string, sentAt: number): Pr
     .catch(() => null)) as LbTrace | null;
   if (!trace) return " [balancer never saw it]";
   const rel = (t?: number) => (t === undefined ? "never" : `+${t - sentAt} ms`);
-  return ` [balancer: arrived ${rel(trace.arrived)}, backend headers ${rel(trace.headers)}, done ${rel(trace.finished)}]`;
+  return ` [balancer: arrived ${rel(trace.arrived)}, connected to the backend ${rel(trace.connected)}, request written ${rel(trace.written)}, backend headers ${rel(trace.headers)}, done ${rel(trace.finished)}]`;
 }
 
 export type Timed = { at: number; ms: number; detail?: string };

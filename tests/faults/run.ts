@@ -665,6 +665,7 @@ async function main(): Promise<boolean> {
     );
     for (const line of soak!.lines) console.log(`  ${line}`);
   }
+  const lbLoop = await lb.loopDelay();
   console.log(`\nLedger (${FORM} form, ${elapsed()})`);
   for (const c of checks) console.log(`  ${c.ok ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
   if (leftovers.length) console.log(`\nLeft over\n${leftovers.map((l) => `  ${l}`).join("\n")}`);
@@ -677,7 +678,7 @@ Summary
   postgres        ${pgResults.map((r) => `${r.mode}: all healthy +${Math.max(...Object.values(r.reconnectMs).map((v) => v ?? Infinity))} ms, first apply +${r.firstAppliedMs ?? "never"} ms, first send +${r.firstAcceptedMs ?? "never"} ms`).join("; ") || "no faults"}
   meta faults     ${simResults.map((r) => `${r.kind} ${Math.round((r.to - r.from) / 1000)} s: ${r.failedCalls} calls refused`).join("; ") || "none"}
   sockets         longest catch-up after reconnect ${Math.round(socketResult.catchUpMaxMs)} ms (${Math.round(socketResult.catchUpUpMaxMs)} ms counted from when Postgres was up); longest reconnect ${Math.round(socketResult.reconnectMaxMs)} ms
-  balancer        answered ${lb.died() ?? JSON.stringify(await lb.answered())}; harness event-loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms
+  balancer        answered ${lb.died() ?? JSON.stringify(await lb.answered())}; its event-loop delay ${lbLoop ? `p99 ${Math.round(lbLoop.p99Ms)} ms, max ${Math.round(lbLoop.maxMs)} ms` : "unknown"}; harness event-loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms
   machine         ${machine()}
   logs            ${logDir}
 `);

@@ -4,7 +4,9 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { io as connect, type Socket } from "socket.io-client";
+import { SEND_RETRY_DELAYS_MS } from "@/lib/client/send";
 import { inboundMessage, messageEcho, statusUpdate, type Person } from "@/lib/simulator/payloads";
+import { DEFAULT_RETRY_SCHEDULE } from "@/lib/simulator/server";
 import { metaJson, signBody } from "@/lib/simulator/sign";
 import { DEMO_NUMBER, SECRET } from "./cluster";
 import { LB_COOKIE, type LbTrace } from "./lb";
@@ -135,7 +137,7 @@ export async function runWebhookLoad(opts: {
         ledger.gaveUp += 1;
         return;
       }
-      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+      await sleep(metaRetryDelayMs(attempt));
     }
   }
 
@@ -194,8 +196,12 @@ export async function runSendLoad(opts: {
     const conversationId = opts.conversationIds[i % opts.conversationIds.length]!;
     const ids = new Set<string>();
     ledger.keys.set(key, ids);
+    // The browser's retry (lib/client/send.ts): growing waits, at least the server's retry_after_ms on a 429;
+    // its last wait repeats here instead of giving up, so every key is settled in the end.
+    let retryAfterMs = 0;
     const submit = async (): Promise<boolean> => {
       ledger.attempts += 1;
+      retryAfterMs = 0;
       try {
         const res = await fetch(`${opts.url}/api/v1/conversations/${conversationId}/messages`, {
           method: "POST",
@@ -207,7 +213,11 @@ export async function runSendLoad(opts: {
           body: JSON.stringify({ type: "text", text: `Agent reply ${i}` }),
           signal: AbortSignal.timeout(20_000),
         });
-        const json = (await res.json().catch(() => null)) as { id?: string } | null;
+        const json = (await res.json().catch(() => null)) as {
+          id?: string;
+          error?: { retry_after_ms?: number };
+        } | null;
+        retryAfterMs = json?.error?.retry_after_ms ?? 0;
         if (res.ok && json?.id) {
           ids.add(json.id);
           return true;
@@ -225,7 +235,8 @@ export async function runSendLoad(opts: {
         ledger.gaveUp += 1;
         return;
       }
-      await sleep(Math.min(2_000, 100 * 2 ** attempt++));
+      const base = SEND_RETRY_DELAYS_MS[Math.min(attempt++, SEND_RETRY_DELAYS_MS.length - 1)]!;
+      await sleep(Math.max(base, retryAfterMs));
     }
     // A double submit (a second click, a client retry after a lost response) must find the same message.
     if (i % 4 === 0) {
@@ -248,6 +259,17 @@ export async function runSendLoad(opts: {
 
 /** Something that began at `at` (epoch ms) and took `ms`. */
 const SLOW_ATTEMPT_MS = 1_000;
+
+/**
+ * Meta's webhook retries back off exponentially (PROTOCOL.md §1.3): the simulator's compressed schedule, its
+ * last step repeated, each wait jittered as many senders' would be. A fixed short retry (this harness retried
+ * every 2 s) is no sender's behaviour: after a 30 s outage it turned 900 pending webhooks into a synchronized
+ * storm that queued every agent request behind it for seconds.
+ */
+function metaRetryDelayMs(attempt: number): number {
+  const step = DEFAULT_RETRY_SCHEDULE[Math.min(attempt, DEFAULT_RETRY_SCHEDULE.length - 1)]!;
+  return step * (0.5 + Math.random() / 2);
+}
 
 /** The balancer's trace of one request, relative to when the client sent it. */
 async function balancerTrace(url: string, requestId: string, sentAt: number): Promise<string> {

@@ -161,10 +161,14 @@ await page.evaluate(() => {
 // Each frame, how much of the list's viewport no row covers: rows rendered late (deferred, or after a
 // long task) show as blank space, which the long-task count alone would not reveal.
 await list.evaluate((el) => {
-  const stats = { frames: 0, blank: 0, maxPx: 0, stop: false };
+  // Also the time between frames: the Long Tasks API reports only tasks over 50 ms, so two runs with none
+  // can still differ in how close their frames came to it.
+  const stats = { frames: 0, blank: 0, maxPx: 0, stop: false, gaps: [] as number[], last: 0 };
   (window as unknown as { __blank: typeof stats }).__blank = stats;
-  const frame = () => {
+  const frame = (at: number) => {
     if (stats.stop) return;
+    if (stats.last) stats.gaps.push(at - stats.last);
+    stats.last = at;
     const top = el.scrollTop;
     const bottom = Math.min(top + el.clientHeight, el.scrollHeight);
     // Positions from the rows' own styles: no layout forced here.
@@ -205,10 +209,13 @@ while (Date.now() - scrollStarted < 20_000) {
 }
 const scrolledTo = await list.evaluate((el) => Math.round(el.scrollTop / 84));
 const blank = await page.evaluate(() => {
-  const w = window as unknown as { __blank: { frames: number; blank: number; maxPx: number; stop: boolean } };
+  const w = window as unknown as {
+    __blank: { frames: number; blank: number; maxPx: number; stop: boolean; gaps: number[] };
+  };
   w.__blank.stop = true;
   return w.__blank;
 });
+const gaps = [...blank.gaps].sort((a, b) => a - b);
 const longTasks = (
   await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
 ).sort((a, b) => a - b);
@@ -258,6 +265,7 @@ inbox front end, Chromium at ${CPU_SLOWDOWN}× CPU slowdown, ${os.cpus().length}
   List row nodes in the DOM (max)     ${String(maxRows).padStart(6)}   scrolled to row ~${fmt(scrolledTo)}   (T9 pass line: ≤ ${ROW_LIMIT})
   Long tasks while scrolling 20 s     ${String(longTasks.filter((d) => d > 50).length).padStart(6)} over 50 ms, longest ${fmt(longTasks.at(-1) ?? 0)} ms   (T9 pass line: none)${profiling ? "   [traced: slower than untraced]" : ""}
     frames with blank list area       ${String(blank.blank).padStart(6)} of ${fmt(blank.frames)}, most ${fmt(blank.maxPx)} px blank
+    time between frames               p50 ${fmt(percentile(gaps, 50), 1)} ms  p95 ${fmt(percentile(gaps, 95), 1)} ms  max ${fmt(gaps.at(-1) ?? 0)} ms, ${gaps.filter((g) => g > 50).length} over 50 ms
   Keyboard: click the top row, 25 × j     ${cursor}
   The browser shares these ${os.cpus().length} cores with the server and Postgres; the throttle is on top of that.
 `);
@@ -467,7 +475,7 @@ function analyseTrace(buffer: Buffer, origin: string, minMs: number): string {
   const ms = (us: number) => fmt(us / 1000, 1).padStart(8);
   const total = long.reduce((s, t) => s + t.dur!, 0);
   return [
-    `  PROFILE: ${long.length} tasks over ${minMs} ms on the main thread, ${fmt(total / 1000)} ms in all (of ${tasks.length} tasks)`,
+    `  PROFILE: ${long.length} tasks over ${minMs} ms on the main thread, ${fmt(total / 1000)} ms in all (of ${tasks.length} tasks, ${fmt(tasks.reduce((sum, t) => sum + t.dur!, 0) / 1000)} ms busy)`,
     `  tasks over ${minMs} ms by what started them (count, ms, longest):`,
     ...[...byKind.entries()]
       .sort((a, b) => b[1].ms - a[1].ms)

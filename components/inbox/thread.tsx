@@ -39,6 +39,14 @@ const PAGE_SIZE = 50;
 const ESTIMATED_ROW_PX = 64;
 /** Within this distance of the end the reader counts as "at the newest message". */
 const AT_BOTTOM_PX = 48;
+const PADDING_PX = 16;
+
+// Row heights measured in threads opened before, by row key, and the scroller's last size: reopening a
+// conversation (a switch back) lays out at the right place at once, with no measured row moving the
+// scroll position and no second render for the viewport's real height.
+const knownSizes = new Map<string, number>();
+const KNOWN_SIZES_MAX = 20_000;
+let lastRect = { width: 0, height: 0 };
 
 type Row = (ThreadRow & { kind: "item" }) | { key: string; kind: "pending"; pending: OutboxItem };
 
@@ -119,20 +127,29 @@ export const Thread = memo(function Thread({
   // already holds the newest rows instead of rendering the oldest ones first and then scrolling.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (loaded && el) el.scrollTop = el.scrollHeight;
+    if (!loaded || !el) return;
+    el.scrollTop = el.scrollHeight;
+    lastRect = { width: el.clientWidth, height: el.clientHeight };
   }, [loaded]);
+  const estimate = (index: number) => knownSizes.get(String(listRows[index]?.key)) ?? ESTIMATED_ROW_PX;
   const virtualizer = useVirtualizer({
     count: listRows.length,
-    // The first render (before the scroller has been read) picks the rows at the end, too.
-    initialOffset: () => listRows.length * ESTIMATED_ROW_PX,
+    // The first render (before the scroller has been read) picks the rows at the end, too, for the
+    // scroller's size the last thread had.
+    initialOffset: () => {
+      let total = 2 * PADDING_PX;
+      for (let index = 0; index < listRows.length; index++) total += estimate(index);
+      return Math.max(0, total - lastRect.height);
+    },
+    initialRect: lastRect,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ESTIMATED_ROW_PX,
+    estimateSize: estimate,
     getItemKey: (index) => listRows[index]?.key ?? index,
     // A switch mounts every rendered row: a few beyond the viewport are enough for wheel scrolling.
     overscan: 6,
     // The list's own top and bottom space, known to the virtualizer (CSS padding would skew its offsets).
-    paddingStart: 16,
-    paddingEnd: 16,
+    paddingStart: PADDING_PX,
+    paddingEnd: PADDING_PX,
     // Chat mode: prepending older rows keeps the row being read where it is, and rows appended while
     // the reader sits at the bottom scroll into view.
     anchorTo: "end",
@@ -154,6 +171,15 @@ export const Thread = memo(function Thread({
   const lastKey = listRows.at(-1)?.key;
   const seenLastKey = useRef<string | undefined>(undefined);
 
+  // The sizes measured here serve the next time this conversation opens.
+  useEffect(
+    () => () => {
+      if (knownSizes.size > KNOWN_SIZES_MAX) knownSizes.clear();
+      for (const [key, size] of virtualizer.itemSizeCache) knownSizes.set(String(key), size);
+    },
+    [virtualizer],
+  );
+
   useImperativeHandle(ref, () => ({
     header: () => header.current,
     setMode: (mode) => composer.current?.setMode(mode),
@@ -172,7 +198,11 @@ export const Thread = memo(function Thread({
     setUnseen(0);
     setAtBottom(true);
     setSettled(false);
-    scrollToEnd(virtualizer, scroller.current, () => setSettled(true));
+    // The layout effect above put the scroller at the end; when the newest row was rendered there, only
+    // rows measured since can move it (one write at most, none for a thread opened before).
+    const done = () => setSettled(true);
+    if (virtualItems.at(-1)?.index === listRows.length - 1) settleAtEnd(scroller.current, done);
+    else scrollToEnd(virtualizer, scroller.current, done);
     // Only when another conversation opens or the first page arrives, not on every new row.
   }, [conversation.id, loaded]);
   // Scrolled near the top: fetch the next older page (the virtualizer keeps the reading position).
@@ -506,10 +536,21 @@ function scrollToEnd(
 ) {
   const last = virtualizer.options.count - 1;
   if (last >= 0) virtualizer.scrollToIndex(last, { align: "end" });
+  settleAtEnd(el, done);
+}
+
+/**
+ * Keeps the scroller at its end for the next two frames, while rows near it are measured, writing the
+ * scroll position only when it is not there (each write lays out the thread and re-renders it).
+ */
+function settleAtEnd(el: HTMLElement | null, done?: () => void) {
+  const toEnd = () => {
+    if (el && el.scrollHeight - el.scrollTop - el.clientHeight > 1) el.scrollTop = el.scrollHeight;
+  };
   requestAnimationFrame(() => {
-    if (el) el.scrollTop = el.scrollHeight;
+    toEnd();
     requestAnimationFrame(() => {
-      if (el) el.scrollTop = el.scrollHeight;
+      toEnd();
       done?.();
     });
   });

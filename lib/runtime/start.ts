@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { setRuntimeEnv, type Env } from "@/lib/env.js";
 import { closeDb, getDb, getSql } from "@/lib/db/client";
@@ -17,6 +18,7 @@ import { listNumbers } from "@/lib/numbers";
 import { attachRealtime } from "@/lib/realtime/server";
 import { prepareDatabase } from "./database";
 import { resolveSecrets } from "./secrets";
+import { markWarmingUp, warmUp } from "./warm-up";
 
 export type SimulatorInput = {
   appWebhookUrl: string;
@@ -120,6 +122,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     });
     stops.unshift({ name: "sockets", stop: realtime.close });
   }
+  if (web) markWarmingUp();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, resolve));
   stops.unshift({
     name: "http",
@@ -130,6 +133,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
       }),
   });
 
+  if (web) await warmUp((server.address() as AddressInfo).port);
   printBanner({ env, simulatorUrl, logins, embedded: database.embedded !== undefined, log });
 
   let stopping: Promise<void> | undefined;

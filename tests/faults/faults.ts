@@ -69,6 +69,8 @@ export async function postgresFault(opts: {
     }),
   );
   const since = new Date(back);
+  // What Postgres' backends wait on right after the database is back (a recovery's queueing point, if any).
+  const waits = sampleWaits(opts.sql, 8_000);
   const firstAfter = async (query: () => Promise<{ at: Date | null }[]>) => {
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(200)) {
       const [row] = await query().catch(() => [{ at: null }]);
@@ -87,6 +89,9 @@ export async function postgresFault(opts: {
     ),
   ]);
   const worst = Math.max(...Object.values(reconnectMs).map((v) => v ?? Infinity));
+  say(
+    `Postgres ${mode}: backends waiting after it was back (most at once, by what they waited on): ${await waits}`,
+  );
   say(
     `Postgres ${mode}: every process healthy ${Number.isFinite(worst) ? `${worst} ms` : "NOT within 60 s"} after it was back; first webhook applied +${firstAppliedMs ?? "never"} ms, first send accepted +${firstAcceptedMs ?? "never"} ms`,
   );
@@ -218,4 +223,20 @@ export async function simulatorFault(opts: {
   ).length;
   say(`R6 ${kind}: cleared; ${result.failedCalls} send calls refused meanwhile`);
   return result;
+}
+
+/** Samples pg_stat_activity every 250 ms for `ms`: the most backends seen at once waiting on each thing. */
+async function sampleWaits(sql: () => postgres.Sql, ms: number): Promise<string> {
+  const most = new Map<string, number>();
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(250)) {
+    const rows = await sql()<{ what: string; n: number }[]>`
+      select coalesce(wait_event_type || ':' || wait_event, 'cpu') || ' ' ||
+             coalesce(nullif(left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60), ''), '?') as what, count(*)::int as n
+      from pg_stat_activity
+      where state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'
+      group by 1`.catch(() => []);
+    for (const r of rows) most.set(r.what, Math.max(most.get(r.what) ?? 0, r.n));
+  }
+  const top = [...most].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return top.length ? top.map(([what, n]) => `${n} × ${what}`).join("; ") : "none";
 }

@@ -305,6 +305,28 @@ describe("sending exactly once", () => {
   });
 });
 
+describe("a step in chunks", () => {
+  it("queues a step's chunks side by side, each recipient once, and completes", async () => {
+    const contacts = [];
+    for (let i = 0; i < 5; i++) contacts.push(await customer());
+    const campaign = await hello(contacts.map((c) => c.contactId));
+    await startCampaign({ ctx: as(), input: { id: campaign.id } });
+    // Three transactions at once (2 + 2 + 1) in one step.
+    expect(
+      await runCampaign({ ctx: system, input: { campaignId: campaign.id, batchSize: 6, chunkSize: 2 } }),
+    ).toMatchObject({ state: "completed", queued: 5, skipped: 0, failed: 0, pending: 0 });
+    await drain();
+    const rows = await recipients(campaign.id);
+    expect(new Set(rows.map((r) => r.message_id)).size).toBe(5);
+    expect(rows.every((r) => r.message_id && r.state === "queued")).toBe(true);
+    for (const c of contacts) expect(sendsFor(key(campaign.id, c.contactId))).toBe(1);
+    const [audits] = await getDb().execute<{ n: number }>(sql`
+      select count(*)::int as n from audit_log a join messages m on m.id::text = a.entity_id
+      where a.action = 'message.template_sent' and m.idempotency_key like ${`campaign:${campaign.id}:%`}`);
+    expect(audits?.n).toBe(5);
+  });
+});
+
 describe("pause, resume, cancel", () => {
   it("pause recalls queued messages, resume sends them and carries on, cancel withdraws what is left", async () => {
     const contacts = [];

@@ -104,6 +104,38 @@ describe("audit log: append-only and hash-chained (R16)", () => {
     expect(first!.prev_hash).toBe(GENESIS_HASH);
   });
 
+  it("hashes in the database exactly as the verifier does in JS, for text JSON escapes differently", async () => {
+    const s = await scratch();
+    // Every escape class: quotes, backslash, the short escapes, other control characters, DEL, non-ASCII,
+    // line separators JS leaves alone, astral characters, and markup.
+    const awkward = `"q" \\ / \b\f\n\r\t \u0001\u001f \u007f é ü 中 \u2028\u2029 😀 </script>`;
+    const user: Actor = { type: "user", id: awkward, role: "admin", teamIds: [] };
+    await s.db.transaction((tx) =>
+      emitAuditBatch(tx, user, [
+        { action: `a${awkward}`, entityType: `t${awkward}`, entityId: awkward, data: { [awkward]: awkward } },
+        { action: "plain", entityType: "thing", entityId: null, data: [awkward, 1e-7, 2 ** 60] },
+        { action: "plain", entityType: "thing" },
+      ]),
+    );
+    await s.db.transaction((tx) => emitAudit(tx, systemActor(awkward), { action: "x", entityType: "y" }));
+    const result = await verifyAuditChain(s.db);
+    expect(result).toMatchObject({ ok: true, rows: 4 });
+    const [row] = await s.sql<{ actor_id: string; entity_id: string }[]>`
+      select actor_id, entity_id from audit_log order by id limit 1`;
+    expect(row).toEqual({ actor_id: awkward, entity_id: awkward });
+  });
+
+  it("refuses an append outside read committed, which would read a stale head and fork the chain", async () => {
+    const s = await scratch();
+    await expect(
+      s.db.transaction((tx) => emitAudit(tx, admin, { action: "x", entityType: "y" }), {
+        isolationLevel: "repeatable read",
+      }),
+    ).rejects.toMatchObject({ cause: { message: /needs a read committed transaction/ } });
+    const [count] = await s.sql<{ n: number }[]>`select count(*)::int as n from audit_log`;
+    expect(count!.n).toBe(0);
+  });
+
   it("refuses UPDATE, DELETE and TRUNCATE from the app's connection", async () => {
     const refused = (statement: string) =>
       getDb()

@@ -72,6 +72,8 @@ export async function actOnConversation<T>(
         actor: { type: ctx.actor.type, id: actorId(ctx.actor) },
         ...outcome.event.data,
       });
+    const after = await touchConversation(tx, conversation.id);
+    // Last: the audit chain's lock is held from here to the commit, and every writer waits on it.
     if (outcome.audit)
       await emitAudit(tx, ctx.actor, {
         action: outcome.audit.action,
@@ -79,7 +81,6 @@ export async function actOnConversation<T>(
         entityId: conversation.id,
         data: outcome.audit.data,
       });
-    const after = await touchConversation(tx, conversation.id);
     const touches: Publication[] = [];
     const reason = outcome.reason ?? "change";
     if (after) {

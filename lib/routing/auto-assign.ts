@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { emitAudit } from "@/lib/audit/emit-audit";
+import { emitAuditBatch, type AuditEntry } from "@/lib/audit/emit-audit";
 import { assertCan } from "@/lib/auth/permissions";
 import { syncCycleOwner, touchConversation, type ConversationTouch } from "@/lib/conversations";
 import type { Tx } from "@/lib/db/client";
@@ -34,6 +34,7 @@ export async function autoAssignTeam({
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`route:${input.teamId}`}))`);
     const assignments: AutoAssignment[] = [];
     const touches: ConversationTouch[] = [];
+    const audits: AuditEntry[] = [];
     for (let i = 0; i < MAX_PER_RUN; i++) {
       const [conversation] = await tx.execute<{ id: string }>(sql`
         select id from conversations
@@ -43,7 +44,7 @@ export async function autoAssignTeam({
       if (!conversation) break;
       const agent = await pickAgent(tx, input.teamId, team.policy);
       if (!agent) break;
-      await giveTo(tx, conversation.id, input.teamId, agent, team.policy);
+      audits.push(await giveTo(tx, conversation.id, input.teamId, agent, team.policy));
       assignments.push({ conversationId: conversation.id, ...agent });
       const touch = await touchConversation(tx, conversation.id);
       if (touch) touches.push(touch);
@@ -57,6 +58,8 @@ export async function autoAssignTeam({
         actorId: "router",
       })),
     );
+    // Last, in one append: the audit chain's lock is held from here to the commit, and every writer waits on it.
+    await emitAuditBatch(tx, { type: "system", name: "router" }, audits);
     return { assignments, touches, notify: [created.publish] };
   });
   for (const touch of done.touches) {
@@ -93,7 +96,14 @@ async function pickAgent(
   return agent ? { userId: agent.user_id, load: agent.load, capacity: agent.capacity } : null;
 }
 
-async function giveTo(tx: Tx, conversationId: string, teamId: string, agent: Agent, policy: string) {
+/** Assigns, records the timeline event and returns the audit entry for the caller to append. */
+async function giveTo(
+  tx: Tx,
+  conversationId: string,
+  teamId: string,
+  agent: Agent,
+  policy: string,
+): Promise<AuditEntry> {
   await tx.execute(sql`
     update conversations set assignee_id = ${agent.userId}, assigned_at = now() where id = ${conversationId}`);
   await tx.execute(sql`
@@ -105,16 +115,7 @@ async function giveTo(tx: Tx, conversationId: string, teamId: string, agent: Age
   await tx.execute(sql`
     insert into conversation_events (conversation_id, type, actor_type, actor_id, data, at)
     values (${conversationId}, 'assigned', 'system', 'router', ${JSON.stringify(data)}::jsonb, now())`);
-  await emitAudit(
-    tx,
-    { type: "system", name: "router" },
-    {
-      action: "conversation.auto_assigned",
-      entityType: "conversation",
-      entityId: conversationId,
-      data,
-    },
-  );
+  return { action: "conversation.auto_assigned", entityType: "conversation", entityId: conversationId, data };
 }
 
 /**

@@ -4,6 +4,7 @@ import path from "node:path";
 import { parse } from "node:url";
 import next from "next";
 import { getEnv } from "./lib/env.js";
+import { createGate } from "./lib/http/admission";
 import { log, requestIdFrom } from "./lib/log";
 import { getMetrics } from "./lib/metrics";
 import { isDatabaseConnectionError } from "./lib/runtime/db-errors";
@@ -14,6 +15,10 @@ const SHUTDOWN_BUDGET_MS = 9_500;
 const env = getEnv();
 const metrics = getMetrics();
 const httpLog = log.child({ component: "http", role: env.ROLE });
+const WEBHOOK_PATH = "/api/webhooks/whatsapp";
+// A few webhooks in flight use the whole CPU (each awaits one INSERT on the 4-connection receive pool);
+// 2,000 waiting is minutes of Meta's retries after an outage, far more than a burst (lib/http/admission.ts).
+const webhookGate = createGate({ concurrency: 8, queueLimit: 2_000 });
 
 // pg-boss 10 does not await complete/fail (timgit/pg-boss#577): during a Postgres restart a lost connection
 // rejects with no handler. The pools reconnect, so survive those; anything else is a bug, so log and exit.
@@ -40,7 +45,7 @@ function observe(req: IncomingMessage, res: ServerResponse) {
     const seconds = (performance.now() - started) / 1000;
     // The path only: query strings can carry tokens (hub.verify_token, signed media links).
     const pathname = (req.url ?? "/").split("?")[0]!;
-    if (req.method === "POST" && pathname === "/api/webhooks/whatsapp")
+    if (req.method === "POST" && pathname === WEBHOOK_PATH)
       metrics.webhookAck.observe({ code: String(res.statusCode) }, seconds);
     if (pathname.startsWith("/_next/") || pathname === "/api/health") return;
     httpLog.info(
@@ -69,9 +74,26 @@ try {
       const handle = app.getRequestHandler();
       const upgrade = app.getUpgradeHandler();
       return {
-        handle: (req, res) => {
+        handle: async (req, res) => {
           observe(req, res);
-          return handle(req, res, parse(req.url ?? "/", true));
+          const url = parse(req.url ?? "/", true);
+          if (req.method !== "POST" || url.pathname !== WEBHOOK_PATH) return handle(req, res, url);
+          webhookGate.admit(
+            () =>
+              new Promise<void>((done) => {
+                // Its place frees when the answer is sent or the sender gave up, whichever comes first.
+                res.once("close", () => done());
+                if (req.destroyed) return done();
+                void handle(req, res, url);
+              }),
+            // Counted with the acks (tandem_webhook_ack_seconds, code 503).
+            () => {
+              res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
+              res.end(
+                JSON.stringify({ error: { code: "overloaded", message: "Busy; deliver again later" } }),
+              );
+            },
+          );
         },
         upgrade: (req, socket, head) => upgrade(req, socket, head),
       };

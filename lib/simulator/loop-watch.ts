@@ -15,3 +15,27 @@ export function watchLoop(tickMs = 2) {
     stop: () => clearInterval(timer),
   };
 }
+
+/**
+ * watchLoop for requests on their connections. The first request on a new connection is read a loop turn
+ * after the connection was accepted, and the timer may run in between, so the loop's gap misses a wait before
+ * the accept (a descheduled simulator). Clients write their request as soon as they are connected, so that
+ * request may have arrived as early as its connection did: the accept's stamp less the hold at the accept.
+ */
+export function watchConnections(loop: ReturnType<typeof watchLoop>) {
+  const firstArrival = new WeakMap<object, number>();
+  return {
+    accepted(socket: object, nowMs: number) {
+      firstArrival.set(socket, nowMs - loop.heldMs(nowMs));
+    },
+    /** watchLoop's heldMs, or for the first request of `socket`, the time since its connection may have come. */
+    heldMs(socket: object, nowMs: number) {
+      const held = loop.heldMs(nowMs);
+      const earliest = firstArrival.get(socket);
+      if (earliest === undefined) return held;
+      firstArrival.delete(socket);
+      return Math.max(held, nowMs - earliest);
+    },
+    stop: loop.stop,
+  };
+}

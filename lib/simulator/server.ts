@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { NumberConfig, SimConfig } from "./engine";
 import { Engine } from "./engine";
 import { handleGraph } from "./graph";
-import { watchLoop } from "./loop-watch";
+import { watchConnections, watchLoop } from "./loop-watch";
 import type { Template } from "./rules";
 import { handleSimApi } from "./sim-api";
 
@@ -89,7 +89,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     log,
   });
 
-  const loop = watchLoop();
+  const loop = watchConnections(watchLoop());
   const server = createServer((req, res) => {
     handle(engine, req, res, loop).catch((e: unknown) => {
       log(`error ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
@@ -98,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   });
   server.keepAliveTimeout = 5000;
+  server.on("connection", (socket) => loop.accepted(socket, Date.now()));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -128,12 +129,12 @@ async function handle(
   engine: Engine,
   req: IncomingMessage,
   res: ServerResponse,
-  loop: ReturnType<typeof watchLoop>,
+  loop: ReturnType<typeof watchConnections>,
 ): Promise<void> {
   // Stamped on arrival, as Meta's edge would: reading the body takes turns of this (busy) event loop, and a
   // stamp after it made the simulator's own delay look like a crowded window to the throughput limit.
   const at = Date.now();
-  const heldMs = loop.heldMs(at);
+  const heldMs = loop.heldMs(req.socket, at);
   const receivedAtMs = engine.now();
   const u = new URL(req.url ?? "/", "http://sim.local");
   const method = req.method ?? "GET";

@@ -66,6 +66,41 @@ function searchFilter(q: string): SQL {
       and to_tsvector('simple', coalesce(m.text, '')) @@ websearch_to_tsquery('simple', ${q})))`;
 }
 
+/**
+ * Only what a summary shows: mapping whole rows made a list page ~1.7× as costly in the process (BENCHMARKS.md
+ * T7 at 100k conversations), and fetched contacts' attributes and the number's sealed token for nothing.
+ */
+const summaryColumns = {
+  c: {
+    id: conversations.id,
+    status: conversations.status,
+    teamId: conversations.teamId,
+    assigneeId: conversations.assigneeId,
+    lastMessageAt: conversations.lastMessageAt,
+    lastMessagePreview: conversations.lastMessagePreview,
+    unreadCount: conversations.unreadCount,
+    windowExpiresAt: conversations.windowExpiresAt,
+    priority: conversations.priority,
+    snoozedUntil: conversations.snoozedUntil,
+    waitingSince: conversations.waitingSince,
+    resolvedAt: conversations.resolvedAt,
+    firstResponseDueAt: conversations.firstResponseDueAt,
+    nextResponseDueAt: conversations.nextResponseDueAt,
+    resolutionDueAt: conversations.resolutionDueAt,
+    slaBreachedAt: conversations.slaBreachedAt,
+  },
+  contact: {
+    id: contacts.id,
+    addressBookName: contacts.addressBookName,
+    profileName: contacts.profileName,
+    username: contacts.username,
+    phone: contacts.phone,
+    bsuid: contacts.bsuid,
+  },
+  number: { id: phoneNumbers.id, displayNumber: phoneNumbers.displayNumber },
+  assigneeName: users.name,
+};
+
 const waitingKey = sql`date_trunc('milliseconds', ${conversations.waitingSince})`;
 
 export async function selectConversations(
@@ -91,7 +126,7 @@ export async function selectConversations(
     );
   }
   const rows = await db
-    .select({ c: conversations, contact: contacts, number: phoneNumbers, assigneeName: users.name })
+    .select(summaryColumns)
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
@@ -172,7 +207,7 @@ export async function selectConversationScope(db: DbOrTx, id: string) {
 
 export async function selectConversation(db: DbOrTx, id: string) {
   const rows = await db
-    .select({ c: conversations, contact: contacts, number: phoneNumbers, assigneeName: users.name })
+    .select(summaryColumns)
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.phoneNumberId))
@@ -356,9 +391,9 @@ export async function markConversationRead(db: DbOrTx, id: string): Promise<numb
 }
 
 type Joined = {
-  c: typeof conversations.$inferSelect;
-  contact: typeof contacts.$inferSelect;
-  number: typeof phoneNumbers.$inferSelect;
+  c: Pick<typeof conversations.$inferSelect, keyof typeof summaryColumns.c>;
+  contact: Pick<typeof contacts.$inferSelect, keyof typeof summaryColumns.contact>;
+  number: Pick<typeof phoneNumbers.$inferSelect, keyof typeof summaryColumns.number>;
   assigneeName: string | null;
 };
 

@@ -73,6 +73,18 @@ export const conversations = pgTable(
     index("conversations_status_activity_idx").on(t.status, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_team_activity_idx").on(t.teamId, sql`${t.lastMessageAt} desc nulls last`),
     index("conversations_assignee_activity_idx").on(t.assigneeId, sql`${t.lastMessageAt} desc nulls last`),
+    // The list's status + assignee and status + team filters (T7): a page is its first rows, with no walk
+    // through the resolved conversations that make up most of an agent's or a team's history.
+    index("conversations_status_assignee_activity_idx").on(
+      t.status,
+      t.assigneeId,
+      sql`${t.lastMessageAt} desc nulls last`,
+    ),
+    index("conversations_status_team_activity_idx").on(
+      t.status,
+      t.teamId,
+      sql`${t.lastMessageAt} desc nulls last`,
+    ),
     // The team queue the router draws from: open, unassigned, by team.
     index("conversations_queue_idx")
       .on(t.teamId, t.priority, t.waitingSince)

@@ -1,0 +1,2 @@
+CREATE INDEX "conversations_status_assignee_activity_idx" ON "conversations" USING btree ("status","assignee_id","last_message_at" desc nulls last);--> statement-breakpoint
+CREATE INDEX "conversations_status_team_activity_idx" ON "conversations" USING btree ("status","team_id","last_message_at" desc nulls last);

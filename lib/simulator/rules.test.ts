@@ -43,6 +43,16 @@ describe("throughput", () => {
     expect(w.tryHit(1100, 2)).toBe(true); // 100 left at 1100, 500 stays: two
     expect(w.tryHit(1200, 2)).toBe(false);
   });
+  it("judges a hit that came in late by the windows that hold it, not by every hit after it", () => {
+    const w = new RateWindow(1000);
+    expect(w.tryHit(0, 2)).toBe(true);
+    expect(w.tryHit(1600, 2)).toBe(true);
+    // Stamped 550, handled after 1,600: each window holding it holds one other hit at most.
+    expect(w.tryHit(550, 2)).toBe(true);
+    // 1,540 shares a window with 550 or with 1,600, never with both; 1,560 then makes three with them.
+    expect(w.tryHit(1540, 2)).toBe(true);
+    expect(w.tryHit(1560, 2)).toBe(false);
+  });
 });
 
 describe("pair rate", () => {

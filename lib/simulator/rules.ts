@@ -18,15 +18,24 @@ export class RateWindow {
   private times: number[] = [];
   constructor(private readonly windowMs = 1000) {}
 
-  /** Records the hit and returns true when it fits under `limit`; otherwise records nothing. */
+  /**
+   * Records the hit and returns true when no window of `windowMs` then holds more than `limit` hits;
+   * otherwise records nothing. Hits are stamped as early as they may have arrived and handled once their
+   * bodies are read, so one may come in out of order: every window that holds it is checked, not only the
+   * one ending at it (counting all later hits too would judge a span longer than the window).
+   */
   tryHit(nowMs: number, limit: number): boolean {
-    const cutoff = nowMs - this.windowMs;
+    const cutoff = nowMs - 2 * this.windowMs;
     while (this.times.length && this.times[0]! <= cutoff) this.times.shift();
-    if (this.times.length >= limit) return false;
-    // Hits are stamped on arrival and handled once their bodies are read, so one may come in out of order.
     let at = this.times.length;
     while (at > 0 && this.times[at - 1]! > nowMs) at--;
     this.times.splice(at, 0, nowMs);
+    // A window holds limit + 1 hits exactly when limit + 1 consecutive ones span less than it.
+    for (let first = Math.max(0, at - limit); first <= at && first + limit < this.times.length; first++)
+      if (this.times[first + limit]! - this.times[first]! < this.windowMs) {
+        this.times.splice(at, 1);
+        return false;
+      }
     return true;
   }
 }

@@ -467,6 +467,8 @@ export class Engine {
     body: Record<string, unknown>,
     headers: Record<string, string>,
     receivedAtMs?: number,
+    /** How long this process may have held the request before `receivedAtMs + heldMs`, its stamp. */
+    heldMs?: number,
   ): SendResult {
     const n = this.numbers.get(numberId);
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
@@ -519,7 +521,8 @@ export class Engine {
     }
 
     const now = receivedAtMs ?? this.now();
-    if (!this.throughputFor(n).tryHit(now, throughputLimit(n.coexistence, this.config.throughputOverride)))
+    const limit = throughputLimit(n.coexistence, this.config.throughputOverride);
+    if (!this.throughputFor(n).tryHit(now, limit, now + (heldMs ?? 0)))
       return this.err(
         130429,
         `Message failed to send because there were too many messages sent from this phone number in a short period of time.`,

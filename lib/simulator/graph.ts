@@ -15,6 +15,8 @@ export type GraphRequest = {
    * simulator's busy loop held it); its throughput limit counts this, as Meta's edge would count arrival.
    */
   receivedAtMs?: number;
+  /** How much later than `receivedAtMs` the request was stamped (that hold is the simulator's, not the sender's). */
+  heldMs?: number;
 };
 
 export type GraphResponse = { status: number; body: unknown; contentType?: string; raw?: Buffer };
@@ -37,7 +39,7 @@ export async function handleGraph(engine: Engine, req: GraphRequest): Promise<Gr
 
   if (edge === "messages" && m === "POST") {
     const body = await parseBody(req);
-    return engine.apiSend(id, body, req.headers, req.receivedAtMs);
+    return engine.apiSend(id, body, req.headers, req.receivedAtMs, req.heldMs);
   }
   if (edge === "media" && m === "POST") return uploadMedia(engine, id, req);
   if (edge === "smb_app_data" && m === "POST") return engine.smbAppData(id, await parseBody(req));

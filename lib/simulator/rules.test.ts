@@ -53,6 +53,20 @@ describe("throughput", () => {
     expect(w.tryHit(1540, 2)).toBe(true);
     expect(w.tryHit(1560, 2)).toBe(false);
   });
+  it("refuses only a window crowded for certain: a hit held before its stamp may have come earlier", () => {
+    const w = new RateWindow(1000);
+    expect(w.tryHit(0, 2)).toBe(true);
+    expect(w.tryHit(600, 2)).toBe(true);
+    // Stamped 1,020, held since 980: it may have come 1,020 ms after 0, so no window is surely crowded.
+    expect(w.tryHit(980, 2, 1020)).toBe(true);
+    // Held from 100 to 900: however it came, it shares a window with 0 and 600.
+    const strict = new RateWindow(1000);
+    strict.tryHit(0, 2);
+    strict.tryHit(600, 2);
+    expect(strict.tryHit(100, 2, 900)).toBe(false);
+    // Held from -500 to 700: it may have come at -500, 1,100 ms before 600, so no window is surely crowded.
+    expect(strict.tryHit(-500, 2, 700)).toBe(true);
+  });
 });
 
 describe("pair rate", () => {

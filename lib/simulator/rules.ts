@@ -15,29 +15,43 @@ export function throughputLimit(coexistence: boolean, override?: number): number
 
 /** Sliding one-second window of accepted sends. */
 export class RateWindow {
-  private times: number[] = [];
+  /** Sorted by stamp; each hit arrived somewhere in [earliest, stamp]. */
+  private hits: { earliest: number; stamp: number }[] = [];
   constructor(private readonly windowMs = 1000) {}
 
   /**
-   * Records the hit and returns true when no window of `windowMs` then holds more than `limit` hits;
-   * otherwise records nothing. Hits are stamped as early as they may have arrived and handled once their
-   * bodies are read, so one may come in out of order: every window that holds it is checked, not only the
-   * one ending at it (counting all later hits too would judge a span longer than the window).
+   * Records the hit and returns true unless it would make a window of `windowMs` hold more than `limit` hits
+   * for certain; then it records nothing. A hit is stamped when handled, up to `stampMs - earliestMs` after
+   * it may have arrived (this process's own delay, which Meta's edge does not have), so limit + 1 hits crowd a
+   * window for certain only when no two of them may have come 1 s apart. Hits come in out of order too, so
+   * every window that holds the new one is checked.
    */
-  tryHit(nowMs: number, limit: number): boolean {
-    const cutoff = nowMs - 2 * this.windowMs;
-    while (this.times.length && this.times[0]! <= cutoff) this.times.shift();
-    let at = this.times.length;
-    while (at > 0 && this.times[at - 1]! > nowMs) at--;
-    this.times.splice(at, 0, nowMs);
-    // A window holds limit + 1 hits exactly when limit + 1 consecutive ones span less than it.
-    for (let first = Math.max(0, at - limit); first <= at && first + limit < this.times.length; first++)
-      if (this.times[first + limit]! - this.times[first]! < this.windowMs) {
-        this.times.splice(at, 1);
+  tryHit(earliestMs: number, limit: number, stampMs = earliestMs): boolean {
+    const hits = this.hits;
+    while (hits.length && hits[0]!.stamp <= stampMs - 2 * this.windowMs) hits.shift();
+    let at = hits.length;
+    while (at > 0 && hits[at - 1]!.stamp > stampMs) at--;
+    hits.splice(at, 0, { earliest: earliestMs, stamp: stampMs });
+    for (let first = Math.max(0, at - limit); first <= at && first + limit < hits.length; first++)
+      if (widestSpan(hits.slice(first, first + limit + 1)) < this.windowMs) {
+        hits.splice(at, 1);
         return false;
       }
     return true;
   }
+}
+
+/** The most two of `hits` may lie apart, each anywhere in its [earliest, stamp] (two different hits). */
+function widestSpan(hits: { earliest: number; stamp: number }[]): number {
+  let widest = -Infinity;
+  let earliestBefore = Infinity;
+  let latestBefore = -Infinity;
+  for (const hit of hits) {
+    widest = Math.max(widest, hit.stamp - earliestBefore, latestBefore - hit.earliest);
+    earliestBefore = Math.min(earliestBefore, hit.earliest);
+    latestBefore = Math.max(latestBefore, hit.stamp);
+  }
+  return widest;
 }
 
 /** Pair rate (business number, user): a burst, then one message per `refillMs` (§7, 131056). */

@@ -179,6 +179,7 @@ async function handle(
     rawBody,
     // As early as it may have arrived: a request this loop held must not count as later than it came.
     receivedAtMs: receivedAtMs - heldMs,
+    heldMs,
   });
   engine.logRequest({
     at,

@@ -15,14 +15,13 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { runMigrations } from "@/lib/db/migrate";
 import { setRuntimeEnv } from "@/lib/env.js";
-import { fmt, percentile } from "./support";
+import { closedLoop, fmt, percentile, root } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const BUSY_MS = Number(process.env.BENCH_BUSY_MS ?? 0);
 const LIMIT_LOCK = 7231999;
 
-const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".test-data", "bench-audit");
 fs.rmSync(dataDir, { recursive: true, force: true });
 const pg = await startEmbeddedPostgres({ dataDir });
@@ -38,32 +37,22 @@ if (BUSY_MS > 0)
     while (performance.now() < until);
   }, BUSY_MS);
 
-/** Runs `once` from CONCURRENCY loops for SECONDS; returns count and per-call latencies. */
-async function closedLoop(once: (n: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
+/** `once` from CONCURRENCY loops for SECONDS, each call numbered: the rate of calls and their latencies. */
+async function measure(once: (n: number) => Promise<unknown>) {
   let n = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const started = performance.now();
-        await once(n++);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
+  const { latencies, errors } = await closedLoop(() => once(n++), { clients: CONCURRENCY, seconds: SECONDS });
+  if (errors > 0) throw new Error(`${errors} calls failed`);
   return { rate: latencies.length / SECONDS, latencies };
 }
 
 const actor = systemActor("bench");
 const data = { conversation_id: "7b0c5e1e-2f7a-4d7e-9a51-0c9f3c1b2a10", type: "text", reason: "bench" };
-const limit = await closedLoop((n) =>
+const limit = await measure((n) =>
   raw.unsafe(
     `select pg_advisory_xact_lock(${LIMIT_LOCK}); insert into bench_serial (data) values ('${JSON.stringify({ ...data, n })}')`,
   ),
 );
-const tandem = await closedLoop((n) =>
+const tandem = await measure((n) =>
   getDb().transaction((tx) =>
     emitAudit(tx, actor, { action: "message.queued", entityType: "message", entityId: String(n), data }),
   ),

@@ -12,7 +12,7 @@ import { closeDb, getDb, onDatabaseQuery } from "@/lib/db/client";
 import { setRuntimeEnv } from "@/lib/env.js";
 import { messagePageQuery } from "@/lib/conversations/queries";
 import { encodeCursor } from "@/lib/utils/cursor";
-import { fmt, percentile, seedInboxAtScale, startBench } from "./support";
+import { closedLoop, fmt, percentile, seedInboxAtScale, startBench } from "./support";
 
 const FULL = process.env.BENCH_SCALE !== "small";
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? (FULL ? 100_000 : 10_000));
@@ -195,23 +195,7 @@ async function statementsPerPage(limits: number[], call: (limit: number) => Prom
 
 /** `CONCURRENCY` loops calling `call` for `seconds`; latency of each call. */
 async function measure(call: () => Promise<unknown>, seconds: number): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const started = performance.now();
-        try {
-          await call();
-          latencies.push(performance.now() - started);
-        } catch (error) {
-          if (errors++ === 0) console.error((error as Error).message);
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
+  const { latencies, errors } = await closedLoop(call, { clients: CONCURRENCY, seconds });
   return {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),

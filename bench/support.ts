@@ -94,6 +94,31 @@ export async function rawInsertRate(url: string, body: string, seconds: number, 
   return rate;
 }
 
+/** `clients` loops calling `call` for `seconds`: each successful call's latency (sorted), and the errors. */
+export async function closedLoop(
+  call: () => Promise<unknown>,
+  { clients, seconds }: { clients: number; seconds: number },
+): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - started);
+        } catch (error) {
+          if (errors++ === 0) console.error((error as Error).message);
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { latencies, errors };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -4,13 +4,10 @@ import type { Tx } from "@/lib/db/client";
 
 export type AuditEntry = { action: string; entityType: string; entityId?: string | null; data?: unknown };
 
-// Serialises appends across every process on the database; held until the caller's transaction ends. The
-// same number is written in drizzle/0027_audit_append.sql, which takes it.
-export const AUDIT_APPEND_LOCK = 7231002;
-
 /**
  * Appends to the hash-chained audit log inside the caller's transaction, so the entry commits or rolls
- * back with the change it describes. The chain lock (AUDIT_APPEND_LOCK) is held until that transaction ends.
+ * back with the change it describes. The chain's lock (advisory lock 7231002, taken in audit_append, which
+ * serialises appends across every process) is held until that transaction ends.
  */
 export async function emitAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
   await emitAuditBatch(tx, actor, [entry]);

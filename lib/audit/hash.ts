@@ -34,10 +34,5 @@ export function auditHash(prevHash: string, row: HashedRow): string {
     .digest("hex");
 }
 
-/** A JS date (milliseconds) in the same form as `to_char(at, AT_FORMAT)` reads back from Postgres. */
-export function isoMicros(at: Date): string {
-  return at.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-
-// The SQL counterpart of isoMicros, for `to_char(at at time zone 'UTC', AT_FORMAT)`.
+// `at` as hashed: `to_char(at at time zone 'UTC', AT_FORMAT)`, UTC to the microsecond (drizzle/0027 uses the same).
 export const AT_FORMAT = `YYYY-MM-DD"T"HH24:MI:SS.US"Z"`;

@@ -466,9 +466,9 @@ export class Engine {
     numberId: string,
     body: Record<string, unknown>,
     headers: Record<string, string>,
+    /** When the request was stamped, and how long before that it may have arrived (graph.ts GraphRequest). */
     receivedAtMs?: number,
-    /** How long this process may have held the request before `receivedAtMs + heldMs`, its stamp. */
-    heldMs?: number,
+    heldMs = 0,
   ): SendResult {
     const n = this.numbers.get(numberId);
     if (!n) return this.err(100, `Unsupported post request. Object with ID '${numberId}' does not exist`, 33);
@@ -520,9 +520,10 @@ export class Engine {
         return this.err(131062, "Authentication templates need a phone number recipient.");
     }
 
-    const now = receivedAtMs ?? this.now();
+    const stamp = receivedAtMs ?? this.now();
+    const now = stamp - heldMs;
     const limit = throughputLimit(n.coexistence, this.config.throughputOverride);
-    if (!this.throughputFor(n).tryHit(now, limit, now + (heldMs ?? 0)))
+    if (!this.throughputFor(n).tryHit(now, limit, stamp))
       return this.err(
         130429,
         `Message failed to send because there were too many messages sent from this phone number in a short period of time.`,

@@ -10,12 +10,12 @@ export type GraphRequest = {
   query: URLSearchParams;
   headers: Record<string, string>;
   rawBody: Buffer;
-  /**
-   * When the request arrived, on the engine's clock (engine.now()), as early as it may have (less what the
-   * simulator's busy loop held it); its throughput limit counts this, as Meta's edge would count arrival.
-   */
+  /** When the request was stamped on arrival, on the engine's clock (engine.now()). */
   receivedAtMs?: number;
-  /** How much later than `receivedAtMs` the request was stamped (that hold is the simulator's, not the sender's). */
+  /**
+   * How long before that stamp it may have arrived: the simulator's busy loop held it (Meta's edge would not),
+   * so its throughput limit must not count it as later than it came.
+   */
   heldMs?: number;
 };
 

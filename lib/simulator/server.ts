@@ -177,8 +177,7 @@ async function handle(
     query: u.searchParams,
     headers,
     rawBody,
-    // As early as it may have arrived: a request this loop held must not count as later than it came.
-    receivedAtMs: receivedAtMs - heldMs,
+    receivedAtMs,
     heldMs,
   });
   engine.logRequest({

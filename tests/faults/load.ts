@@ -381,7 +381,12 @@ export function startSocketClient(opts: {
         await res?.arrayBuffer();
         const ms = Date.now() - at;
         // A slow attempt says where it waited: before the balancer, in the backend, or sending the body.
-        const where = ms > SLOW_ATTEMPT_MS ? await balancerTrace(opts.url, requestId, at) : "";
+        // The backend's own phases (Server-Timing: auth, handler, total) tell Next's queue from the handler's.
+        const phases = res?.headers.get("server-timing");
+        const where =
+          ms > SLOW_ATTEMPT_MS
+            ? `${await balancerTrace(opts.url, requestId, at)}${phases ? ` [backend: ${phases}]` : ""}`
+            : "";
         tries.push(
           `${res ? `${res.status} from :${res.headers.get("x-tandem-backend") ?? "balancer"}` : "no answer"} ${ms} ms${where} (${requestId})`,
         );

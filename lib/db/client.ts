@@ -7,11 +7,11 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-type Handle = { url: string; sql: postgres.Sql; db: Db };
+type Handle = { url: string; sql: postgres.Sql };
 type Pool = "main" | "receive" | "reports";
 
-// Cached on globalThis, not in module scope: Next bundles route handlers into their own module graph,
-// and server.ts, jobs and route handlers in one process should share one pool.
+// The pools are cached on globalThis, not in module scope: Next bundles route handlers into their own module
+// graph, and server.ts, jobs and route handlers in one process should share one pool.
 const globalKey = Symbol.for("tandem.db");
 const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Handle>> };
 
@@ -68,12 +68,23 @@ export function databaseUrl(): string {
 }
 
 export function getDb(): Db {
-  return handle().db;
+  return drizzleFor(handle().sql);
 }
 
 /** The reports pool: read-heavy queries, isolated from the app's pool and bounded in time. */
 export function getReportsDb(): Db {
-  return handle("reports").db;
+  return drizzleFor(handle("reports").sql);
+}
+
+// The Drizzle wrapper is kept per module graph (module scope), around the shared pool. Next bundles its own
+// copy of drizzle-orm with the schema into route handlers; a wrapper made by server.ts's copy failed drizzle's
+// `instanceof` on every column of every row and fell back to walking prototype chains: ~12 % of a web
+// process's CPU under the inbox's reads (BENCHMARKS.md T7).
+const drizzleBySql = new WeakMap<postgres.Sql, Db>();
+function drizzleFor(sql: postgres.Sql): Db {
+  let db = drizzleBySql.get(sql);
+  if (!db) drizzleBySql.set(sql, (db = drizzle(sql, { schema })));
+  return db;
 }
 
 /** The raw postgres.js client, for the few hot paths that are one fixed statement (webhook receive). */
@@ -103,7 +114,7 @@ function handle(pool: Pool = "main"): Handle {
     debug: queryListeners.size > 0 ? emitQuery : false,
     ...(pool === "reports" ? { connection: { statement_timeout: REPORT_STATEMENT_TIMEOUT_MS } } : {}),
   });
-  const created = { url, sql, db: drizzle(sql, { schema }) };
+  const created = { url, sql };
   pools[pool] = created;
   return created;
 }

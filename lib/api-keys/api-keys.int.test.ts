@@ -6,7 +6,7 @@ import { GET as listConversationsRoute } from "@/app/api/v1/conversations/route"
 import { POST as createTeamRoute } from "@/app/api/v1/teams/route";
 import { GET as listUsersRoute, POST as inviteRoute } from "@/app/api/v1/users/route";
 import { systemActor, type Actor } from "@/lib/auth/actor";
-import { getDb } from "@/lib/db/client";
+import { getDb, onDatabaseQuery } from "@/lib/db/client";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { createRole } from "@/lib/roles";
 import { createUser, loadActor } from "@/lib/users";
@@ -135,8 +135,12 @@ describe("API keys", () => {
     await listUsersRoute(bearer(key), none);
     const first = await lastUsed();
     expect(first).not.toBeNull();
-    await listUsersRoute(bearer(key), none);
+    const sent: string[] = [];
+    const stopListening = onDatabaseQuery((query) => sent.push(query));
+    await listUsersRoute(bearer(key), none).finally(stopListening);
     expect(await lastUsed()).toBe(first);
+    // Within the minute the key is not even asked to update: no round trip for it.
+    expect(sent.filter((q) => /update\s+"?api_keys/i.test(q))).toEqual([]);
     await getDb().execute(
       sql`update api_keys set last_used_at = now() - interval '2 minutes' where id = ${apiKey.id}`,
     );

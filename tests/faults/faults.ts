@@ -36,6 +36,8 @@ export async function postgresFault(opts: {
   members: Member[];
   /** The harness's client as of now (it is replaced after the restart). */
   sql: () => postgres.Sql;
+  /** For /api/metrics (the web processes' event-loop delay after the fault). */
+  apiKey: string;
   say: (line: string) => void;
 }): Promise<PgFaultResult> {
   const { mode, say } = opts;
@@ -69,8 +71,12 @@ export async function postgresFault(opts: {
     }),
   );
   const since = new Date(back);
-  // What Postgres' backends wait on right after the database is back (a recovery's queueing point, if any).
+  // What Postgres' backends wait on right after the database is back (a recovery's queueing point, if any),
+  // and how late each web process's event loop ran meanwhile (a busy process, not a waiting one).
+  const webs = opts.members.filter((m) => m.role === "web" && m.child);
+  await loopDelays(webs, opts.apiKey);
   const waits = sampleWaits(opts.sql, 8_000);
+  const delays = waits.then(() => loopDelays(webs, opts.apiKey));
   const firstAfter = async (query: () => Promise<{ at: Date | null }[]>) => {
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(200)) {
       const [row] = await query().catch(() => [{ at: null }]);
@@ -92,6 +98,7 @@ export async function postgresFault(opts: {
   say(
     `Postgres ${mode}: backends waiting after it was back (most at once, by what they waited on): ${await waits}`,
   );
+  say(`Postgres ${mode}: web processes' event-loop delay over those 8 s: ${await delays}`);
   say(
     `Postgres ${mode}: every process healthy ${Number.isFinite(worst) ? `${worst} ms` : "NOT within 60 s"} after it was back; first webhook applied +${firstAppliedMs ?? "never"} ms, first send accepted +${firstAcceptedMs ?? "never"} ms`,
   );
@@ -223,6 +230,31 @@ export async function simulatorFault(opts: {
   ).length;
   say(`R6 ${kind}: cleared; ${result.failedCalls} send calls refused meanwhile`);
   return result;
+}
+
+/**
+ * Each web process's event-loop delay (p99 / max) since the previous call: prom-client's default metrics reset
+ * their histogram on every scrape of /api/metrics.
+ */
+async function loopDelays(webs: Member[], apiKey: string): Promise<string> {
+  const each = await Promise.all(
+    webs.map(async (m) => {
+      const text = await fetch(`http://127.0.0.1:${m.port}/api/metrics`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+        signal: AbortSignal.timeout(10_000),
+      })
+        .then((r) => r.text())
+        .catch(() => "");
+      const ms = (name: string) => {
+        const seconds = Number(
+          new RegExp(`^tandem_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, "m").exec(text)?.[1],
+        );
+        return Number.isFinite(seconds) ? `${Math.round(seconds * 1000)}` : "?";
+      };
+      return `${m.name} p99 ${ms("p99")} / max ${ms("max")} ms`;
+    }),
+  );
+  return each.join(", ") || "no web process";
 }
 
 /** Samples pg_stat_activity every 250 ms for `ms`: the most backends seen at once waiting on each thing. */

@@ -501,6 +501,7 @@ async function main(): Promise<boolean> {
             restart: restartPostgres,
             members,
             sql: () => sql,
+            apiKey,
             say,
           }).catch((error: Error) => {
             say(`Postgres ${event.pg} fault failed: ${error.message}`);

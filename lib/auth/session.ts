@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import { getToken, type JWT } from "next-auth/jwt";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env.js";
-import { loadActor } from "@/lib/users";
+import { toUserActor } from "@/lib/users";
 import type { Actor, UserActor } from "./actor";
 import { MfaEnrollmentRequiredError, PasswordChangeRequiredError } from "./errors";
-import { isMfaPending, loadSessions, sessionProblem, touchSession } from "./sessions";
+import { isMfaPending, loadSessionWithActor, sessionProblem, touchSession } from "./sessions";
 
 // Plain names on http://localhost, __Secure- over HTTPS (next-auth picks by protocol).
 export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
@@ -53,13 +53,11 @@ export type SessionClaims = { userId: string; sessionId: string; sessionVersion:
 
 export async function validateSession(claims: SessionClaims, now: Date): Promise<SessionState | undefined> {
   const db = getDb();
-  const [[row], actor] = await Promise.all([
-    loadSessions(db, [claims.sessionId]),
-    loadActor(db, claims.userId, claims.sessionVersion),
-  ]);
-  if (!row || !actor || actor.type !== "user") return undefined;
-  if (sessionProblem(row, claims, now)) return undefined;
+  const row = await loadSessionWithActor(db, claims.sessionId);
+  // The user's state (disabled, session version) is part of the session's problems.
+  if (!row || sessionProblem(row, claims, now)) return undefined;
   await touchSession(db, row, now);
+  const actor = toUserActor({ ...row, id: row.userId });
   return {
     actor: { ...actor, via: { kind: "session", sessionId: row.sessionId } },
     sessionId: row.sessionId,

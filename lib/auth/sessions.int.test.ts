@@ -7,8 +7,8 @@ import { POST as revokeRoute } from "@/app/api/v1/me/sessions/[id]/revoke/route"
 import { POST as everywhereRoute } from "@/app/api/v1/me/sign-out-everywhere/route";
 import { POST as passwordRoute } from "@/app/api/v1/me/password/route";
 import { systemActor } from "@/lib/auth/actor";
-import { getDb } from "@/lib/db/client";
-import { userSessions, users } from "@/lib/db/schema";
+import { getDb, onDatabaseQuery } from "@/lib/db/client";
+import { roles, teamMembers, teams, userSessions, users } from "@/lib/db/schema";
 import { setSetting } from "@/lib/settings";
 import { createUser, disableUser, updateUser } from "@/lib/users";
 import { useTestDatabase } from "@/tests/int/db";
@@ -149,6 +149,38 @@ describe("sessions (R13)", () => {
       via: { kind: "session", sessionId: recent.sessionId },
     });
     expect((await seen()).getTime()).toBeGreaterThan(stale.getTime() + 60_000);
+  });
+
+  it("checks a request's session, its user, teams and custom role in one query", async () => {
+    const user = await newUser();
+    const db = getDb();
+    const [role] = await db
+      .insert(roles)
+      .values({
+        name: `r-${crypto.randomUUID()}`,
+        permissions: ["conversations:read", "no-longer-a-permission"],
+      })
+      .returning();
+    await db.update(users).set({ customRoleId: role!.id }).where(eq(users.id, user.id));
+    const made = await db
+      .insert(teams)
+      .values([{ name: `t-${crypto.randomUUID()}` }, { name: `t-${crypto.randomUUID()}` }])
+      .returning();
+    await db.insert(teamMembers).values([
+      { teamId: made[0]!.id, userId: user.id, isManager: true },
+      { teamId: made[1]!.id, userId: user.id },
+    ]);
+    const { cookie } = await sessionFor(user.id);
+    await actorFromHeaders(headers(cookie)); // decodes the cookie once (kept) and touches the new session
+
+    const sent: string[] = [];
+    const stop = onDatabaseQuery((query) => sent.push(query));
+    const actor = await actorFromHeaders(headers(cookie)).finally(stop);
+    expect(sent).toHaveLength(1);
+    expect(actor).toMatchObject({ type: "user", id: user.id, role: "agent", managedTeamIds: [made[0]!.id] });
+    expect(actor?.type === "user" && [...actor.teamIds].sort()).toEqual(made.map((t) => t.id).sort());
+    // A permission dropped from the catalogue since the role was saved is never granted.
+    expect(actor?.type === "user" && actor.permissions).toEqual(["conversations:read"]);
   });
 
   it("disabling a user or changing their role ends their sessions on the next request", async () => {

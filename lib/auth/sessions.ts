@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { settings, userSessions, users } from "@/lib/db/schema";
 import type { Role } from "./actor";
 import { isUuid } from "@/lib/utils/ids";
+import { actorColumns } from "@/lib/users";
 
 // Server-side session rows behind the JWT (BENCHMARKS.md R13): absolute and idle timeouts, revocation.
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -50,30 +51,42 @@ export async function createSession(
 }
 
 /** The session with what validating it needs from its user and the workspace, in one round trip. */
+const sessionColumns = {
+  sessionId: userSessions.id,
+  userId: userSessions.userId,
+  createdAt: userSessions.createdAt,
+  lastSeenAt: userSessions.lastSeenAt,
+  expiresAt: userSessions.expiresAt,
+  revokedAt: userSessions.revokedAt,
+  mfaVerifiedAt: userSessions.mfaVerifiedAt,
+  role: users.role,
+  customRoleId: users.customRoleId,
+  disabledAt: users.disabledAt,
+  sessionVersion: users.sessionVersion,
+  mfaEnabledAt: users.mfaEnabledAt,
+  mustChangePassword: users.mustChangePassword,
+  mfaRequiredForAll: sql<boolean>`coalesce((select ${settings.value} = 'true'::jsonb from ${settings} where ${settings.key} = 'mfa.required_for_all'), false)`,
+};
+
 export async function loadSessions(db: DbOrTx, sessionIds: string[]): Promise<SessionRow[]> {
   const ids = sessionIds.filter(isUuid);
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({
-      sessionId: userSessions.id,
-      userId: userSessions.userId,
-      createdAt: userSessions.createdAt,
-      lastSeenAt: userSessions.lastSeenAt,
-      expiresAt: userSessions.expiresAt,
-      revokedAt: userSessions.revokedAt,
-      mfaVerifiedAt: userSessions.mfaVerifiedAt,
-      role: users.role,
-      customRoleId: users.customRoleId,
-      disabledAt: users.disabledAt,
-      sessionVersion: users.sessionVersion,
-      mfaEnabledAt: users.mfaEnabledAt,
-      mustChangePassword: users.mustChangePassword,
-      mfaRequiredForAll: sql<boolean>`coalesce((select ${settings.value} = 'true'::jsonb from ${settings} where ${settings.key} = 'mfa.required_for_all'), false)`,
-    })
+  return db
+    .select(sessionColumns)
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(inArray(userSessions.id, ids));
-  return rows;
+}
+
+/** A session with its user's actor (teams, custom permissions): what every request checks, in one query. */
+export async function loadSessionWithActor(db: DbOrTx, sessionId: string) {
+  if (!isUuid(sessionId)) return undefined;
+  const [row] = await db
+    .select({ ...sessionColumns, ...actorColumns })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(eq(userSessions.id, sessionId));
+  return row;
 }
 
 /** Why a session may no longer be used (null: it may). Pure, so HTTP and sockets judge alike. */

@@ -4,7 +4,7 @@ export { enableUser } from "./enable-user";
 export { getUser } from "./get-user";
 export { inviteUser } from "./invite-user";
 export { listUsers } from "./list-users";
-export { bumpSessionVersion, findUserByEmail, loadActor } from "./queries";
+export { actorColumns, bumpSessionVersion, findUserByEmail, loadActor, toUserActor } from "./queries";
 export { resetMfa } from "./reset-mfa";
 export { setPassword } from "./set-password";
 export { updateUser } from "./update-user";

@@ -1,5 +1,5 @@
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Actor } from "@/lib/auth/actor";
+import type { UserActor } from "@/lib/auth/actor";
 import { isPermission, type Permission } from "@/lib/auth/permissions";
 import type { DbOrTx } from "@/lib/db/client";
 import { roles, teamMembers, users } from "@/lib/db/schema";
@@ -20,35 +20,29 @@ export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRo
 }
 
 /**
- * The actor behind a session, or undefined when the session is no longer valid: user gone, disabled,
- * or its session version bumped since the token was issued (revocation takes effect on the next request).
+ * What a user actor is made of besides the user row, as subqueries on `users.id`: for a query that reads the
+ * user anyway (the session check reads its session row and the user's in one round trip).
  */
-export async function loadActor(
-  db: DbOrTx,
-  userId: string,
-  sessionVersion: number,
-): Promise<Actor | undefined> {
-  const [row] = await db
-    .select({
-      id: users.id,
-      role: users.role,
-      disabledAt: users.disabledAt,
-      sessionVersion: users.sessionVersion,
-      customPermissions: roles.permissions,
-      teamIds: sql<
-        string[]
-      >`coalesce(array_agg(${teamMembers.teamId}) filter (where ${teamMembers.teamId} is not null), '{}')`,
-      managedTeamIds: sql<
-        string[]
-      >`coalesce(array_agg(${teamMembers.teamId}) filter (where ${teamMembers.isManager}), '{}')`,
-    })
-    .from(users)
-    .leftJoin(teamMembers, eq(teamMembers.userId, users.id))
-    .leftJoin(roles, eq(roles.id, users.customRoleId))
-    .where(eq(users.id, userId))
-    .groupBy(users.id, roles.id)
-    .limit(1);
-  if (!row || row.disabledAt || row.sessionVersion !== sessionVersion) return undefined;
+export const actorColumns = {
+  customPermissions: sql<
+    string[] | null
+  >`(select ${roles.permissions} from ${roles} where ${roles.id} = ${users.customRoleId})`,
+  teamIds: sql<
+    string[]
+  >`coalesce((select array_agg(${teamMembers.teamId}) from ${teamMembers} where ${teamMembers.userId} = ${users.id}), '{}')`,
+  managedTeamIds: sql<
+    string[]
+  >`coalesce((select array_agg(${teamMembers.teamId}) from ${teamMembers} where ${teamMembers.userId} = ${users.id} and ${teamMembers.isManager}), '{}')`,
+};
+
+/** The actor of a row read with `actorColumns`. */
+export function toUserActor(row: {
+  id: string;
+  role: UserActor["role"];
+  teamIds: string[];
+  managedTeamIds: string[];
+  customPermissions: string[] | null;
+}): UserActor {
   return {
     type: "user",
     id: row.id,
@@ -57,6 +51,30 @@ export async function loadActor(
     managedTeamIds: row.managedTeamIds,
     ...(row.customPermissions ? { permissions: customPermissionList(row.customPermissions) } : {}),
   };
+}
+
+/**
+ * The actor behind a session, or undefined when the session is no longer valid: user gone, disabled,
+ * or its session version bumped since the token was issued (revocation takes effect on the next request).
+ */
+export async function loadActor(
+  db: DbOrTx,
+  userId: string,
+  sessionVersion: number,
+): Promise<UserActor | undefined> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      role: users.role,
+      disabledAt: users.disabledAt,
+      sessionVersion: users.sessionVersion,
+      ...actorColumns,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!row || row.disabledAt || row.sessionVersion !== sessionVersion) return undefined;
+  return toUserActor(row);
 }
 
 // Permissions removed from the catalogue since a role was saved are ignored, never granted.

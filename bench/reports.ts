@@ -15,7 +15,7 @@ import { inboundMessage, messageEcho, statusUpdate } from "@/lib/simulator/paylo
 import { metaJson, signBody } from "@/lib/simulator/sign";
 import { createTeam } from "@/lib/teams";
 import { createUser } from "@/lib/users";
-import { BENCH_SECRET, biz, fmt, percentile, startBench } from "./support";
+import { BENCH_SECRET, biz, closedLoop, fmt, percentile, startBench } from "./support";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONVERSATIONS = Math.round(100_000 * SCALE);
@@ -317,23 +317,7 @@ type Result = { p50: number; p95: number; n: number; errors: number };
 
 /** REQUESTS calls of `call`, CONCURRENCY at a time; the latency of each. */
 async function measure(call: () => Promise<unknown>): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let left = REQUESTS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) {
-        const started = performance.now();
-        try {
-          await call();
-          latencies.push(performance.now() - started);
-        } catch (error) {
-          if (errors++ === 0) console.error((error as Error).message);
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
+  const { latencies, errors } = await closedLoop(call, { clients: CONCURRENCY, calls: REQUESTS });
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), n: latencies.length, errors };
 }
 

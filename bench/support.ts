@@ -94,17 +94,21 @@ export async function rawInsertRate(url: string, body: string, seconds: number, 
   return rate;
 }
 
-/** `clients` loops calling `call` for `seconds`: each successful call's latency (sorted), and the errors. */
+/**
+ * `clients` loops calling `call` for `seconds`, or until `calls` calls were made in all: each successful call's
+ * latency (sorted), and the errors.
+ */
 export async function closedLoop(
   call: () => Promise<unknown>,
-  { clients, seconds }: { clients: number; seconds: number },
+  { clients, ...until }: { clients: number } & ({ seconds: number } | { calls: number }),
 ): Promise<{ latencies: number[]; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
+  const deadline = "seconds" in until ? performance.now() + until.seconds * 1000 : Infinity;
+  let left = "calls" in until ? until.calls : Infinity;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && left-- > 0) {
         const started = performance.now();
         try {
           await call();

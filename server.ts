@@ -18,7 +18,27 @@ const httpLog = log.child({ component: "http", role: env.ROLE });
 const WEBHOOK_PATH = "/api/webhooks/whatsapp";
 // A few webhooks in flight use the whole CPU (each awaits one INSERT on the 4-connection receive pool);
 // 2,000 waiting is minutes of Meta's retries after an outage, far more than a burst (lib/http/admission.ts).
-const webhookGate = createGate({ concurrency: 8, queueLimit: 2_000 });
+// While an agent's API request is in flight, webhooks get fewer places: after an outage Meta's retries kept
+// both event loops ~250 ms late, and a tab's catch-up (~10 awaited steps) took 2.5-5.8 s. Meta waits and
+// retries; an agent does not.
+const WEBHOOKS_IN_FLIGHT = 8;
+const WEBHOOKS_IN_FLIGHT_BESIDE_AGENTS = 2;
+let agentRequestsInFlight = 0;
+const webhookGate = createGate({
+  concurrency: () => (agentRequestsInFlight > 0 ? WEBHOOKS_IN_FLIGHT_BESIDE_AGENTS : WEBHOOKS_IN_FLIGHT),
+  queueLimit: 2_000,
+});
+const NOT_AGENT_REQUESTS = new Set([WEBHOOK_PATH, "/api/health", "/api/metrics"]);
+
+/** Counts an agent's (or integration's) API request while it is in flight, for the webhook gate. */
+function trackAgentRequest(res: ServerResponse, pathname: string | null) {
+  if (!pathname?.startsWith("/api/") || NOT_AGENT_REQUESTS.has(pathname)) return;
+  agentRequestsInFlight += 1;
+  res.once("close", () => {
+    agentRequestsInFlight -= 1;
+    if (agentRequestsInFlight === 0) webhookGate.pump();
+  });
+}
 
 // pg-boss 10 does not await complete/fail (timgit/pg-boss#577): during a Postgres restart a lost connection
 // rejects with no handler. The pools reconnect, so survive those; anything else is a bug, so log and exit.
@@ -77,7 +97,10 @@ try {
         handle: async (req, res) => {
           observe(req, res);
           const url = parse(req.url ?? "/", true);
-          if (req.method !== "POST" || url.pathname !== WEBHOOK_PATH) return handle(req, res, url);
+          if (req.method !== "POST" || url.pathname !== WEBHOOK_PATH) {
+            trackAgentRequest(res, url.pathname);
+            return handle(req, res, url);
+          }
           webhookGate.admit(
             () =>
               new Promise<void>((done) => {

@@ -36,6 +36,31 @@ describe("createGate (webhook admission)", () => {
     expect(gate.waiting).toBe(0);
   });
 
+  it("follows a concurrency that changes: fewer places hold arrivals back, pump() fills new places in order", async () => {
+    let places = 3;
+    const gate = createGate({ concurrency: () => places, queueLimit: 10 });
+    const started: number[] = [];
+    const jobs = Array.from({ length: 6 }, () => deferred());
+    const admit = (i: number) =>
+      gate.admit(
+        () => (started.push(i), jobs[i]!.promise),
+        () => expect.fail("nothing is shed below the queue limit"),
+      );
+    admit(0);
+    places = 1; // agents' requests arrived: one place for webhooks now
+    for (let i = 1; i < 6; i++) admit(i);
+    await tick();
+    expect(started).toEqual([0]);
+    jobs[0]!.resolve();
+    await tick();
+    expect(started).toEqual([0, 1]);
+    places = 4; // the agents' requests are done
+    gate.pump();
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect({ active: gate.active, waiting: gate.waiting }).toEqual({ active: 4, waiting: 1 });
+  });
+
   it("sheds what comes when the queue is full, at once, and admits again once it drains", async () => {
     const gate = createGate({ concurrency: 1, queueLimit: 2 });
     const job = deferred();

@@ -11,28 +11,42 @@
 export type Gate = {
   /** Runs `handle` now or when a place frees up; calls `shed` instead when the queue is full. */
   admit(handle: () => Promise<unknown> | unknown, shed: () => void): void;
+  /** Starts waiting ones into places the concurrency now allows (call after it grew). */
+  pump(): void;
   readonly active: number;
   readonly waiting: number;
 };
 
-export function createGate({ concurrency, queueLimit }: { concurrency: number; queueLimit: number }): Gate {
+/** `concurrency` may change over time (read at every admission and every freed place). */
+export function createGate({
+  concurrency,
+  queueLimit,
+}: {
+  concurrency: number | (() => number);
+  queueLimit: number;
+}): Gate {
+  const limit = typeof concurrency === "number" ? () => concurrency : concurrency;
   let active = 0;
   const queue: (() => void)[] = [];
+  const pump = () => {
+    while (active < limit() && queue.length > 0) queue.shift()!();
+  };
   const run = (handle: () => Promise<unknown> | unknown) => {
     active += 1;
     const done = () => {
       active -= 1;
-      queue.shift()?.();
+      pump();
     };
     // A handler that throws is the caller's to report; the place is freed either way.
     Promise.resolve().then(handle).then(done, done);
   };
   return {
     admit(handle, shed) {
-      if (active < concurrency) return run(handle);
+      if (active < limit() && queue.length === 0) return run(handle);
       if (queue.length >= queueLimit) return shed();
       queue.push(() => run(handle));
     },
+    pump,
     get active() {
       return active;
     },

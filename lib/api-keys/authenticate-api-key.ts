@@ -5,8 +5,6 @@ import { AppError } from "@/lib/errors";
 import { hashApiKey, parseApiKey, sameHash } from "./key-format";
 import { selectKeyForAuth, touchLastUsed } from "./queries";
 
-// last_used_at is kept to the minute (touchLastUsed writes at most once a minute per key).
-const LAST_USED_RESOLUTION_MS = 60_000;
 // Compared against when the prefix is unknown, so unknown and wrong keys take the same time.
 const DUMMY_HASH = hashApiKey("tdm_000000000000_" + "0".repeat(48));
 
@@ -25,9 +23,7 @@ export async function actorFromApiKey(key: string): Promise<UserActor> {
   if (row.revoked_at) throw apiKeyError("api_key_revoked", "The API key has been revoked");
   if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now())
     throw apiKeyError("api_key_expired", "The API key has expired");
-  // Judged from the row just read, so a key used within the minute costs no UPDATE round trip.
-  const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : null;
-  if (lastUsed === null || Date.now() - lastUsed >= LAST_USED_RESOLUTION_MS) await touchLastUsed(db, row.id);
+  await touchLastUsed(db, row);
   const permissions: Permission[] = row.custom_permissions
     ? row.custom_permissions.filter((p): p is Permission => isPermission(p) && p !== "ingest:apply")
     : [...rolePermissions[row.role]];

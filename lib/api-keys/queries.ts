@@ -69,11 +69,20 @@ export async function selectKeyForAuth(db: DbOrTx, prefix: string): Promise<KeyF
   return row;
 }
 
-/** At most one write a minute per key: busy integrations must not turn every read into a write. */
-export async function touchLastUsed(db: DbOrTx, id: string): Promise<void> {
+// last_used_at is kept to the minute: busy integrations must not turn every read into a write.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Records a key's use at most once a minute. Judged first from the row the key check just read, so a key used
+ * within the minute costs no round trip; the condition keeps concurrent requests to one write.
+ */
+export async function touchLastUsed(db: DbOrTx, row: Pick<KeyForAuth, "id" | "last_used_at">): Promise<void> {
+  const last = row.last_used_at === null ? null : new Date(row.last_used_at).getTime();
+  if (last !== null && Date.now() - last < LAST_USED_RESOLUTION_MS) return;
   await db.execute(sql`
     update api_keys set last_used_at = now()
-    where id = ${id} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
+    where id = ${row.id} and (last_used_at is null
+      or last_used_at < now() - make_interval(secs => ${LAST_USED_RESOLUTION_MS / 1000}))`);
 }
 
 function toApiKeyDto(row: KeyRow): ApiKeyDto {

@@ -50,7 +50,7 @@ export async function createSession(
   return row.id;
 }
 
-/** The session with what validating it needs from its user and the workspace, in one round trip. */
+/** A session row with what validating it needs from its user and the workspace. */
 const sessionColumns = {
   sessionId: userSessions.id,
   userId: userSessions.userId,

@@ -521,6 +521,7 @@ export class Engine {
     }
 
     const stamp = receivedAtMs ?? this.now();
+    // The earliest the request may have arrived: what the pair rate, the chat and the entry point count from.
     const now = stamp - heldMs;
     const limit = throughputLimit(n.coexistence, this.config.throughputOverride);
     if (!this.throughputFor(n).tryHit(now, limit, stamp))

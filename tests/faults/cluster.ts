@@ -316,6 +316,20 @@ export async function killMember(m: Member): Promise<void> {
 }
 
 /** The sticky balancer in its own process (lb-main.ts), controlled over its /__lb/ endpoints. */
+/**
+ * A process's Prometheus text from /api/metrics, and a reader of one sample by name (a regex source; NaN when
+ * absent). `status` is 0 when the process did not answer.
+ */
+export async function scrapeMetrics(port: number, apiKey: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/metrics`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+    signal: AbortSignal.timeout(10_000),
+  }).catch(() => null);
+  const text = (await res?.text().catch(() => "")) ?? "";
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+  return { status: res?.status ?? 0, value };
+}
+
 export async function startBalancerProcess(ports: number[]) {
   const child = spawn(
     process.execPath,

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
 import type { Member } from "./cluster";
-import { SIM_TOKEN } from "./cluster";
+import { scrapeMetrics, SIM_TOKEN } from "./cluster";
 
 export type PgMode = "fast" | "immediate" | "outage";
 export type SimKind = "5xx" | "429" | "131056" | "190";
@@ -239,16 +239,9 @@ export async function simulatorFault(opts: {
 async function loopDelays(webs: Member[], apiKey: string): Promise<string> {
   const each = await Promise.all(
     webs.map(async (m) => {
-      const text = await fetch(`http://127.0.0.1:${m.port}/api/metrics`, {
-        headers: { authorization: `Bearer ${apiKey}` },
-        signal: AbortSignal.timeout(10_000),
-      })
-        .then((r) => r.text())
-        .catch(() => "");
+      const { value } = await scrapeMetrics(m.port, apiKey);
       const ms = (name: string) => {
-        const seconds = Number(
-          new RegExp(`^tandem_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, "m").exec(text)?.[1],
-        );
+        const seconds = value(`tandem_nodejs_eventloop_lag_${name}_seconds`);
         return Number.isFinite(seconds) ? `${Math.round(seconds * 1000)}` : "?";
       };
       return `${m.name} p99 ${ms("p99")} / max ${ms("max")} ms`;

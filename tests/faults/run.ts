@@ -31,6 +31,7 @@ import {
   killMember,
   memberEnv,
   root,
+  scrapeMetrics,
   SECOND_NUMBER,
   SECRET,
   SIM_TOKEN,
@@ -819,17 +820,13 @@ async function checkMetrics(ports: number[], apiKey: string): Promise<Check> {
   const figures: string[] = [];
   let ok = true;
   for (const port of ports) {
-    const res = await fetch(`http://127.0.0.1:${port}/api/metrics`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
-    const text = await res.text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+    const { status, value } = await scrapeMetrics(port, apiKey);
     const acks = value('tandem_webhook_ack_seconds_count\\{code="200"\\}');
     const sockets = value("tandem_websocket_connections");
     const up = value("tandem_database_up");
-    ok &&= res.status === 200 && up === 1 && Number.isFinite(sockets);
+    ok &&= status === 200 && up === 1 && Number.isFinite(sockets);
     figures.push(
-      `:${port} ${res.status}, ${Number.isFinite(acks) ? acks : 0} acks since its start, ${sockets} sockets`,
+      `:${port} ${status}, ${Number.isFinite(acks) ? acks : 0} acks since its start, ${sockets} sockets`,
     );
   }
   return { name: "metrics endpoint on every web process", ok, detail: figures.join("; ") };

@@ -46,14 +46,16 @@ describe("numberIntervalMs", () => {
     (limit) => {
       const interval = numberIntervalMs(limit);
       expect(limit * interval - SLOT_START_WINDOW_MS).toBeGreaterThan(1000);
+      // …also when one of them left 10 ms after its window unaccounted (every later slot reserved already)…
+      expect(limit * interval - 2 * SLOT_START_WINDOW_MS).toBeGreaterThan(1000);
       // …and the sustained rate keeps T5's 95 %.
-      expect(1000 / interval / limit).toBeGreaterThanOrEqual(0.98);
+      expect(1000 / interval / limit).toBeGreaterThanOrEqual(0.97);
     },
   );
 });
 
 describe("latePushPays", () => {
-  it("never pushes the slots back at 80 msg/s: an unused 12.75 ms slot always costs less", () => {
+  it("never pushes the slots back at 80 msg/s: an unused 12.9 ms slot always costs less", () => {
     const intervalMs = numberIntervalMs(80);
     expect(latePushPays({ lateMs: 0, roundTripMs: 2, intervalMs })).toBe(false);
     expect(latePushPays({ lateMs: 40, roundTripMs: 10, intervalMs })).toBe(false);
@@ -62,10 +64,10 @@ describe("latePushPays", () => {
   it("pushes them at 5 msg/s unless the wake was nearly a whole interval late", () => {
     const intervalMs = numberIntervalMs(5);
     expect(latePushPays({ lateMs: 35, roundTripMs: 10, intervalMs })).toBe(true);
-    expect(latePushPays({ lateMs: 180, roundTripMs: 10, intervalMs })).toBe(false);
+    expect(latePushPays({ lateMs: 190, roundTripMs: 10, intervalMs })).toBe(false);
   });
 
-  it("at 20 msg/s weighs the lateness and the round trip against the 51 ms interval", () => {
+  it("at 20 msg/s weighs the lateness and the round trip against the 51.5 ms interval", () => {
     const intervalMs = numberIntervalMs(20);
     expect(latePushPays({ lateMs: 12, roundTripMs: 4, intervalMs })).toBe(true);
     expect(latePushPays({ lateMs: 12, roundTripMs: 20, intervalMs })).toBe(false);

@@ -185,14 +185,18 @@ export const limiterKeys = {
 export const SLOT_START_WINDOW_MS = 10;
 // What the sender cannot pace: network and the receiver's own delay in stamping two requests differently.
 const RECEIVE_JITTER_MS = 10;
+// A request whose bytes left after its window while every slot of the next second was reserved already
+// (accountLate cannot move them): the fault harness saw one 14 ms over its window, after a 190 pause lifted.
+const UNACCOUNTED_LATE_MS = 10;
 
 /**
  * Spacing between sends for a number allowed `perSecond` messages per second: any `perSecond + 1` sends
- * then start at least 1 s + RECEIVE_JITTER_MS apart even if each started SLOT_START_WINDOW_MS late
- * (T5: "never > limit in any 1 s window"); the sustained rate stays at 98 % of the limit.
+ * then start at least 1 s + RECEIVE_JITTER_MS apart even if each started SLOT_START_WINDOW_MS late, or one of
+ * them UNACCOUNTED_LATE_MS later still (T5: "never > limit in any 1 s window"); the sustained rate stays at
+ * 97 % of the limit.
  */
 export function numberIntervalMs(perSecond: number): number {
-  return (1000 + SLOT_START_WINDOW_MS + RECEIVE_JITTER_MS) / perSecond;
+  return (1000 + SLOT_START_WINDOW_MS + RECEIVE_JITTER_MS + UNACCOUNTED_LATE_MS) / perSecond;
 }
 
 // Clock samples older than this are dropped: both clocks may be slewed by NTP (≤ 0.5 ms/s), never stepped

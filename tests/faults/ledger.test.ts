@@ -1,5 +1,7 @@
+import type { Socket } from "socket.io-client";
 import { describe, expect, it } from "vitest";
-import { checkRateLimit, msWithPostgresUp } from "./ledger";
+import { checkRateLimit, checkSockets, msWithPostgresUp } from "./ledger";
+import type { SocketClient } from "./load";
 
 const PNID = "1300000000000005";
 const send = (at: number, heldMs?: number) => ({
@@ -49,5 +51,38 @@ describe("msWithPostgresUp (catch-up time the app owns)", () => {
   it("times one that began or ran during the outage from Postgres' return", () => {
     expect(msWithPostgresUp({ at: 20_000, ms: 21_500 }, down)).toBe(1_500);
     expect(msWithPostgresUp({ at: 9_000, ms: 32_000 }, down)).toBe(1_000);
+  });
+});
+
+describe("checkSockets' catch-up target (T4b: every missed event within 2 s of reconnecting)", () => {
+  // One client that reconnected once and saw both events of its one conversation.
+  const client = (catchUpMs: number, at = 50_000): SocketClient => ({
+    name: "c1",
+    socket: { connected: true } as Socket,
+    seen: new Map([["conv", new Set([1, 2])]]),
+    covered: new Map(),
+    connects: 2,
+    resyncs: 0,
+    reconnects: [{ at: at - 300, ms: 300 }],
+    catchUps: [{ at, ms: catchUpMs, detail: "200 from :1 0 ms" }],
+    liveGaps: 0,
+  });
+  const seqs = new Map([["conv", 2]]);
+  const caughtUp = (c: SocketClient, enforced: boolean, down: { from: number; to: number }[] = []) =>
+    checkSockets([c], seqs, { ms: 2_000, enforced }, down).checks.find((k) =>
+      k.name.startsWith("every reconnect"),
+    )!;
+
+  it("fails a catch-up over the target when enforced (--full), naming it", () => {
+    const check = caughtUp(client(2_400), true);
+    expect(check.ok).toBe(false);
+    expect(check.detail).toContain("1 over the target");
+  });
+  it("passes one within it, and only reports one over it in the short form", () => {
+    expect(caughtUp(client(1_900), true).ok).toBe(true);
+    expect(caughtUp(client(2_400), false).ok).toBe(true);
+  });
+  it("does not count the time Postgres was down against the target", () => {
+    expect(caughtUp(client(12_000, 50_000), true, [{ from: 40_000, to: 60_500 }]).ok).toBe(true);
   });
 });

@@ -167,7 +167,8 @@ export async function checkJobs(sql: postgres.Sql): Promise<Check> {
 export function checkSockets(
   clients: SocketClient[],
   finalSeqs: Map<string, number>,
-  budgetMs: number,
+  /** The catch-up target (T4b: 2 s); `enforced` fails the check on a catch-up over it, else it is reported. */
+  budget: { ms: number; enforced: boolean },
   /** When Postgres was down (R4): nothing can be fetched then, so catch-ups are also timed from its return. */
   postgresDown: { from: number; to: number }[] = [],
 ): { checks: Check[]; catchUpMaxMs: number; catchUpUpMaxMs: number; reconnectMaxMs: number } {
@@ -198,7 +199,7 @@ export function checkSockets(
   const catchUpUpMaxMs = Math.max(0, ...catchUps.map((c) => msWithPostgresUp(c, postgresDown)));
   // The slowest few over the budget, each with where its attempts spent the time.
   const overBudget = catchUps
-    .filter((c) => msWithPostgresUp(c, postgresDown) > budgetMs)
+    .filter((c) => msWithPostgresUp(c, postgresDown) > budget.ms)
     .sort((a, b) => b.ms - a.ms);
   const reconnectMaxMs = Math.max(0, ...reconnects.map((r) => r.ms));
   const reconnectUpMaxMs = Math.max(0, ...reconnects.map((r) => msWithPostgresUp(r, postgresDown)));
@@ -215,11 +216,11 @@ export function checkSockets(
         detail: `${clients.length} clients (${connected} connected at the end), ${finalSeqs.size} conversations, ${reconnects.length} reconnects, ${resyncs} resyncs told by the server; ${missed} events another client got but this one missed; ${unpublished} sequences no client got (never published), ${clients.reduce((n, c) => n + c.liveGaps, 0)} times a live socket got a sequence ahead of the next one (out of order across processes, filled later)`,
       },
       {
-        // Time is reported against the 2 s target, not failed on: on a shared 2-core machine a restarting
-        // Next process starves the others, and a wall-clock threshold would make the harness flaky.
-        name: "every reconnect caught up",
-        ok: catchUps.length === reconnects.length + resyncs,
-        detail: `${reconnects.length} reconnects + ${resyncs} resyncs, ${catchUps.length} catch-ups, longest ${Math.round(catchUpMaxMs)} ms, ${Math.round(catchUpUpMaxMs)} ms counted from when Postgres was up (target ${budgetMs} ms; the reconnect itself: longest ${Math.round(reconnectMaxMs)} ms, ${Math.round(reconnectUpMaxMs)} ms with Postgres up); ${overBudget.length} over the target${overBudget
+        // The short form in `npm test` reports time against the target without failing on it: there a
+        // restarting Next process shares 2 cores with the whole test run, and the threshold would flake.
+        name: budget.enforced ? "every reconnect caught up within the target" : "every reconnect caught up",
+        ok: catchUps.length === reconnects.length + resyncs && (!budget.enforced || overBudget.length === 0),
+        detail: `${reconnects.length} reconnects + ${resyncs} resyncs, ${catchUps.length} catch-ups, longest ${Math.round(catchUpMaxMs)} ms, ${Math.round(catchUpUpMaxMs)} ms counted from when Postgres was up (target ${budget.ms} ms${budget.enforced ? "" : ", reported only"}; the reconnect itself: longest ${Math.round(reconnectMaxMs)} ms, ${Math.round(reconnectUpMaxMs)} ms with Postgres up); ${overBudget.length} over the target${overBudget
           .slice(0, 5)
           .map((c) => `\n      at ${new Date(c.at).toISOString()}, ${c.ms} ms: ${c.detail}`)
           .join("")}`,

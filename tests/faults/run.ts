@@ -111,6 +111,8 @@ type Plan = {
   sim: { kind: SimKind; seconds: number }[];
   /** Reconnect target after Postgres is back (BENCHMARKS.md R4: 10 s); the short form allows more, see below. */
   reconnectBudgetMs: number;
+  /** Whether a catch-up over CATCH_UP_BUDGET_MS (T4b) fails the ledger, or is only reported. */
+  catchUpEnforced: boolean;
 };
 // Customers are many enough that no one gets more than Meta's pair burst (45) in a run: a harness that drives
 // one customer faster than 1 per 6 s only measures the pair limiter's queue (it did in the first --full run).
@@ -130,6 +132,7 @@ const PLANS: Record<typeof FORM, Plan> = {
       { kind: "190", seconds: 30 },
     ],
     reconnectBudgetMs: 10_000,
+    catchUpEnforced: true,
   },
   // npm test: one of each kind of fault, sized so a loaded 2-core machine still finishes in about 3 minutes.
   // The reconnect budget is wider than R4's 10 s (reported against 10 s) so a busy machine does not flake it.
@@ -143,6 +146,7 @@ const PLANS: Record<typeof FORM, Plan> = {
     pg: ["fast"],
     sim: [{ kind: "5xx", seconds: 10 }],
     reconnectBudgetMs: 30_000,
+    catchUpEnforced: false,
   },
   // R19: no kills, no faults; sends at an agent team's pace over customers enough that none exceeds Meta's
   // pair rate (one per 6 s sustained) however long it runs.
@@ -156,6 +160,7 @@ const PLANS: Record<typeof FORM, Plan> = {
     pg: [],
     sim: [],
     reconnectBudgetMs: 10_000,
+    catchUpEnforced: true,
   },
   scale: {
     loadSeconds: 20,
@@ -167,6 +172,7 @@ const PLANS: Record<typeof FORM, Plan> = {
     pg: [],
     sim: [],
     reconnectBudgetMs: 10_000,
+    catchUpEnforced: true,
   },
 };
 const PLAN = PLANS[FORM];
@@ -602,7 +608,7 @@ async function main(): Promise<boolean> {
   const socketResult = checkSockets(
     sockets,
     teamSeqs,
-    CATCH_UP_BUDGET_MS,
+    { ms: CATCH_UP_BUDGET_MS, enforced: PLAN.catchUpEnforced },
     pgResults.map((r) => ({ from: r.downAt, to: r.backAt })),
   );
   checks.push(...socketResult.checks);

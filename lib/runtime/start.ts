@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import type { Duplex } from "node:stream";
 import { setRuntimeEnv, type Env } from "@/lib/env.js";
 import { closeDb, getDb, getSql } from "@/lib/db/client";
@@ -83,6 +84,7 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     if (seedDemoData) await syncDemoTemplates(log);
   }
 
+  if (env.ROLE === "worker") lowerCpuPriority(log);
   const isWorker = env.ROLE !== "web";
   const boss = await startBoss({ worker: isWorker });
   await createQueuesOneAtATime(boss);
@@ -171,6 +173,20 @@ function printBanner(input: {
   lines.push(``, `Press Ctrl-C to stop.`, ``);
   for (const line of lines) log(line);
 }
+
+/**
+ * A worker process sharing a box with web processes runs below them: its backlog (ingest after an outage,
+ * a campaign) can wait, an agent's request cannot. Alone on its box this changes nothing.
+ */
+function lowerCpuPriority(log: (line: string) => void) {
+  try {
+    os.setPriority(WORKER_NICE);
+  } catch (error) {
+    log(`[start] could not lower the worker's CPU priority: ${(error as Error).message}`);
+  }
+}
+/** Unix nice value; Node's PRIORITY_BELOW_NORMAL. A worker still gets ~10 % of a core busy with web work. */
+export const WORKER_NICE = os.constants.priority.PRIORITY_BELOW_NORMAL;
 
 /** Any fixed key: only start-up queue creation takes it. */
 const QUEUE_SETUP_LOCK = 7_243_115_001;

@@ -621,6 +621,14 @@ async function main(): Promise<boolean> {
     ),
   );
   const crashes = [...members.flatMap((m) => m.crashes ?? []), ...(lb.died() ? [lb.died()!] : [])];
+  // Read from the OS: a worker sets its own (lib/runtime/start.ts), the harness starts every member alike.
+  const nice = members.filter((m) => m.child?.pid).map((m) => ({ m, nice: os.getPriority(m.child!.pid!) }));
+  const webNice = Math.max(...nice.filter((n) => n.m.role === "web").map((n) => n.nice));
+  checks.push({
+    name: "worker processes run below the web processes' CPU priority",
+    ok: nice.some((n) => n.m.role === "worker") && nice.every((n) => n.m.role === "web" || n.nice > webNice),
+    detail: nice.map((n) => `${n.m.name} nice ${n.nice}`).join(", "),
+  });
   checks.push({
     name: "no process exited by itself",
     ok: crashes.length === 0,

@@ -1,7 +1,9 @@
 // Entry of the ingest worker thread (lib/jobs/ingest-thread.ts): the lanes that apply stored webhooks, with
 // their own pools and a pg-boss handle for the jobs they enqueue. Webhooks stored by the main thread wake
 // them by NOTIFY, as those of a web-only process do.
-import { parentPort } from "node:worker_threads";
+import fs from "node:fs";
+import os from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import { closeDb } from "@/lib/db/client";
 import { isDatabaseConnectionError } from "@/lib/runtime/db-errors";
 import { startBoss, stopBoss } from "./boss";
@@ -16,6 +18,16 @@ process.on("unhandledRejection", (reason) => {
   }
   throw reason;
 });
+
+// Linux keeps a nice value per thread: setpriority on this thread's id lowers it alone, not the process.
+const nice = (workerData as { nice?: number } | null)?.nice;
+if (nice !== undefined) {
+  try {
+    os.setPriority(Number(fs.readlinkSync("/proc/thread-self").split("/").pop()), nice);
+  } catch (error) {
+    console.warn(`[ingest] could not lower the thread's CPU priority: ${(error as Error).message}`);
+  }
+}
 
 await startBoss({ worker: false });
 startIngestDrain();

@@ -1,13 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import type { Duplex } from "node:stream";
 import { setRuntimeEnv, type Env } from "@/lib/env.js";
 import { closeDb, getDb, getSql } from "@/lib/db/client";
 import { seedDemo, type DemoLogin } from "@/lib/db/seed";
 import { checkHealth } from "@/lib/health/check-health";
 import { listenForJobs, startBoss, stopBoss } from "@/lib/jobs/boss";
-import { startIngestDrain, stopIngestDrain } from "@/lib/jobs/ingest-drain";
 import { startIngestThread } from "@/lib/jobs/ingest-thread";
 import { startWebhookDispatcher } from "@/lib/integrations";
 import { startSendSweep } from "@/lib/messaging";
@@ -84,7 +82,6 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     if (seedDemoData) await syncDemoTemplates(log);
   }
 
-  if (env.ROLE === "worker") lowerCpuPriority(log);
   const isWorker = env.ROLE !== "web";
   const boss = await startBoss({ worker: isWorker });
   await createQueuesOneAtATime(boss);
@@ -94,12 +91,13 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
     await warmGraphConnection();
     await startWorkers(boss);
     stops.unshift({ name: "job wake-ups", stop: await listenForJobs() });
-    // With web on this process too, the lanes get a thread of their own (see startIngestThread).
-    if (env.ROLE === "all") stops.unshift({ name: "ingest", stop: await startIngestThread(log) });
-    else {
-      startIngestDrain();
-      stops.unshift({ name: "ingest", stop: stopIngestDrain });
-    }
+    // The lanes get a thread of their own (see startIngestThread). In a worker process it runs at a lower CPU
+    // priority: its backlog (after an outage) waits for the web processes sharing the box and for this
+    // thread's paced sends, whose timing keeps Meta's 1 s windows (lib/messaging/rate-limiter.ts).
+    stops.unshift({
+      name: "ingest",
+      stop: await startIngestThread(log, { lowPriority: env.ROLE === "worker" }),
+    });
     stops.unshift({ name: "send sweep", stop: startSendSweep({ actor: systemActor("send-sweep") }) });
     stops.unshift({
       name: "integration webhooks",
@@ -173,20 +171,6 @@ function printBanner(input: {
   lines.push(``, `Press Ctrl-C to stop.`, ``);
   for (const line of lines) log(line);
 }
-
-/**
- * A worker process sharing a box with web processes runs below them: its backlog (ingest after an outage,
- * a campaign) can wait, an agent's request cannot. Alone on its box this changes nothing.
- */
-function lowerCpuPriority(log: (line: string) => void) {
-  try {
-    os.setPriority(WORKER_NICE);
-  } catch (error) {
-    log(`[start] could not lower the worker's CPU priority: ${(error as Error).message}`);
-  }
-}
-/** Unix nice value; Node's PRIORITY_BELOW_NORMAL. A worker still gets ~10 % of a core busy with web work. */
-export const WORKER_NICE = os.constants.priority.PRIORITY_BELOW_NORMAL;
 
 /** Any fixed key: only start-up queue creation takes it. */
 const QUEUE_SETUP_LOCK = 7_243_115_001;

@@ -621,13 +621,21 @@ async function main(): Promise<boolean> {
     ),
   );
   const crashes = [...members.flatMap((m) => m.crashes ?? []), ...(lb.died() ? [lb.died()!] : [])];
-  // Read from the OS: a worker sets its own (lib/runtime/start.ts), the harness starts every member alike.
-  const nice = members.filter((m) => m.child?.pid).map((m) => ({ m, nice: os.getPriority(m.child!.pid!) }));
-  const webNice = Math.max(...nice.filter((n) => n.m.role === "web").map((n) => n.nice));
+  // Read from the OS per thread: a worker's ingest thread lowers its own (lib/jobs/ingest-thread.ts); the
+  // main thread, which paces the sends, must not be lowered.
+  const nice = members
+    .filter((m) => m.child?.pid)
+    .map((m) => {
+      const pid = m.child!.pid!;
+      const threads = fs.readdirSync(`/proc/${pid}/task`).map((tid) => os.getPriority(Number(tid)));
+      return { m, main: os.getPriority(pid), lowest: Math.max(...threads) };
+    });
+  const webNice = Math.max(...nice.filter((n) => n.m.role === "web").map((n) => n.main));
+  const workers = nice.filter((n) => n.m.role === "worker");
   checks.push({
-    name: "worker processes run below the web processes' CPU priority",
-    ok: nice.some((n) => n.m.role === "worker") && nice.every((n) => n.m.role === "web" || n.nice > webNice),
-    detail: nice.map((n) => `${n.m.name} nice ${n.nice}`).join(", "),
+    name: "workers' ingest runs below the web processes' CPU priority, their sends do not",
+    ok: workers.length > 0 && workers.every((n) => n.lowest > webNice && n.main === webNice),
+    detail: nice.map((n) => `${n.m.name} main thread nice ${n.main}, lowest ${n.lowest}`).join("; "),
   });
   checks.push({
     name: "no process exited by itself",

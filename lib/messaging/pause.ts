@@ -7,6 +7,7 @@ import { NotFoundError } from "@/lib/errors";
 import { openNumberToken } from "@/lib/numbers/token";
 import { publishNumberChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
+import { defaultRateLimit, numberIntervalMs } from "./rate-limiter";
 import { scheduleSend } from "./schedule";
 import type { SendErrorInfo } from "@/lib/whatsapp/send-errors";
 import { isUuid } from "@/lib/utils/ids";
@@ -65,19 +66,30 @@ export async function resumeNumberSending({ ctx, input }: { ctx: Ctx; input: { n
     await tx.execute(sql`
       update admin_alerts set resolved_at = now()
       where phone_number_id = ${input.numberId} and kind = 'sending_paused' and resolved_at is null`);
-    const rows = await tx.execute<{ message_id: string }>(sql`
-      update outbound_sends set state = 'queued', hold_reason = null, next_attempt_at = now()
-      where phone_number_id = ${input.numberId} and state = 'held' and hold_reason is distinct from 'campaign'
-      returning message_id`);
+    // Paced as the number's slots will take them (agents' first, then oldest): all at once, dozens of jobs claimed and
+    // resolved together kept a worker's loop so busy that a send left late and crowded Meta's 1 s window.
+    const [number] = await tx.execute<{ send_rate_limit: number | null; coexistence: boolean }>(sql`
+      select send_rate_limit, coexistence from phone_numbers where id = ${input.numberId}`);
+    const intervalMs = numberIntervalMs(number!.send_rate_limit ?? defaultRateLimit(number!.coexistence));
+    const rows = await tx.execute<{ message_id: string; start_ms: string | number }>(sql`
+      with held as (
+        select message_id, row_number() over (order by priority, created_at, message_id) - 1 as place
+        from outbound_sends
+        where phone_number_id = ${input.numberId} and state = 'held' and hold_reason is distinct from 'campaign'
+      )
+      update outbound_sends s set state = 'queued', hold_reason = null,
+        next_attempt_at = now() + make_interval(secs => h.place * ${intervalMs}::float8 / 1000)
+      from held h where s.message_id = h.message_id
+      returning s.message_id, extract(epoch from s.next_attempt_at) * 1000 as start_ms`);
     await emitAudit(tx, ctx.actor, {
       action: "number.sending_resumed",
       entityType: "phone_number",
       entityId: input.numberId,
       data: { requeued: rows.length },
     });
-    return rows.map((r) => r.message_id);
+    return rows.map((r) => ({ messageId: r.message_id, startAt: new Date(Number(r.start_ms)) }));
   });
-  for (const messageId of held) await scheduleSend(messageId);
+  for (const { messageId, startAt } of held) await scheduleSend(messageId, { startAt });
   await publishNumberChanged({ number_id: input.numberId, reason: "sending" });
   return { requeued: held.length };
 }

@@ -13,6 +13,8 @@ export async function scheduleSend(
   messageId: string,
   options: {
     startAfterMs?: number;
+    /** When to start, on Postgres' clock (a row's next_attempt_at): exact whatever this process's clock says. */
+    startAt?: Date;
     priority?: number;
     /** Already recorded on the row. */ jobId?: string;
   } = {},
@@ -27,7 +29,11 @@ export async function scheduleSend(
       {
         id,
         priority: 2 - (options.priority ?? 0),
-        ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
+        ...(options.startAt
+          ? { startAfter: options.startAt }
+          : startAfterMs > 0
+            ? { startAfter: new Date(Date.now() + startAfterMs) }
+            : {}),
       },
     );
   } catch (error) {

@@ -830,8 +830,17 @@ describe("Meta's errors", () => {
     expect(alert?.message).toContain(describeSendError(190).title);
     expect((await selectMessageDto(getDb(), onA.message.id))?.status).toBe("queued");
 
-    // The fault is gone (the token works again): the probe resumes the number and the held messages go out.
+    // The fault is gone (the token works again): the probe resumes the number and the held messages go out,
+    // re-queued one of the number's intervals apart in the order they were written.
     expect(await probePausedNumbers({ ctx: system, input: { pausedForMs: 0 } })).toEqual([ids.A]);
+    const requeued = await getDb().execute<{ message_id: string; after_ms: string; limit: number }>(sql`
+      select s.message_id, coalesce(n.send_rate_limit, case when n.coexistence then 20 else 80 end) as limit,
+             extract(epoch from s.next_attempt_at - min(s.next_attempt_at) over ()) * 1000 as after_ms
+      from outbound_sends s join phone_numbers n on n.id = s.phone_number_id
+      where s.message_id in (${onA.message.id}, ${onA2.message.id}) order by s.next_attempt_at`);
+    expect(requeued.map((r) => r.message_id)).toEqual([onA.message.id, onA2.message.id]);
+    expect(Number(requeued[1]!.after_ms)).toBeCloseTo(numberIntervalMs(requeued[1]!.limit), 1);
+    await new Promise((resolve) => setTimeout(resolve, Number(requeued[1]!.after_ms)));
     expect(await drain()).toEqual(["accepted", "accepted"]);
     expect(sendsFor("key-190-a")).toBe(1);
     expect(sendsFor("key-190-a2")).toBe(1);

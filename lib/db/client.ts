@@ -22,8 +22,10 @@ const store = globalThis as unknown as { [globalKey]?: Partial<Record<Pool, Hand
 const POOL_SIZE: Record<Pool, number> = { main: 16, receive: 4, reports: 2 };
 // postgres.js waits up to 20 s before reconnecting, growing with every failed attempt of the whole pool: after
 // a 30 s outage a busy process kept failing requests for 6 s with Postgres back (fault harness, R4). Attempts
-// against a down server are cheap refusals, so retry within a second; the jitter spreads the processes.
-const RECONNECT_BACKOFF_CAP_S = 1;
+// against a down server are cheap refusals (only connections with a query waiting retry), so retry within a
+// quarter second: with a 1 s cap, a tab's refetch after the outage waited 0.7-0.8 s for its session check.
+// The jitter spreads the processes.
+const RECONNECT_BACKOFF_CAP_S = 0.25;
 /** Seconds before a pooled connection retries after `retries` failed attempts (postgres.js `backoff`). */
 export function reconnectBackoffSeconds(retries: number, random = Math.random()): number {
   return (0.5 + random / 2) * Math.min(0.05 * 2 ** retries, RECONNECT_BACKOFF_CAP_S);

@@ -591,13 +591,16 @@ async function release(
 ): Promise<DeliverOutcome> {
   const after = `${Math.max(0, Math.round(afterMs))} milliseconds`;
   const jobId = crypto.randomUUID();
-  await dbOf(ctx).execute(sql`
+  const [row] = await dbOf(ctx).execute<{ start_ms: string | number }>(sql`
     update outbound_sends set state = 'queued', lease_until = null, job_id = ${jobId},
       attempts = attempts - ${countsAsAttempt ? 0 : 1},
       next_attempt_at = clock_timestamp() + ${after}::interval,
       last_error = coalesce(${info ? JSON.stringify(info) : null}::jsonb, last_error)
-    where message_id = ${send.message_id} and state = 'sending'`);
-  await scheduleSend(send.message_id, { startAfterMs: afterMs, priority: send.priority, jobId });
+    where message_id = ${send.message_id} and state = 'sending'
+    returning extract(epoch from next_attempt_at) * 1000 as start_ms`);
+  // The job starts when the row says, on Postgres' clock: this process's own may be minutes off (R18).
+  const startAt = row ? new Date(Number(row.start_ms)) : undefined;
+  await scheduleSend(send.message_id, { startAt, priority: send.priority, jobId });
   return "retry";
 }
 

@@ -12,14 +12,15 @@ import { queues } from "@/lib/jobs/queues";
 export async function scheduleSend(
   messageId: string,
   options: {
-    startAfterMs?: number;
-    /** When to start, on Postgres' clock (a row's next_attempt_at): exact whatever this process's clock says. */
+    /**
+     * When to start, on Postgres' clock (the row's next_attempt_at): pg-boss compares it with Postgres' now,
+     * so a time from this process's clock would start the job minutes off on a skewed instance (R18).
+     */
     startAt?: Date;
     priority?: number;
     /** Already recorded on the row. */ jobId?: string;
   } = {},
 ): Promise<void> {
-  const startAfterMs = options.startAfterMs ?? 0;
   try {
     const id = options.jobId ?? crypto.randomUUID();
     if (!options.jobId) await recordJobIds([messageId], [id]);
@@ -29,11 +30,7 @@ export async function scheduleSend(
       {
         id,
         priority: 2 - (options.priority ?? 0),
-        ...(options.startAt
-          ? { startAfter: options.startAt }
-          : startAfterMs > 0
-            ? { startAfter: new Date(Date.now() + startAfterMs) }
-            : {}),
+        ...(options.startAt ? { startAfter: options.startAt } : {}),
       },
     );
   } catch (error) {

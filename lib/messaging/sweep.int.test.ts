@@ -54,6 +54,22 @@ describe("the send sweep", () => {
       await getDb().execute(sql`
         update outbound_sends set next_attempt_at = now() - interval '1 minute' where message_id = ${b.message.id}`);
       expect((await sweepSends({ ctx: system })).requeued).toBe(0);
+
+      // A job set to start minutes after its row's next attempt (scheduled from a clock 5 min ahead, R18)
+      // would leave the send waiting that long: the sweep counts it as gone.
+      const skewed = await customer({});
+      const c = await queue(skewed.conversationId, "sweep-skewed");
+      await getDb().execute(sql`
+        update pgboss.job set start_after = now() + interval '5 minutes'
+        where name = ${queues.messageSend} and data->>'messageId' = ${c.message.id}`);
+      await getDb().execute(sql`
+        update outbound_sends set next_attempt_at = now() - interval '1 minute' where message_id = ${c.message.id}`);
+      expect((await sweepSends({ ctx: system })).requeued).toBe(1);
+      expect(await jobsFor(c.message.id)).toBe(2);
+      const [due] = await getDb().execute<{ n: number }>(sql`
+        select count(*)::int as n from pgboss.job
+        where name = ${queues.messageSend} and data->>'messageId' = ${c.message.id} and start_after <= now()`);
+      expect(due!.n).toBe(1);
     } finally {
       await stopBoss(5_000);
     }

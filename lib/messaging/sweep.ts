@@ -53,9 +53,11 @@ export async function sweepSends({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
   return { requeued: lapsed.length + lost.length, relinked: relinked.length, resumed: resumed.length };
 }
 
-// pg-boss's job table holds the row's job while it waits (created/retry) or runs (active).
+// pg-boss's job table holds the row's job while it waits (created/retry) or runs (active). The rows asked about
+// are overdue, so a job of theirs still set to start later was scheduled from a skewed clock: it counts as gone.
 const jobGone = sql`and not exists (
-  select 1 from pgboss.job j where j.name = ${queues.messageSend} and j.id = q.job_id and j.state < 'completed')`;
+  select 1 from pgboss.job j where j.name = ${queues.messageSend} and j.id = q.job_id and j.state < 'completed'
+    and j.start_after <= clock_timestamp())`;
 
 /** Before pg-boss first started on this database (a bare test database) there are no jobs at all. */
 async function jobTableExists(ctx: Ctx): Promise<boolean> {

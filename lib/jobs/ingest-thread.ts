@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 8_000;
 /** Node's PRIORITY_BELOW_NORMAL: against a busy thread at nice 0 it gets about a tenth of a core. */
-export const INGEST_THREAD_NICE = 10;
+const INGEST_THREAD_NICE = 10;
 
 /**
  * Runs the ingest lanes on a worker thread. A process that also serves HTTP (ROLE=all) would otherwise

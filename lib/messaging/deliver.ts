@@ -14,11 +14,11 @@ import { graphJson } from "@/lib/whatsapp/client";
 import { pauseNumberSending } from "./pause";
 import {
   accountLateStart,
-  defaultRateLimit,
   extendSlot,
   latePushPays,
   limiterKeys,
   numberIntervalMs,
+  numberSendLimit,
   penalize,
   PgClock,
   reserveIfBusy,
@@ -92,11 +92,6 @@ type Claimed = {
   requeued: boolean;
 };
 
-/** Messages per second this send's number may start (its own setting, else Meta's default for its kind). */
-function numberLimit(send: Claimed): number {
-  return send.send_rate_limit ?? defaultRateLimit(send.coexistence);
-}
-
 function numberToken(send: Claimed): string | undefined {
   return openNumberToken(send.access_token_sealed) ?? undefined;
 }
@@ -130,7 +125,7 @@ export async function deliverMessage({
   if (send.priority === SEND_PRIORITY.campaign && !send.requeued) {
     const turnMs = await reserveIfBusy(dbOf(ctx), {
       key: limiterKeys.waitlist(send.number_id),
-      intervalMs: numberIntervalMs(numberLimit(send)),
+      intervalMs: numberIntervalMs(numberSendLimit(send)),
     });
     if (turnMs !== null) return release(ctx, send, turnMs, false);
   }
@@ -249,7 +244,7 @@ function reportSlots() {
  */
 async function waitlistDelayMs(ctx: Ctx, send: Claimed, retryAfterMs: number): Promise<number> {
   if (send.priority !== SEND_PRIORITY.campaign) return retryAfterMs;
-  const limit = numberLimit(send);
+  const limit = numberSendLimit(send);
   const ticket = await reserveSlot(dbOf(ctx), {
     key: limiterKeys.waitlist(send.number_id),
     intervalMs: numberIntervalMs(limit),
@@ -286,7 +281,7 @@ async function startInNumberSlot<T>(
   /** `full`: every slot within MAX_SLOT_WAIT_MS is taken (else this process woke too late for its slots). */
   | { ok: false; retryAfterMs: number; full: boolean }
 > {
-  const limit = numberLimit(send);
+  const limit = numberSendLimit(send);
   const intervalMs = numberIntervalMs(limit);
   const key = limiterKeys.number(send.number_id);
   const start = (slotAtMs: number, latest: number) => {

@@ -7,7 +7,7 @@ import { NotFoundError } from "@/lib/errors";
 import { openNumberToken } from "@/lib/numbers/token";
 import { publishNumberChanged } from "@/lib/realtime/publish";
 import { graphJson } from "@/lib/whatsapp/client";
-import { defaultRateLimit, numberIntervalMs } from "./rate-limiter";
+import { numberIntervalMs, numberSendLimit } from "./rate-limiter";
 import { scheduleSend } from "./schedule";
 import type { SendErrorInfo } from "@/lib/whatsapp/send-errors";
 import { isUuid } from "@/lib/utils/ids";
@@ -59,18 +59,16 @@ export async function resumeNumberSending({ ctx, input }: { ctx: Ctx; input: { n
   assertCan(ctx.actor, "numbers:manage");
   if (!isUuid(input.numberId)) throw new NotFoundError("Number");
   const held = await withTransaction(ctx, async (tx) => {
-    const [row] = await tx.execute<{ id: string }>(sql`
+    const [number] = await tx.execute<{ send_rate_limit: number | null; coexistence: boolean }>(sql`
       update phone_numbers set sending_paused_at = null, sending_paused_reason = null
-      where id = ${input.numberId} returning id`);
-    if (!row) throw new NotFoundError("Number");
+      where id = ${input.numberId} returning send_rate_limit, coexistence`);
+    if (!number) throw new NotFoundError("Number");
     await tx.execute(sql`
       update admin_alerts set resolved_at = now()
       where phone_number_id = ${input.numberId} and kind = 'sending_paused' and resolved_at is null`);
     // Paced as the number's slots will take them (agents' first, then oldest): all at once, dozens of jobs claimed and
     // resolved together kept a worker's loop so busy that a send left late and crowded Meta's 1 s window.
-    const [number] = await tx.execute<{ send_rate_limit: number | null; coexistence: boolean }>(sql`
-      select send_rate_limit, coexistence from phone_numbers where id = ${input.numberId}`);
-    const intervalMs = numberIntervalMs(number!.send_rate_limit ?? defaultRateLimit(number!.coexistence));
+    const intervalMs = numberIntervalMs(numberSendLimit(number));
     const rows = await tx.execute<{ message_id: string; start_ms: string | number }>(sql`
       with held as (
         select message_id, row_number() over (order by priority, created_at, message_id) - 1 as place

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
+import { defaultSendRate } from "@/lib/numbers/schemas";
 
 /**
  * Cross-process rate limits in Postgres (GCRA over send_rate_limits). Each key keeps the theoretical
@@ -187,7 +188,7 @@ export const SLOT_START_WINDOW_MS = 10;
 const RECEIVE_JITTER_MS = 10;
 // A request whose bytes left after its window while every slot of the next second was reserved already
 // (accountLate cannot move them): the fault harness saw one 14 ms over its window, after a 190 pause lifted.
-const UNACCOUNTED_LATE_MS = 10;
+export const UNACCOUNTED_LATE_MS = 10;
 
 /**
  * Spacing between sends for a number allowed `perSecond` messages per second: any `perSecond + 1` sends
@@ -256,3 +257,8 @@ export class PgClock {
 
 /** A number without its own setting sends at Meta's default rate, defined once with the number. */
 export { defaultSendRate as defaultRateLimit } from "@/lib/numbers/schemas";
+
+/** Messages per second a number may start: its own setting, else Meta's default for its kind. */
+export function numberSendLimit(number: { send_rate_limit: number | null; coexistence: boolean }): number {
+  return number.send_rate_limit ?? defaultSendRate(number.coexistence);
+}

@@ -315,7 +315,6 @@ export async function killMember(m: Member): Promise<void> {
   await exited;
 }
 
-/** The sticky balancer in its own process (lb-main.ts), controlled over its /__lb/ endpoints. */
 /**
  * A process's Prometheus text from /api/metrics, and a reader of one sample by name (a regex source; NaN when
  * absent). `status` is 0 when the process did not answer.
@@ -330,6 +329,7 @@ export async function scrapeMetrics(port: number, apiKey: string) {
   return { status: res?.status ?? 0, value };
 }
 
+/** The sticky balancer in its own process (lb-main.ts), controlled over its /__lb/ endpoints. */
 export async function startBalancerProcess(ports: number[]) {
   const child = spawn(
     process.execPath,

@@ -82,7 +82,7 @@ function observe(req: IncomingMessage, res: ServerResponse) {
 }
 
 try {
-  const { server, shutdown } = await startTandem({
+  const { server, shutdown, announce } = await startTandem({
     env,
     createWeb: async () => {
       const app = next({
@@ -140,6 +140,7 @@ try {
       void shutdown().then(() => process.exit(0));
     });
   }
+  announce();
 } catch (error) {
   console.error(
     error instanceof StartupError ? error.message : `Tandem failed to start: ${(error as Error).stack}`,

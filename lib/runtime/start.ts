@@ -50,7 +50,7 @@ async function syncDemoTemplates(log: (line: string) => void) {
   }
 }
 
-/** Boots one Tandem process for its ROLE and returns an idempotent, bounded shutdown. */
+/** Boots one Tandem process for its ROLE; returns an idempotent, bounded shutdown and the ready banner to print. */
 export async function startTandem({ env, createWeb, startSimulator, log = console.log }: StartOptions) {
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   // Configuration problems first: they need no database to be reported.
@@ -134,7 +134,6 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
   });
 
   if (web) await warmUp((server.address() as AddressInfo).port);
-  printBanner({ env, simulatorUrl, logins, embedded: database.embedded !== undefined, log });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
@@ -143,7 +142,11 @@ export async function startTandem({ env, createWeb, startSimulator, log = consol
         await stop().catch((error: Error) => log(`[shutdown] ${name}: ${error.message}`));
       }
     })());
-  return { server, shutdown };
+  // The banner says Ctrl-C stops Tandem, so the caller prints it once its signal handlers are in place: a
+  // SIGINT between the two killed the process without a shutdown (CI, e2e/recovery.spec.ts).
+  const announce = () =>
+    printBanner({ env, simulatorUrl, logins, embedded: database.embedded !== undefined, log });
+  return { server, shutdown, announce };
 }
 
 function printBanner(input: {

@@ -53,12 +53,15 @@ export async function startServerProcess(
   return { child, output };
 }
 
-/** Ctrl-C and wait: resolves with the exit code and how long the shutdown took. */
-export async function stopServerProcess(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+/** Ctrl-C and wait: resolves with the exit code (or the signal that ended it) and how long the shutdown took. */
+export async function stopServerProcess(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const started = Date.now();
-  if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
+  if (child.exitCode !== null || child.signalCode !== null)
+    return { code: child.exitCode, signal: child.signalCode, ms: 0 };
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGINT");
   await exited;
-  return { code: child.exitCode, ms: Date.now() - started };
+  return { code: child.exitCode, signal: child.signalCode, ms: Date.now() - started };
 }

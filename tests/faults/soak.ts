@@ -211,7 +211,7 @@ export async function runReadLoad(opts: {
 }
 
 /** Least-squares slope of y over x. */
-function slope(points: [number, number][]): number {
+export function slope(points: [number, number][]): number {
   const n = points.length;
   if (n < 2) return NaN;
   const mx = points.reduce((a, [x]) => a + x, 0) / n;
@@ -225,11 +225,32 @@ function slope(points: [number, number][]): number {
   return den === 0 ? NaN : num / den;
 }
 
+export const RSS_FLOOR_WINDOWS = 4;
+
+/**
+ * The lowest RSS of each of `windows` equal spans of time, at the span's middle. A process's RSS is a sawtooth
+ * (heap grows to a collection, then drops): a straight line through every sample follows the phase of the
+ * last teeth, while the floor after collections rises only when something is kept.
+ */
+export function rssFloor(points: [number, number][], windows = RSS_FLOOR_WINDOWS): [number, number][] {
+  if (points.length === 0) return [];
+  const from = points[0]![0];
+  const span = points.at(-1)![0] - from;
+  if (span <= 0) return [];
+  const floors: [number, number][] = [];
+  for (let w = 0; w < windows; w++) {
+    const [lo, hi] = [from + (span * w) / windows, from + (span * (w + 1)) / windows];
+    const inWindow = points.filter(([x]) => (w === 0 ? x >= lo : x > lo) && x <= hi).map(([, y]) => y);
+    if (inWindow.length) floors.push([(lo + hi) / 2, Math.min(...inWindow)]);
+  }
+  return floors;
+}
+
 const maxOf = (values: number[]) => values.reduce((a, v) => (Number.isFinite(v) ? Math.max(a, v) : a), 0);
 
 /**
  * R19's verdict over the samples. Memory: after a warm-up of the first 20 % of the run, the regression slope
- * of each process's RSS, in % of its warm-up RSS per hour (≤ 10 %/h). Tables: webhook_events and pg-boss's
+ * of each process's RSS floor (rssFloor), in % of its warm-up RSS per hour (≤ 10 %/h). Tables: webhook_events and pg-boss's
  * job + archive are bounded when the last third's largest row count is at most 20 % above the middle third's,
  * or under twice what retention allows: for webhook_events rate × (retention + purge period), for jobs the
  * measured creation rate × (archive-after + delete-after + two maintenance periods, which act only then). Ack p99, over
@@ -259,21 +280,21 @@ export function soakVerdict(opts: {
     const points = after
       .filter((s) => s.rssMb[name] !== null)
       .map((s): [number, number] => [s.t / 3600, s.rssMb[name]!]);
-    const perHour = (slope(points) / baseline) * 100;
-    const first = points[0]?.[1];
-    const last = points.at(-1)?.[1];
+    const floors = rssFloor(points);
+    const perHour = floors.length >= 3 ? (slope(floors) / baseline) * 100 : NaN;
+    const allSamplesPerHour = (slope(points) / baseline) * 100;
     // The app processes carry the verdict; the harness's own helpers are shown for context.
     const judged = /^(web|worker)\d/.test(name);
     if (judged) memoryOk &&= Number.isFinite(perHour) && perHour <= 10;
     growth.push(
-      `${name} ${Number.isFinite(perHour) ? `${perHour >= 0 ? "+" : ""}${perHour.toFixed(1)} %/h` : "n/a"} (warm-up ${baseline.toFixed(0)} MB, after it ${first?.toFixed(0) ?? "?"} → ${last?.toFixed(0) ?? "?"} MB)${judged ? "" : " [not judged]"}`,
+      `${name} floor ${percentPerHour(perHour)} (warm-up ${baseline.toFixed(0)} MB; floors ${floors.map(([, mb]) => mb.toFixed(0)).join(" ")} MB; all samples ${percentPerHour(allSamplesPerHour)})${judged ? "" : " [not judged]"}`,
     );
   }
   lines.push(`memory          ${growth.join("; ")}`);
   checks.push({
     name: "no memory growth over 10 %/h after warm-up, per app process (R19)",
     ok: memoryOk,
-    detail: `RSS regression slope after the first 20 % of the run (${warm.length} warm-up samples, ${after.length} after)`,
+    detail: `slope of the RSS floor (lowest sample in each of ${RSS_FLOOR_WINDOWS} spans after the first 20 % of the run), in % of the warm-up mean per hour (${warm.length} warm-up samples, ${after.length} after)`,
   });
 
   const third = (i: number) => samples.filter((s) => s.t > (end * i) / 3 && s.t <= (end * (i + 1)) / 3);
@@ -354,4 +375,6 @@ export function soakVerdict(opts: {
   return { checks, lines };
 }
 
+const percentPerHour = (v: number) =>
+  Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)} %/h` : "n/a";
 const fmt = (v: number | null) => (v === null ? "n/a" : `${Math.round(v)} ms`);

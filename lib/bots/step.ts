@@ -143,11 +143,12 @@ export async function runBot({ ctx, input }: { ctx: Ctx; input: { conversationId
         return;
       }
     }
-    // No answer within the bot's timeout → the timeout job hands off.
+    // No answer within the bot's timeout → the timeout job hands off. Seconds, which pg-boss adds to Postgres'
+    // now(), not a Date from this process's clock (R18).
     await enqueue(
       queues.botTimeout,
       { conversationId: input.conversationId },
-      { startAfter: new Date(Date.now() + plan.bot.reply_timeout_seconds * 1000) },
+      { startAfter: plan.bot.reply_timeout_seconds },
     ).catch(() => {});
     return;
   }

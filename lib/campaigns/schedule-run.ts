@@ -12,7 +12,9 @@ export async function scheduleCampaignRun(campaignId: string, startAfterMs = 0):
       { campaignId },
       {
         singletonKey: campaignId,
-        ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
+        // In seconds, which pg-boss adds to Postgres' now(): a Date from this process's clock would start the
+        // run minutes late (or early) on a worker whose clock is off (R18).
+        ...(startAfterMs > 0 ? { startAfter: startAfterMs / 1000 } : {}),
       },
     );
   } catch (error) {

@@ -1,7 +1,7 @@
 export { deliverMessage, SEND_LEASE_MS, type DeliverOutcome } from "./deliver";
 export { markReadOnWhatsApp, requestMarkRead } from "./mark-read";
 export { pauseNumberSending, probePausedNumbers, resumeNumberSending } from "./pause";
-export { defaultRateLimit, limiterKeys, reserveSlot } from "./rate-limiter";
+export { limiterKeys, reserveSlot } from "./rate-limiter";
 export {
   sendMessage,
   sendMessageBatch,

@@ -255,10 +255,7 @@ export class PgClock {
   }
 }
 
-/** A number without its own setting sends at Meta's default rate, defined once with the number. */
-export { defaultSendRate as defaultRateLimit } from "@/lib/numbers/schemas";
-
-/** Messages per second a number may start: its own setting, else Meta's default for its kind. */
+/** Messages per second a number may start: its own setting, else Meta's default for its kind (defined once with the number). */
 export function numberSendLimit(number: { send_rate_limit: number | null; coexistence: boolean }): number {
   return number.send_rate_limit ?? defaultSendRate(number.coexistence);
 }
